@@ -1,0 +1,1 @@
+"""CLI, run orchestration, the agent loop and sandboxes. Nothing imports harness but tests and the console script."""

@@ -1,0 +1,128 @@
+"""The agent loop: model turn, tool calls, repeat until submit or a limit.
+
+Messages are append-only and the system prompt is fixed text (no dates, no ids),
+so each request extends the previous one and a prefix-caching server reuses it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from providers.base import ChatRequest, Model, ModelCallError, Sampling
+from results.prices import cost_usd
+from results.records import ErrorClass, Usage
+
+from .sandbox import Sandbox
+from .tools import TEXT_FORMAT, TOOLS, ToolError, execute, parse_args, parse_text_action
+
+SYSTEM = ("You are an autonomous agent working in a workspace folder that is your current directory. "
+          "Complete the user's task by inspecting and changing files there. "
+          "Nobody will answer questions; decide for yourself.")
+
+
+@dataclass
+class AgentResult:
+    messages: list[dict[str, Any]]
+    calls: list[dict[str, Any]] = field(default_factory=list)  # per model call: usage, dollars, timing
+    tools: list[dict[str, Any]] = field(default_factory=list)  # per tool execution
+    usage: Usage = field(default_factory=Usage)
+    turns: int = 0
+    format_errors: int = 0
+    submitted: bool = False
+    error: ErrorClass = ErrorClass.none
+    error_detail: str = ""
+
+
+async def run_agent(model: Model, instruction: str, sandbox: Sandbox, *, limits: Any, sampling: Sampling,
+                    reference: dict[str, Any] | None = None) -> AgentResult:
+    text = model.info.protocol == "text"
+    system = f"{SYSTEM}\n\n{TEXT_FORMAT}" if text else f"{SYSTEM} Use the tools; call submit when done."
+    res = AgentResult(messages=[{"role": "system", "content": system}, {"role": "user", "content": instruction}])
+    try:
+        async with asyncio.timeout(limits.timeout_s):
+            await _loop(model, sandbox, res, limits, sampling, text, reference)
+    except TimeoutError:
+        res.error, res.error_detail = ErrorClass.limit, f"wall-time limit of {limits.timeout_s:.0f}s"
+    except ModelCallError as exc:
+        res.error, res.error_detail = ErrorClass(exc.kind), exc.detail
+    return res
+
+
+async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, sampling: Sampling,
+                text: bool, reference: dict[str, Any] | None) -> None:
+    price = model.info.price
+    while not res.submitted:
+        if res.turns >= limits.max_turns:
+            res.error, res.error_detail = ErrorClass.limit, f"turn limit of {limits.max_turns}"
+            return
+        req = ChatRequest(res.messages, None if text else TOOLS, sampling,
+                          reference if model.wants_reference else None)
+        out = await model.generate(req)
+        res.turns += 1
+        res.usage = res.usage + out.usage
+        res.messages.append(out.message)
+        res.calls.append({"turn": res.turns, "message_index": len(res.messages) - 1,
+                          "usage": out.usage.model_dump(), "usd": cost_usd(out.usage, price),
+                          "finish_reason": out.finish_reason, "raw_usage": out.raw_usage,
+                          "reasoning": out.reasoning})
+        if text:
+            await _text_turn(out.message, sandbox, res, limits)
+        else:
+            await _tool_turn(out.message, sandbox, res, limits)
+        if res.usage.total >= limits.max_tokens:
+            res.error, res.error_detail = ErrorClass.limit, f"token limit of {limits.max_tokens}"
+            return
+        spent = cost_usd(res.usage, price)
+        if limits.max_usd is not None and spent is not None and spent >= limits.max_usd:
+            res.error, res.error_detail = ErrorClass.limit, f"dollar limit of ${limits.max_usd}"
+            return
+
+
+async def _tool_turn(msg: dict[str, Any], sandbox: Sandbox, res: AgentResult, limits: Any) -> None:
+    calls = msg.get("tool_calls") or []
+    if not calls:
+        res.format_errors += 1
+        res.messages.append({"role": "user", "content": "No tool was called. Use the tools to work on the "
+                             "task, and call submit when it is done."})
+        return
+    for call in calls:
+        name, raw = call["function"]["name"], call["function"]["arguments"]
+        t0 = time.perf_counter()
+        try:
+            args = parse_args(name, raw)
+            if name == "submit":
+                res.submitted, output, code = True, "submitted", 0
+            else:
+                output, code = await execute(name, args, sandbox, limits.command_timeout_s)
+        except (ToolError, OSError, UnicodeError) as exc:
+            res.format_errors += isinstance(exc, ToolError)
+            output, code, args = f"error: {exc}", -1, raw
+        res.messages.append({"role": "tool", "tool_call_id": call["id"], "content": output})
+        res.tools.append({"turn": res.turns, "name": name, "args": args, "exit_code": code,
+                          "duration_s": round(time.perf_counter() - t0, 4)})
+
+
+async def _text_turn(msg: dict[str, Any], sandbox: Sandbox, res: AgentResult, limits: Any) -> None:
+    t0 = time.perf_counter()
+    try:
+        command = parse_text_action(msg.get("content"))
+        if command == "submit":
+            res.submitted = True
+            return
+        output, code = await execute("bash", {"command": command}, sandbox, limits.command_timeout_s)
+    except ToolError as exc:
+        res.format_errors += 1
+        res.messages.append({"role": "user", "content": str(exc)})
+        return
+    res.messages.append({"role": "user", "content": output})
+    res.tools.append({"turn": res.turns, "name": "bash", "args": {"command": command}, "exit_code": code,
+                      "duration_s": round(time.perf_counter() - t0, 4)})
+
+
+def transcript_json(res: AgentResult) -> dict[str, Any]:
+    return {"messages": res.messages, "calls": res.calls, "tools": res.tools,
+            "usage": json.loads(res.usage.model_dump_json())}

@@ -1,0 +1,155 @@
+"""pertask command line: thin; the work lives in runner, tasks, providers and results."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from providers.base import Sampling, SpecError
+from providers.registry import build_model
+from results.prices import Catalog, PriceFileError
+from results.report import load_summary, render_table, to_json
+from tasks import SuiteError, TaskError, builtin_suites, load_suite
+
+from .progress import RunProgress
+from .runner import RunError, RunPlan, open_store, run_plan
+
+err = Console(stderr=True)
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="pertask", description="Accuracy, tokens and dollars per task.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="run a suite against one or more models")
+    r.add_argument("--suite", required=True, help=f"built-in ({', '.join(builtin_suites())}) or a folder")
+    r.add_argument("--model", action="append", required=True, metavar="SPEC",
+                   help="oracle | null | scripted:FILE | openai-compatible:NAME@URL | PROVIDER:MODEL[@URL]; "
+                        "repeat for side by side; append #protocol=text|tools to choose the agent protocol")
+    r.add_argument("--epochs", type=int, default=1)
+    r.add_argument("--concurrency", type=int, default=4, help="samples in flight at once")
+    r.add_argument("--limit", type=int, help="only the first N tasks")
+    r.add_argument("--task", action="append", metavar="ID", help="only these task ids (repeatable)")
+    r.add_argument("--out", type=Path, help="run directory; give an existing one to resume (default: runs/DATE-SUITE)")
+    r.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    r.add_argument("--protocol", choices=["tools", "text"], help="agent protocol for every model (default: per model)")
+    r.add_argument("--temperature", type=float)
+    r.add_argument("--max-tokens", type=int, help="max output tokens per model call")
+    r.add_argument("--stream", action="store_true", help="stream responses (records time to first token)")
+    r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
+    r.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
+    p = sub.add_parser("report", help="summarize run directories")
+    p.add_argument("runs", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON object (the documented contract)")
+    t = sub.add_parser("tasks", help="list or check task suites")
+    t.add_argument("action", choices=["list", "check"])
+    t.add_argument("--suite", help="default: every built-in suite")
+    pr = sub.add_parser("prices", help="show the price catalog")
+    pr.add_argument("model", nargs="?")
+    pr.add_argument("--prices", type=Path)
+    return ap
+
+
+def cmd_run(a: argparse.Namespace) -> int:
+    for name in ("epochs", "concurrency", "limit"):
+        if getattr(a, name) is not None and getattr(a, name) < 1:
+            raise UsageError(f"--{name} must be at least 1")
+    suite = load_suite(a.suite)
+    for e in suite.errors:
+        err.print(f"warning: skipping broken task: {e}", style="yellow", highlight=False)
+    tasks = suite.tasks
+    if a.task:
+        unknown = sorted(set(a.task) - {t.id for t in tasks})
+        if unknown:
+            raise UsageError(f"unknown task id(s) in suite {suite.name}: {', '.join(unknown)}")
+        tasks = [t for t in tasks if t.id in a.task]
+    tasks = tasks[: a.limit] if a.limit else tasks
+    if not tasks:
+        raise UsageError(f"suite {suite.name} has no runnable task")
+    if len(set(a.model)) != len(a.model):
+        raise UsageError("the same --model is given twice")
+    return asyncio.run(_run(a, suite, tasks, Catalog.load(a.prices)))
+
+
+async def _run(a, suite, tasks, catalog) -> int:
+    models = []
+    try:
+        for spec in a.model:  # every spec is checked (keys included) before any task starts
+            models.append(build_model(spec, catalog, a.protocol))
+        for m in models:
+            if m.info.price is None:
+                err.print(f"warning: no price known for {m.info.spec}: its dollars will be null, not 0",
+                          style="yellow", highlight=False)
+        out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
+        plan = RunPlan(suite, tasks, models, out, a.epochs, a.concurrency,
+                       Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces)
+        store = open_store(plan)
+        done = len(store.finished_ids() & {f"{m.info.spec}|{t.id}|{e}" for m, t, e in plan.samples()})
+        err.print(f"run directory: {out}  ({len(plan.samples())} samples, {done} already done)", highlight=False)
+        with RunProgress(len(plan.samples()), done, err) as progress:
+            await run_plan(plan, store, progress.update)
+    finally:
+        for m in models:
+            await m.aclose()
+    summary, _ = load_summary([out])
+    print(to_json(summary)) if a.json else render_table(summary)
+    return 0
+
+
+def cmd_tasks(a: argparse.Namespace) -> int:
+    suites = [load_suite(a.suite)] if a.suite else [load_suite(s) for s in builtin_suites()]
+    broken = 0
+    for s in suites:
+        if a.action == "list":
+            print(f"{s.name} (version {s.version}, {len(s.tasks)} tasks)")
+            for t in s.tasks:
+                c = t.config
+                print(f"  {t.id:<24} {c.kind:<9} {c.difficulty:<7} grader={c.grader.type} tags={','.join(c.tags)}")
+        for e in s.errors:
+            print(f"error: {e}", file=sys.stderr)
+        broken += len(s.errors)
+        if a.action == "check":
+            print(f"{s.name}: {len(s.tasks)} ok, {len(s.errors)} broken")
+    return 1 if broken and a.action == "check" else 0
+
+
+def cmd_prices(a: argparse.Namespace) -> int:
+    rows = [e for e in Catalog.load(a.prices).entries() if not a.model or a.model.lower() in e.model.lower()]
+    if not rows:
+        raise UsageError(f"no price entry for '{a.model}'")
+    print(f"{'provider':<12} {'model':<22} {'$/M in':>8} {'cached':>8} {'c.write':>8} {'out':>8}  date     source")
+    f = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731
+    for e in rows:
+        print(f"{e.provider:<12} {e.model:<22} {f(e.input):>8} {f(e.cached_input):>8} {f(e.cache_write):>8} "
+              f"{f(e.output):>8}  {e.date:<8} {e.source}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = _parser().parse_args(argv)
+    try:
+        if a.cmd == "run":
+            return cmd_run(a)
+        if a.cmd == "report":
+            summary, _ = load_summary(a.runs)
+            print(to_json(summary)) if a.json else render_table(summary)
+            return 0
+        return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
+    except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError) as exc:
+        err.print(f"pertask: error: {exc}", style="red", highlight=False, soft_wrap=True)
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted: finished samples are saved; run the same command again to resume", style="yellow")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

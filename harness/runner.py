@@ -1,0 +1,141 @@
+"""Run orchestration: which samples, how many at once, resume, grading, one record per sample."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from providers.base import Model, Sampling
+from results.prices import cost_usd
+from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
+from results.store import RunStore, sample_id
+from tasks import Suite, Task
+from tasks.graders import get_grader
+from tasks.loader import SUITES_ROOT
+
+from .agent import run_agent, transcript_json
+from .sandbox import Sandbox, bwrap_path
+
+
+class RunError(ValueError):
+    pass
+
+
+@dataclass
+class RunPlan:
+    suite: Suite
+    tasks: list[Task]
+    models: list[Model]
+    out: Path
+    epochs: int = 1
+    concurrency: int = 4
+    sampling: Sampling = field(default_factory=Sampling)
+    keep_workspaces: bool = False
+
+    def samples(self) -> list[tuple[Model, Task, int]]:
+        # Models interleave so that a cut-short run still compares them on the same tasks.
+        return [(m, t, e) for e in range(1, self.epochs + 1) for t in self.tasks for m in self.models]
+
+
+def open_store(plan: RunPlan) -> RunStore:
+    store = RunStore(plan.out)
+    old = store.read_manifest()
+    if old and old.suite != plan.suite.name:
+        raise RunError(f"{plan.out} holds a run of suite '{old.suite}'; use another --out for '{plan.suite.name}'")
+    store.create()
+    infos = {m.info.spec: m.info for m in plan.models}
+    manifest = RunManifest(
+        harness_version=version("pertask"), suite=plan.suite.name, suite_version=plan.suite.version,
+        tasks=[t.id for t in plan.tasks], models=[*(old.models if old else []), *infos.values()],
+        epochs=plan.epochs, concurrency=plan.concurrency, sandbox="bwrap" if bwrap_path() else "none",
+        host={"platform": platform.platform(), "python": platform.python_version(), "cpus": _cpus()})
+    if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
+        manifest.started_at, manifest.sessions = old.started_at, old.sessions
+        manifest.tasks = sorted(set(old.tasks) | set(manifest.tasks))
+        manifest.models = list({m.spec: m for m in manifest.models}.values())
+        manifest.epochs = max(old.epochs, plan.epochs)
+    store.write_manifest(manifest)
+    return store
+
+
+def _cpus() -> int:
+    return os.cpu_count() or 0
+
+
+async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
+    done = store.finished_ids()
+    todo = [s for s in plan.samples() if sample_id(s[0].info.spec, s[1].id, s[2]) not in done]
+    session = {"started_at": now_iso(), "planned": len(plan.samples()), "skipped_done": len(plan.samples()) - len(todo)}
+    scratch = Path(tempfile.mkdtemp(prefix="pertask-"))
+    hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve(), scratch]
+    sem = asyncio.Semaphore(plan.concurrency)
+
+    async def one(model: Model, task: Task, epoch: int) -> None:
+        async with sem:
+            rec = await run_sample(model, task, epoch, plan, store, scratch, hidden)
+        store.append(rec)
+        on_done(rec)
+
+    try:
+        await asyncio.gather(*(one(*s) for s in todo))
+    finally:
+        if plan.keep_workspaces:
+            session["workspaces"] = str(scratch)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+        manifest = store.read_manifest()
+        manifest.sessions.append({**session, "finished_at": now_iso()})
+        manifest.finished_at = now_iso()
+        store.write_manifest(manifest)
+    return session
+
+
+async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store: RunStore,
+                     scratch: Path, hidden: list[Path]) -> SampleRecord:
+    spec = model.info.spec
+    rec = SampleRecord(sample_id=sample_id(spec, task.id, epoch), task_id=task.id, suite=task.suite,
+                       task_version=task.digest, model=spec, epoch=epoch, protocol=model.info.protocol,
+                       price=model.info.price, started_at=now_iso())
+    root = Path(tempfile.mkdtemp(prefix=f"{task.id}-", dir=scratch))
+    sandbox = Sandbox(root, hidden, use_bwrap=True)
+    t0 = time.perf_counter()
+    transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}
+    try:
+        sandbox.prepare(task.workspace)
+        res = await run_agent(model, task.instruction, sandbox, limits=task.config.limits,
+                              sampling=plan.sampling, reference=task.reference() if model.wants_reference else None)
+        rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
+        rec.error, rec.error_detail = res.error, res.error_detail
+        rec.usd = cost_usd(res.usage, model.info.price)
+        transcript.update(transcript_json(res))
+        # A sample cut short by a limit or a model error is still graded as it stands;
+        # one cut short by the infrastructure is not scored at all.
+        if rec.error != ErrorClass.infra:
+            grading = root / "grading"
+            shutil.copytree(task.grader_dir, grading / "grader")  # the hidden grader enters only now
+            grade = await get_grader(task.config.grader.type).grade(
+                grading / "grader", sandbox.workspace, grading, sandbox.run, task.config.grader.timeout_s)
+            rec.grader = grade.as_dict()
+            if grade.infra_error:
+                rec.error, rec.error_detail = ErrorClass.infra, f"grader: {grade.infra_error}"
+            else:
+                rec.score, rec.passed = grade.score, grade.passed
+    except Exception as exc:  # anything unforeseen is the harness's fault, never the model's
+        rec.error, rec.error_detail = ErrorClass.infra, f"{type(exc).__name__}: {exc}"
+        transcript["traceback"] = traceback.format_exc()
+    finally:
+        if not plan.keep_workspaces:
+            sandbox.cleanup()
+    rec.wall_s = round(time.perf_counter() - t0, 3)
+    rec.finished_at = now_iso()
+    transcript["grade"] = rec.grader
+    rec.transcript = store.write_transcript(spec, task.id, epoch, transcript)
+    return rec

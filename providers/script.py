@@ -1,0 +1,108 @@
+"""Script files for the scripted model: which reply to give to which request.
+
+A script is JSON:
+    {"model": "NAME", "protocol": "tools" | "text", "block_size": 16,
+     "conversations": [{"match": "text in the first user message", "turns": [TURN, ...]}],
+     "default": [TURN, ...]}
+    TURN = {"content": "...", "tool_calls": [{"name": "bash", "arguments": {...}}],
+            "reasoning": "...", "usage": {"prompt_tokens": N, "completion_tokens": N,
+            "cached_tokens": N, "cache_write_tokens": N, "reasoning_tokens": N},
+            "delay_s": 0.0, "fault": "http_500" | "http_429" | "drop" | "malformed_json" | "no_usage",
+            "fault_times": 1}
+
+The turn is the number of assistant messages already in the request, so the
+server holds no per-conversation state: concurrent and resumed runs replay alike.
+Without "usage", tokens are estimated from the request and the cached part is
+the block-aligned prompt of the previous turn, as a prefix-caching server reports.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+FAULTS = ("http_500", "http_429", "drop", "malformed_json", "no_usage")
+
+
+class ToolCall(BaseModel):
+    name: str
+    arguments: dict[str, Any] | str = Field(default_factory=dict)  # a str is sent verbatim (malformed JSON tests)
+
+
+class Turn(BaseModel):
+    content: str | None = None
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    reasoning: str | None = None
+    usage: dict[str, int] | None = None
+    delay_s: float = 0.0
+    fault: str | None = None
+    fault_times: int = 1
+
+    def model_post_init(self, _ctx: Any) -> None:
+        if self.fault and self.fault not in FAULTS:
+            raise ValueError(f"fault must be one of {', '.join(FAULTS)}")
+
+
+class Conversation(BaseModel):
+    match: str
+    turns: list[Turn]
+
+
+class Script(BaseModel):
+    model: str = "scripted"
+    protocol: str = "tools"
+    block_size: int = 16
+    conversations: list[Conversation] = Field(default_factory=list)
+    default: list[Turn] = Field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path | str) -> Script:
+        path = Path(path)
+        try:
+            return cls.model_validate_json(path.read_text())
+        except OSError as exc:
+            raise ValueError(f"{path}: {exc.strerror}") from exc
+        except ValueError as exc:
+            errs = getattr(exc, "errors", lambda: [])()
+            where = ".".join(str(x) for x in errs[0]["loc"]) if errs else "?"
+            raise ValueError(f"{path}: field '{where}': {errs[0]['msg'] if errs else exc}") from exc
+
+    def pick(self, messages: list[dict[str, Any]]) -> tuple[int, int, Turn | None]:
+        """(conversation index or -1 for default, turn index, the turn or None when exhausted)."""
+        first_user = next((str(m.get("content")) for m in messages if m.get("role") == "user"), "")
+        turn = sum(1 for m in messages if m.get("role") == "assistant")
+        conv, turns = -1, self.default
+        for i, c in enumerate(self.conversations):
+            if c.match in first_user:
+                conv, turns = i, c.turns
+                break
+        return conv, turn, turns[turn] if turn < len(turns) else None
+
+
+def estimate_tokens(obj: Any) -> int:
+    return len(json.dumps(obj, separators=(",", ":"))) // 4 + 1
+
+
+def auto_usage(messages: list[dict[str, Any]], tools: Any, reply: dict[str, Any], block: int) -> dict[str, Any]:
+    prompt = sum(estimate_tokens(m) for m in messages) + (estimate_tokens(tools) if tools else 0)
+    last_asst = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=-1)
+    prev = sum(estimate_tokens(m) for m in messages[:last_asst]) + (estimate_tokens(tools) if tools else 0)
+    cached = (prev // block) * block if last_asst >= 0 else 0
+    completion = estimate_tokens(reply)
+    return {"prompt_tokens": prompt, "completion_tokens": completion,
+            "cached_tokens": min(cached, prompt), "cache_write_tokens": 0, "reasoning_tokens": 0}
+
+
+def usage_body(u: dict[str, Any]) -> dict[str, Any]:
+    """Shape a script's flat usage the way OpenAI-compatible servers send it."""
+    return {
+        "prompt_tokens": u.get("prompt_tokens", 0),
+        "completion_tokens": u.get("completion_tokens", 0),
+        "total_tokens": u.get("prompt_tokens", 0) + u.get("completion_tokens", 0),
+        "prompt_tokens_details": {"cached_tokens": u.get("cached_tokens", 0),
+                                  "cache_write_tokens": u.get("cache_write_tokens", 0)},
+        "completion_tokens_details": {"reasoning_tokens": u.get("reasoning_tokens", 0)},
+    }

@@ -1,0 +1,144 @@
+"""Typed, versioned records: what a run writes and every report reads.
+
+Each record carries `schema` so that later versions can read old runs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = 1
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class ErrorClass(StrEnum):
+    none = "none"
+    model = "model"  # the model endpoint refused or broke protocol beyond recovery (e.g. context overflow)
+    limit = "limit"  # a per-task limit ended the sample (turns, tokens, dollars, wall time)
+    infra = "infra"  # not the model's fault: server down, sandbox failure; retried on resume, never scored
+
+
+class Usage(BaseModel):
+    """Token usage as the server reported it.
+
+    `input_uncached + input_cached + cache_write` is the prompt; the server's
+    `cached_tokens` is a subset of `prompt_tokens`, so it is subtracted, never added.
+    `reasoning` is a subset of `output`.
+    """
+
+    input_uncached: int = 0
+    input_cached: int = 0
+    cache_write: int = 0
+    output: int = 0
+    reasoning: int = 0
+    calls: int = 0
+    # Calls whose response carried no usage: their tokens are unknown, not zero.
+    calls_without_usage: int = 0
+    latency_s: float = 0.0
+    ttft_s: float | None = None
+
+    @property
+    def input_total(self) -> int:
+        return self.input_uncached + self.input_cached + self.cache_write
+
+    @property
+    def total(self) -> int:
+        return self.input_total + self.output
+
+    def __add__(self, other: Usage) -> Usage:
+        ttfts = [t for t in (self.ttft_s, other.ttft_s) if t is not None]
+        return Usage(
+            input_uncached=self.input_uncached + other.input_uncached,
+            input_cached=self.input_cached + other.input_cached,
+            cache_write=self.cache_write + other.cache_write,
+            output=self.output + other.output,
+            reasoning=self.reasoning + other.reasoning,
+            calls=self.calls + other.calls,
+            calls_without_usage=self.calls_without_usage + other.calls_without_usage,
+            latency_s=self.latency_s + other.latency_s,
+            ttft_s=sum(ttfts) if ttfts else None,
+        )
+
+
+TOKEN_FIELDS = ("input_uncached", "input_cached", "cache_write", "output", "reasoning")
+
+
+class PriceEntry(BaseModel):
+    """Dollars per million tokens for one model at one provider. None = not published."""
+
+    model: str
+    provider: str
+    input: float
+    cached_input: float | None = None
+    cache_write: float | None = None
+    output: float
+    date: str = ""
+    source: str = ""
+    note: str = ""
+
+
+class SampleRecord(BaseModel):
+    """One finished (task, model, epoch): one line of samples.jsonl."""
+
+    schema_: int = Field(SCHEMA_VERSION, alias="schema")
+    sample_id: str
+    task_id: str
+    suite: str
+    task_version: str = ""
+    model: str  # the --model spec as given (no secrets can be in it: keys live in the environment)
+    epoch: int
+    protocol: str = ""
+    score: float | None = None  # fraction of hidden checks passed; None when not graded (infra)
+    passed: bool | None = None
+    error: ErrorClass = ErrorClass.none
+    error_detail: str = ""
+    turns: int = 0
+    format_errors: int = 0
+    usage: Usage = Field(default_factory=Usage)
+    usd: float | None = None  # None: the price is unknown, never silently 0
+    price: PriceEntry | None = None
+    wall_s: float = 0.0
+    grader: dict[str, Any] = Field(default_factory=dict)
+    transcript: str = ""
+    started_at: str = ""
+    finished_at: str = Field(default_factory=now_iso)
+
+    model_config = {"populate_by_name": True}
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+
+class ModelInfo(BaseModel):
+    spec: str
+    kind: str
+    model_name: str = ""
+    base_url: str = ""
+    key_env: str = ""  # the variable's name only; the value never reaches disk
+    protocol: str = ""
+    price: PriceEntry | None = None
+
+
+class RunManifest(BaseModel):
+    schema_: int = Field(SCHEMA_VERSION, alias="schema")
+    harness_version: str
+    suite: str
+    suite_version: str
+    tasks: list[str]
+    models: list[ModelInfo]
+    epochs: int
+    concurrency: int
+    sandbox: str  # which isolation the commands ran under: "bwrap" or "none"
+    host: dict[str, Any] = Field(default_factory=dict)
+    started_at: str = Field(default_factory=now_iso)
+    finished_at: str | None = None
+    sessions: list[dict[str, Any]] = Field(default_factory=list)  # one per invocation, resumes included
+
+    model_config = {"populate_by_name": True}

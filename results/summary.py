@@ -1,0 +1,90 @@
+"""Per-model summary: the figures of the `report --json` contract.
+
+Intervals are a percentile bootstrap over tasks (all epochs of a task move
+together), because tasks, not samples, are the independent units.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from statistics import fmean
+from typing import Any
+
+from .records import TOKEN_FIELDS, ErrorClass, SampleRecord
+
+BOOTSTRAP_ROUNDS = 2000
+
+
+def _bootstrap_ci(
+    clusters: Sequence[Sequence[float]], stat: Callable[[list[float]], float], seed: int = 0
+) -> list[float] | None:
+    if not clusters:
+        return None
+    rng = random.Random(seed)  # fixed seed: the same run always reports the same interval
+    n = len(clusters)
+    values = []
+    for _ in range(BOOTSTRAP_ROUNDS):
+        pool = [x for _ in range(n) for x in clusters[rng.randrange(n)]]
+        values.append(stat(pool))
+    values.sort()
+    lo, hi = values[int(0.025 * (len(values) - 1))], values[int(0.975 * (len(values) - 1))]
+    return [round(lo, 6), round(hi, 6)]
+
+
+def _by_task(samples: list[SampleRecord], value: Callable[[SampleRecord], float]) -> list[list[float]]:
+    groups: dict[str, list[float]] = defaultdict(list)
+    for s in samples:
+        groups[s.task_id].append(value(s))
+    return [groups[k] for k in sorted(groups)]
+
+
+def summarize_model(model: str, samples: list[SampleRecord]) -> dict[str, Any]:
+    errors = {e.value: 0 for e in ErrorClass}
+    for s in samples:
+        errors[s.error.value] += 1
+    # Infra errors say nothing about the model: they are counted, never scored.
+    scored = [s for s in samples if s.error != ErrorClass.infra and s.passed is not None]
+    price_known = bool(scored) and all(s.usd is not None for s in scored)
+
+    passed = _by_task(scored, lambda s: 1.0 if s.passed else 0.0)
+    accuracy = fmean(x for c in passed for x in c) if scored else None
+    usd_per_task = usd_ci = usd_per_success = None
+    if price_known:
+        usd = _by_task(scored, lambda s: s.usd or 0.0)
+        usd_per_task = fmean(s.usd for s in scored)
+        usd_ci = _bootstrap_ci(usd, fmean)
+        n_pass = sum(1 for s in scored if s.passed)
+        usd_per_success = sum(s.usd for s in scored) / n_pass if n_pass else None
+
+    def per_task(get: Callable[[SampleRecord], float]) -> float | None:
+        return round(fmean(get(s) for s in scored), 3) if scored else None
+
+    return {
+        "model": model,
+        "n_samples": len(samples),
+        "n_scored": len(scored),
+        "n_tasks": len({s.task_id for s in samples}),
+        "accuracy": accuracy,
+        "accuracy_ci": _bootstrap_ci(passed, fmean),
+        "mean_score": per_task(lambda s: s.score or 0.0),
+        "usd_per_task": usd_per_task,
+        "usd_per_task_ci": usd_ci,
+        "usd_per_success": usd_per_success,
+        "usd_total": sum(s.usd for s in samples if s.usd is not None) if price_known else None,
+        "price_known": price_known,
+        "tokens_per_task": {f: per_task(lambda s, f=f: getattr(s.usage, f)) for f in TOKEN_FIELDS},
+        "calls_without_usage": sum(s.usage.calls_without_usage for s in samples),
+        "turns_per_task": per_task(lambda s: s.turns),
+        "wall_s_per_task": per_task(lambda s: s.wall_s),
+        "errors": errors,
+    }
+
+
+def summarize(samples: list[SampleRecord], model_order: Sequence[str] = ()) -> dict[str, Any]:
+    by_model: dict[str, list[SampleRecord]] = defaultdict(list)
+    for s in samples:
+        by_model[s.model].append(s)
+    order = [m for m in model_order if m in by_model] + sorted(m for m in by_model if m not in model_order)
+    return {"models": [summarize_model(m, by_model[m]) for m in order]}

@@ -1,0 +1,28 @@
+"""Deterministic checks in grader/checks.py: functions check_*(workspace: Path) that
+raise AssertionError (or return False) to fail. Score = fraction passing."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from .base import GradeResult, RunCommand, from_checks
+
+
+class ChecksGrader:
+    def missing(self, grader_dir: Path) -> str:
+        return "" if (grader_dir / "checks.py").is_file() else "checks.py missing for the checks grader"
+
+    async def grade(self, grader_dir: Path, workspace: Path, out_dir: Path, run: RunCommand,
+                    timeout_s: float) -> GradeResult:
+        out = out_dir / "checks.json"
+        cmd = " ".join(shlex.quote(x) for x in [
+            sys.executable, "-m", "tasks.graders.run_checks", str(grader_dir / "checks.py"), str(workspace), str(out)])
+        res = await run(cmd, timeout_s=timeout_s, binds=[out_dir], env={"PYTHONDONTWRITEBYTECODE": "1"})
+        if res.timed_out:
+            return GradeResult(0.0, False, [], f"checks timed out after {timeout_s:.0f}s")
+        if not out.is_file():
+            return GradeResult(0.0, False, [], res.output[-2000:], infra_error="checks runner wrote no result")
+        return from_checks(json.loads(out.read_text()))

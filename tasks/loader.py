@@ -1,0 +1,53 @@
+"""Suites: built-in ones ship as package data under tasks/suites/; any folder of task folders works too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Task, TaskError, digest_dir, load_task
+
+SUITES_ROOT = Path(__file__).parent / "suites"
+
+
+class SuiteError(ValueError):
+    pass
+
+
+def builtin_suites() -> list[str]:
+    return sorted(p.name for p in SUITES_ROOT.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def suite_dir(name: str) -> Path:
+    if (SUITES_ROOT / name).is_dir():
+        return SUITES_ROOT / name
+    if Path(name).is_dir():
+        return Path(name).resolve()
+    raise SuiteError(f"unknown suite '{name}' (built-in suites: {', '.join(builtin_suites())}; or give a folder)")
+
+
+@dataclass
+class Suite:
+    name: str
+    dir: Path
+    version: str  # content hash of the whole suite, recorded in every manifest
+    tasks: list[Task] = field(default_factory=list)
+    errors: list[TaskError] = field(default_factory=list)  # broken tasks are skipped, each with its reason
+
+
+def load_suite(name: str) -> Suite:
+    root = suite_dir(name)
+    suite = Suite(root.name, root, digest_dir(root))
+    seen: dict[str, Path] = {}
+    for task_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        try:
+            task = load_task(task_dir, suite.name)
+        except TaskError as exc:
+            suite.errors.append(exc)
+            continue
+        if task.id in seen:
+            suite.errors.append(TaskError(task_dir / "task.toml", "id", f"'{task.id}' also used by {seen[task.id]}"))
+            continue
+        seen[task.id] = task_dir
+        suite.tasks.append(task)
+    return suite

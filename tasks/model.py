@@ -1,0 +1,118 @@
+"""The native task format: one folder per task.
+
+    task.toml        id, kind, version, difficulty, tags, [limits], [grader]
+    instruction.md   the only thing the agent is told
+    workspace/       what the agent starts with
+    grader/          hidden: enters the sample only at grading time
+    solution/        hidden reference: files/ (copied over the workspace) and/or solve.sh
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class TaskError(ValueError):
+    """A malformed task: always names the file and the field."""
+
+    def __init__(self, file: Path | str, field: str, message: str):
+        super().__init__(f"{file}: field '{field}': {message}")
+        self.file, self.field = str(file), field
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_turns: int = Field(50, gt=0)
+    max_tokens: int = Field(2_000_000, gt=0)  # prompt + output summed over the sample's calls
+    max_usd: float | None = Field(None, gt=0)
+    timeout_s: float = Field(1800, gt=0)  # wall time of the agent, grading excluded
+    command_timeout_s: float = Field(120, gt=0)
+
+
+class GraderConfig(BaseModel):
+    model_config = ConfigDict(extra="allow")  # grader-specific settings live here too
+    type: str
+    timeout_s: float = Field(300, gt=0)
+
+
+class TaskConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    kind: Literal["coding", "document"]
+    version: str = "1"
+    difficulty: Literal["easy", "medium", "hard"] = "medium"
+    tags: list[str] = Field(default_factory=list)
+    limits: Limits = Field(default_factory=Limits)
+    grader: GraderConfig
+
+
+@dataclass
+class Task:
+    dir: Path
+    suite: str
+    config: TaskConfig
+    instruction: str
+    digest: str  # content hash of the whole task folder
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    @property
+    def workspace(self) -> Path:
+        return self.dir / "workspace"
+
+    @property
+    def grader_dir(self) -> Path:
+        return self.dir / "grader"
+
+    def reference(self) -> dict[str, Any]:
+        """The reference solution as the oracle applies it: text files and a script."""
+        sol = self.dir / "solution"
+        files = {str(p.relative_to(sol / "files")): p.read_text()
+                 for p in sorted((sol / "files").rglob("*")) if p.is_file()} if (sol / "files").is_dir() else {}
+        script = (sol / "solve.sh").read_text() if (sol / "solve.sh").is_file() else ""
+        return {"files": files, "script": script}
+
+
+def digest_dir(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
+def load_task(task_dir: Path, suite: str) -> Task:
+    cfg_path = task_dir / "task.toml"
+    if not cfg_path.is_file():
+        raise TaskError(cfg_path, "task.toml", "file missing")
+    try:
+        raw = tomllib.loads(cfg_path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise TaskError(cfg_path, "(syntax)", f"bad TOML: {exc}") from exc
+    try:
+        config = TaskConfig.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise TaskError(cfg_path, ".".join(str(x) for x in err["loc"]) or "(root)", err["msg"]) from exc
+    instr = task_dir / "instruction.md"
+    if not instr.is_file() or not instr.read_text().strip():
+        raise TaskError(instr, "instruction.md", "missing or empty")
+    if not (task_dir / "workspace").is_dir():
+        raise TaskError(task_dir / "workspace", "workspace/", "folder missing")
+    if not (task_dir / "grader").is_dir():
+        raise TaskError(task_dir / "grader", "grader/", "folder missing")
+    sol = task_dir / "solution"
+    if not ((sol / "solve.sh").is_file() or (sol / "files").is_dir()):
+        raise TaskError(sol, "solution/", "needs solve.sh or files/ (the oracle applies it)")
+    from .graders import check_config  # the grader type must exist and find its files
+
+    check_config(config.grader, task_dir, cfg_path)
+    return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir))

@@ -1,0 +1,3 @@
+from .core import mean, median, mode, spread
+
+__all__ = ["mean", "median", "mode", "spread"]

@@ -1,0 +1,70 @@
+"""Shared helpers: the CLI in-process and as a real process, and script files for the scripted server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+PERTASK = [sys.executable, "-m", "harness.cli"]
+
+
+def call(n: str, **args) -> dict:
+    return {"name": n, "arguments": args}
+
+
+def bash(command: str) -> dict:
+    return call("bash", command=command)
+
+
+SUBMIT = {"tool_calls": [call("submit")]}
+
+
+@pytest.fixture
+def write_script(tmp_path):
+    def write(script: dict, name: str = "script.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(script))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run `pertask ARGS` in-process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+def run_json(cli, *args: str) -> dict:
+    code, out, err = cli(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def load_samples(run_dir: Path) -> list[dict]:
+    return [json.loads(line) for line in (run_dir / "samples.jsonl").read_text().splitlines() if line.strip()]
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env.update(extra)
+    return env
+
+
+def pertask_proc(*args: str, env=None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*PERTASK, *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          env=env or subprocess_env(), cwd=ROOT)

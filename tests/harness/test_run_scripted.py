@@ -1,0 +1,128 @@
+"""A scripted model over real HTTP solves tasks through both agent protocols; tokens and dollars add up."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import SUBMIT, bash, call, load_samples, run_json
+
+FIX = ("    values = _check(values)\n    mid = len(values) // 2\n    return values[mid]",
+       "    values = sorted(_check(values))\n    mid = len(values) // 2\n    if len(values) % 2:\n"
+       "        return values[mid]\n    return (values[mid - 1] + values[mid]) / 2")
+
+USAGES = [
+    {"prompt_tokens": 900, "completion_tokens": 40, "cached_tokens": 0, "reasoning_tokens": 10},
+    {"prompt_tokens": 1300, "completion_tokens": 120, "cached_tokens": 896, "cache_write_tokens": 100},
+    {"prompt_tokens": 1500, "completion_tokens": 8, "cached_tokens": 1280, "reasoning_tokens": 3},
+]
+
+
+def native_script() -> dict:
+    turns = [{"tool_calls": [bash("cat stats/core.py")]},
+             {"tool_calls": [call("edit_file", path="stats/core.py", old=FIX[0], new=FIX[1])]},
+             SUBMIT]
+    for t, u in zip(turns, USAGES, strict=True):
+        t["usage"] = u
+    return {"model": "acct-test", "conversations": [{"match": "wrong medians", "turns": turns}]}
+
+
+def test_native_tool_calls_solve_a_coding_task(cli, tmp_path, write_script):
+    out = tmp_path / "run"
+    summary = run_json(cli, "run", "--suite", "smoke", "--task", "fix-median",
+                       "--model", f"scripted:{write_script(native_script())}", "--out", out)
+    (m,) = summary["models"]
+    assert m["accuracy"] == 1.0
+    (s,) = load_samples(out)
+    assert s["protocol"] == "tools" and s["turns"] == 3 and s["format_errors"] == 0
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_tokens_and_dollars_equal_what_the_server_sent(cli, tmp_path, write_script, stream):
+    prices = tmp_path / "prices.toml"
+    prices.write_text('[[price]]\nprovider = "scripted"\nmodel = "acct-test"\ninput = 2.0\n'
+                      'cached_input = 0.5\ncache_write = 2.5\noutput = 10.0\n')
+    out = tmp_path / "run"
+    args = ["run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(native_script())}",
+            "--prices", prices, "--out", out] + (["--stream"] if stream else [])
+    (m,) = run_json(cli, *args)["models"]
+    (s,) = load_samples(out)
+    u = s["usage"]
+    prompt = sum(x["prompt_tokens"] for x in USAGES)
+    cached = sum(x.get("cached_tokens", 0) for x in USAGES)
+    write = sum(x.get("cache_write_tokens", 0) for x in USAGES)
+    # cached and cache-write tokens are subsets of prompt_tokens: split out, never added.
+    assert (u["input_uncached"], u["input_cached"], u["cache_write"]) == (prompt - cached - write, cached, write)
+    assert u["output"] == 168 and u["reasoning"] == 13 and u["calls"] == 3
+    hand = ((prompt - cached - write) * 2.0 + cached * 0.5 + write * 2.5 + 168 * 10.0) / 1e6
+    assert s["usd"] == pytest.approx(hand, rel=1e-12)
+    assert m["usd_per_task"] == pytest.approx(hand) and m["usd_per_success"] == pytest.approx(hand)
+    assert m["tokens_per_task"]["input_cached"] == cached
+    calls = json.loads((out / s["transcript"]).read_text())["calls"]
+    assert sum(c["usd"] for c in calls) == pytest.approx(hand)
+    if stream:
+        assert all(c["usage"]["ttft_s"] is not None for c in calls)
+
+
+def test_text_protocol_solves_a_document_task(cli, tmp_path, write_script):
+    answer = json.dumps([
+        {"owner": "Tomasz", "action": "billing migration dry run", "due": "2026-10-31"},
+        {"owner": "Marta", "action": "launch blog post", "due": "2026-10-28"},
+        {"owner": "Ben", "action": "update support macros", "due": "2026-11-04"}])
+    script = {"model": "text-test", "protocol": "text", "conversations": [{"match": "launch-planning", "turns": [
+        {"content": "Reading the inbox.\n```bash\ncat inbox/*\n```"},
+        {"content": "No block here, which is a format error."},
+        {"content": f"Writing it.\n```bash\ncat > actions.json <<'EOF'\n{answer}\nEOF\n```"},
+        {"content": "Done.\n```bash\nsubmit\n```"}]}]}
+    out = tmp_path / "run"
+    (m,) = run_json(cli, "run", "--suite", "smoke", "--task", "meeting-actions",
+                    "--model", f"scripted:{write_script(script)}", "--out", out)["models"]
+    assert m["accuracy"] == 1.0
+    (s,) = load_samples(out)
+    assert s["protocol"] == "text" and s["turns"] == 4 and s["format_errors"] == 1
+    msgs = json.loads((out / s["transcript"]).read_text())["messages"]
+    assert "Tomasz" in msgs[3]["content"], "the command's output went back to the model"
+    assert "format error" in msgs[5]["content"]
+
+
+def test_protocol_override_on_the_spec(cli, tmp_path, write_script):
+    script = {"model": "m", "default": [{"content": "```bash\nsubmit\n```"}]}
+    out = tmp_path / "run"
+    cli("run", "--suite", "smoke", "--task", "fix-median", "--model",
+        f"scripted:{write_script(script)}#protocol=text", "--out", out)
+    (s,) = load_samples(out)
+    assert s["protocol"] == "text" and s["turns"] == 1 and s["error"] == "none"
+
+
+def test_malformed_tool_calls_become_error_turns(cli, tmp_path, write_script):
+    script = {"model": "bad", "default": [
+        {"tool_calls": [{"name": "bash", "arguments": "{not json"}]},
+        {"tool_calls": [call("launch_rockets")]},
+        {"tool_calls": [call("edit_file", path="stats/core.py", old="values", new="x")]},
+        {"tool_calls": [call("read_file", path="../../../etc/passwd")]},
+        {"content": "I think I am done."},
+        SUBMIT]}
+    out = tmp_path / "run"
+    cli("run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(script)}", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "none" and s["turns"] == 6 and s["format_errors"] == 5
+    tool_msgs = [m["content"] for m in json.loads((out / s["transcript"]).read_text())["messages"] if m["role"] == "tool"]
+    assert "not valid JSON" in tool_msgs[0] and "unknown tool" in tool_msgs[1]
+    assert "exactly once" in tool_msgs[2] and "outside the workspace" in tool_msgs[3]
+
+
+def test_turn_and_token_limits_end_the_sample_as_limit(cli, tmp_path, write_script):
+    loop = {"model": "loop", "default": [{"tool_calls": [bash("true")]}] * 30}
+    out = tmp_path / "run"
+    cli("run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(loop)}", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "limit" and "turn limit of 20" in s["error_detail"] and s["turns"] == 20
+    assert s["score"] is not None, "a sample that hit a limit is still graded as it stands"
+    big = {"model": "big", "default": [{"tool_calls": [bash("true")],
+                                        "usage": {"prompt_tokens": 1_500_000, "completion_tokens": 10}}] * 5}
+    out2 = tmp_path / "run2"
+    cli("run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(big, 'b.json')}",
+        "--out", out2)
+    (s,) = load_samples(out2)
+    assert s["error"] == "limit" and "token limit" in s["error_detail"] and s["turns"] == 2
