@@ -108,8 +108,6 @@ class ScriptedServer:
         messages = req.get("messages", [])
         conv, idx, turn = self.script.pick(messages)
         turn = turn or Turn(content="[scripted: script exhausted]")
-        if turn.delay_s:
-            await asyncio.sleep(turn.delay_s)
         fault = None
         if turn.fault and self._faults_fired[(conv, idx)] < turn.fault_times:
             self._faults_fired[(conv, idx)] += 1
@@ -118,6 +116,8 @@ class ScriptedServer:
         flat = turn.usage or auto_usage(messages, req.get("tools"), message, self.script.block_size)
         usage = None if fault == "no_usage" else usage_body(flat)
         self._record({"conversation": conv, "turn": idx, "fault": fault, "usage": usage, "t": time.time()})
+        if turn.delay_s:  # logged on arrival: a client that gives up while waiting still asked
+            await asyncio.sleep(turn.delay_s)
         if fault == "drop":
             return None
         if fault == "http_500":

@@ -1,0 +1,79 @@
+"""kill -9 mid-run, then the same command: nothing finished is lost, re-run or paid twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from tests.conftest import PERTASK, ROOT, SUBMIT, bash, load_samples, subprocess_env
+
+TASK_MATCH = {"add-slugify": "slugify(text", "budget-reconcile": "budget-versus-actuals",
+              "csv-totals": "ledger totals", "fix-median": "wrong medians", "meeting-actions": "launch-planning"}
+
+
+def start_server(script_path, log_path):
+    proc = subprocess.Popen([sys.executable, "-m", "providers.scripted", str(script_path), "--log", str(log_path)],
+                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    return proc, proc.stdout.readline().strip()
+
+
+def test_killed_run_resumes_without_redoing_finished_samples(tmp_path, write_script):
+    # Tasks run in id order at concurrency 1; the third one hangs long enough to be killed in.
+    usage = {"prompt_tokens": 1000, "completion_tokens": 50}
+    convs = [{"match": m, "turns": [{"tool_calls": [bash("ls")], "delay_s": 4.0 if tid == "csv-totals" else 0,
+                                     "usage": usage}, dict(SUBMIT, usage=usage)]}
+             for tid, m in TASK_MATCH.items()]
+    server, url = start_server(write_script({"model": "m", "conversations": convs}), tmp_path / "requests.jsonl")
+    out = tmp_path / "run"
+    prices = tmp_path / "p.toml"
+    prices.write_text('[[price]]\nprovider = "openai-compatible"\nmodel = "m"\ninput = 1.0\noutput = 2.0\n')
+    cmd = [*PERTASK, "run", "--suite", "smoke", "--model", f"openai-compatible:m@{url}", "--concurrency", "1",
+           "--prices", str(prices), "--out", str(out)]
+    try:
+        first = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), start_new_session=True,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while time.time() < deadline and not (out / "samples.jsonl").exists() or \
+                len((out / "samples.jsonl").read_text().splitlines()) < 2:
+            time.sleep(0.05)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        before = load_samples(out)
+        assert [s["task_id"] for s in before] == ["add-slugify", "budget-reconcile"]
+        # A kill can also land mid-write: a torn last line must be tolerated.
+        with open(out / "samples.jsonl", "a") as fh:
+            fh.write('{"schema": 1, "sample_id": "openai-compatible:m@')
+        requests_before = Counter(json.loads(x)["conversation"] for x in (tmp_path / "requests.jsonl").open())
+
+        second = subprocess.run(cmd, cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=120)
+        assert second.returncode == 0, second.stderr
+        assert "5 samples, 2 already done" in second.stderr
+    finally:
+        server.kill()
+
+    lines = (out / "samples.jsonl").read_text().splitlines()
+    torn = [x for x in lines if not x.endswith("}")]
+    assert len(torn) == 1, "the torn line stays, on its own line, and is skipped"
+    after = [json.loads(x) for x in lines if x not in torn]
+    ids = [s["sample_id"] for s in after]
+    assert len(ids) == len(set(ids)) == 5, "every sample recorded exactly once"
+    assert {s["task_id"]: s for s in after}["add-slugify"] == before[0], "finished record kept as it was"
+    requests = Counter(json.loads(x)["conversation"] for x in (tmp_path / "requests.jsonl").open())
+    names = list(TASK_MATCH)
+    for i, tid in enumerate(names):
+        resumed = requests[i] - requests_before.get(i, 0)
+        assert resumed == (0 if tid in ("add-slugify", "budget-reconcile") else 2), tid
+    # Dollars: each sample paid for once: 2 calls x (1000 in x $1 + 50 out x $2) / 1e6.
+    assert sum(s["usd"] for s in after) == pytest.approx(5 * 2 * (1000 * 1.0 + 50 * 2.0) / 1e6)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["sessions"]) == 1, "the killed session never wrote its end; the resumed one did"
+    assert manifest["sessions"][0]["skipped_done"] == 2
+    report = subprocess.run([*PERTASK, "report", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert "1 unreadable line" in report.stdout

@@ -1,0 +1,88 @@
+"""The sandbox holds: real bubblewrap where installed, a clear fallback where not."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+from harness.sandbox import OUTPUT_LIMIT, Sandbox, bwrap_path
+from tasks.loader import SUITES_ROOT
+
+needs_bwrap = pytest.mark.skipif(not bwrap_path(), reason="bubblewrap not installed")
+
+
+@pytest.fixture
+def box(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "hello.txt").write_text("hi")
+    secret_dir = tmp_path / "run-dir"
+    secret_dir.mkdir()
+    (secret_dir / "other-sample.txt").write_text("private")
+    sb = Sandbox(tmp_path / "sample", hidden=[SUITES_ROOT, secret_dir], use_bwrap=True)
+    sb.prepare(src)
+    return sb, secret_dir
+
+
+def run(sb: Sandbox, cmd: str, timeout: float = 30):
+    return asyncio.run(sb.run(cmd, timeout_s=timeout))
+
+
+def test_workspace_is_a_private_copy(box):
+    sb, _ = box
+    res = run(sb, "cat hello.txt && echo more > new.txt")
+    assert res.exit_code == 0 and res.output.strip() == "hi"
+    assert (sb.workspace / "new.txt").read_text() == "more\n"
+
+
+def test_environment_is_cleared(box, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-should-not-leak")
+    sb, _ = box
+    assert "sk-should-not-leak" not in run(sb, "env").output
+
+
+def test_timeout_kills_the_command(box):
+    sb, _ = box
+    res = run(sb, "sleep 30", timeout=1)
+    assert res.timed_out and res.exit_code == 124 and "timed out" in res.output
+
+
+def test_long_output_is_truncated(box):
+    sb, _ = box
+    res = run(sb, "yes x | head -c 200000")
+    assert res.truncated and len(res.output) < OUTPUT_LIMIT + 200 and "characters cut" in res.output
+
+
+@needs_bwrap
+def test_no_network(box):
+    sb, _ = box
+    # A server on the host's loopback: reachable from here, not from inside the sandbox.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    try:
+        res = run(sb, f"python3 -c \"import socket; socket.create_connection(('127.0.0.1', {port}), 2)\" 2>&1; "
+                      "python3 -c \"import socket; socket.create_connection(('1.1.1.1', 80), 2)\" 2>&1; "
+                      "cut -d: -f1 /proc/net/dev | tail -n +3")
+    finally:
+        listener.close()
+    assert "Connection refused" in res.output and "Network is unreachable" in res.output
+    assert res.output.split()[-1] == "lo", "its own network namespace holds only loopback"
+
+
+@needs_bwrap
+def test_cannot_write_outside_the_workspace(box, tmp_path):
+    sb, _ = box
+    res = run(sb, f"touch /usr/pertask-x; touch {tmp_path}/escape; echo ok > /tmp/private && cat /tmp/private")
+    assert "Read-only file system" in res.output and not (tmp_path / "escape").exists()
+    assert res.output.strip().endswith("ok"), "the sample's own /tmp is writable"
+
+
+@needs_bwrap
+def test_hidden_paths_are_invisible(box):
+    sb, secret_dir = box
+    res = run(sb, f"ls {SUITES_ROOT}; cat {secret_dir}/other-sample.txt; echo done")
+    assert "smoke" not in res.output and "private" not in res.output and "done" in res.output

@@ -1,0 +1,78 @@
+"""The one client against the real scripted HTTP server: usage, streaming, faults."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from providers.base import ChatRequest, ModelCallError, Sampling
+from providers.openai_client import OpenAIModel, usage_from_server
+from providers.script import Script
+from providers.scripted import ScriptedServer
+from results.records import ModelInfo
+
+HELLO = [{"role": "user", "content": "hello"}]
+
+
+def serve(turns: list[dict]) -> tuple[ScriptedServer, OpenAIModel]:
+    server = ScriptedServer(Script.model_validate({"model": "t", "default": turns}))
+    info = ModelInfo(spec="t", kind="openai-compatible", model_name="t", base_url=server.start())
+    return server, OpenAIModel(info, api_key="x", max_retries=2)
+
+
+def generate(turns: list[dict], **sampling):
+    async def go():
+        server, model = serve(turns)
+        try:
+            return await model.generate(ChatRequest(HELLO, sampling=Sampling(**sampling))), server
+        finally:
+            await model.aclose()
+            server.stop()
+
+    return asyncio.run(go())
+
+
+def test_usage_subsets_are_split_not_added():
+    u = usage_from_server({"prompt_tokens": 1000, "completion_tokens": 200,
+                           "prompt_tokens_details": {"cached_tokens": 768, "created_cache_tokens": 128},
+                           "completion_tokens_details": {"reasoning_tokens": 150}})
+    assert (u.input_uncached, u.input_cached, u.cache_write, u.output, u.reasoning) == (104, 768, 128, 200, 150)
+    assert u.input_total == 1000
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_tool_call_and_usage_round_trip(stream):
+    turn = {"content": "ok", "tool_calls": [{"name": "bash", "arguments": {"command": "ls"}}],
+            "reasoning": "thinking", "usage": {"prompt_tokens": 50, "completion_tokens": 7, "cached_tokens": 32}}
+    out, _ = generate([turn], stream=stream)
+    call = out.message["tool_calls"][0]
+    assert call["function"] == {"name": "bash", "arguments": '{"command": "ls"}'}
+    assert (out.usage.input_uncached, out.usage.input_cached, out.usage.output) == (18, 32, 7)
+    assert out.finish_reason == "tool_calls"
+    assert "reasoning_content" not in out.message, "reasoning is kept out of the re-sent history"
+    assert (out.usage.ttft_s is not None) == stream
+
+
+@pytest.mark.parametrize("fault", ["http_500", "http_429", "drop"])
+def test_transient_fault_is_retried(fault):
+    out, server = generate([{"content": "fine", "fault": fault, "fault_times": 1}])
+    assert out.message["content"] == "fine"
+    assert [r["fault"] for r in server.requests] == [fault, None]
+
+
+def test_persistent_fault_is_an_infra_error():
+    with pytest.raises(ModelCallError) as exc:
+        generate([{"content": "never", "fault": "http_500", "fault_times": 99}])
+    assert exc.value.kind == "infra"
+
+
+def test_malformed_body_is_an_infra_error():
+    with pytest.raises(ModelCallError) as exc:
+        generate([{"content": "x", "fault": "malformed_json", "fault_times": 99}])
+    assert exc.value.kind == "infra"
+
+
+def test_missing_usage_is_unknown_not_zero():
+    out, _ = generate([{"content": "x", "fault": "no_usage"}])
+    assert out.usage.calls_without_usage == 1 and out.raw_usage is None
