@@ -19,7 +19,7 @@ from tasks import SuiteError, TaskError, builtin_suites, load_suite
 from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, run_plan
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 
 
 class UsageError(Exception):

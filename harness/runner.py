@@ -74,8 +74,11 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     done = store.finished_ids()
     todo = [s for s in plan.samples() if sample_id(s[0].info.spec, s[1].id, s[2]) not in done]
     session = {"started_at": now_iso(), "planned": len(plan.samples()), "skipped_done": len(plan.samples()) - len(todo)}
-    scratch = Path(tempfile.mkdtemp(prefix="pertask-"))
-    hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve(), scratch]
+    # Workspaces live in the run directory, so one left by a killed session is found and cleared here.
+    scratch = plan.out / "workspaces"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve()]
     sem = asyncio.Semaphore(plan.concurrency)
 
     async def one(model: Model, task: Task, epoch: int) -> None:
@@ -104,7 +107,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
     rec = SampleRecord(sample_id=sample_id(spec, task.id, epoch), task_id=task.id, suite=task.suite,
                        task_version=task.digest, model=spec, epoch=epoch, protocol=model.info.protocol,
                        price=model.info.price, started_at=now_iso())
-    root = Path(tempfile.mkdtemp(prefix=f"{task.id}-", dir=scratch))
+    root = Path(tempfile.mkdtemp(prefix=f"{task.id}-", dir=scratch)).resolve()
     sandbox = Sandbox(root, hidden, use_bwrap=True)
     t0 = time.perf_counter()
     transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}

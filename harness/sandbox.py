@@ -6,6 +6,7 @@ filesystem, a private /tmp, and the suites, the run directory and other samples 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -83,22 +84,30 @@ class Sandbox:
         chunks: list[bytes] = []
         size = 0
 
-        async def drain() -> None:
+        async def collect() -> None:
             nonlocal size
             while chunk := await proc.stdout.read(65536):
                 if size < READ_LIMIT:
                     chunks.append(chunk)
                 size += len(chunk)
+            await proc.wait()
 
         timed_out = False
         try:
-            await asyncio.wait_for(asyncio.gather(drain(), proc.wait()), timeout_s)
+            await asyncio.wait_for(collect(), timeout_s)
         except TimeoutError:
             timed_out = True
-        finally:
-            if proc.returncode is None:
-                _kill(proc.pid)
-                await proc.wait()
+            _kill(proc.pid)
+            await proc.wait()
+            # Read the pipe to its end so it closes; bounded, as a grandchild that left the group may hold it.
+            with contextlib.suppress(TimeoutError, ConnectionError):
+                await asyncio.wait_for(proc.stdout.read(), 2)
+        except BaseException:
+            # Cancelled (Ctrl-C): nothing here may await, as the task can be cancelled again. Kill the group
+            # and close the transport now, or it is closed in a destructor after the loop has gone.
+            _kill(proc.pid)
+            proc._transport.close()  # SubprocessTransport.close(); asyncio's Process does not expose it
+            raise
         text = b"".join(chunks).decode("utf-8", "replace")
         if size > READ_LIMIT:
             text += f"\n[... output stopped being read after {READ_LIMIT} of {size} bytes ...]"

@@ -77,3 +77,24 @@ def test_killed_run_resumes_without_redoing_finished_samples(tmp_path, write_scr
     assert manifest["sessions"][0]["skipped_done"] == 2
     report = subprocess.run([*PERTASK, "report", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert "1 unreadable line" in report.stdout
+
+
+def test_ctrl_c_saves_finished_samples_and_cleans_up(tmp_path, write_script):
+    slow = write_script({"model": "slow", "default": [{"tool_calls": [bash("sleep 30")]}, SUBMIT]})
+    out = tmp_path / "run"
+    cmd = [*PERTASK, "run", "--suite", "smoke", "--model", "oracle", "--model", f"scripted:{slow}",
+           "--concurrency", "2", "--out", str(out)]
+    # A terminal's Ctrl-C: SIGINT with its default handling (a background shell job would ignore it).
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.time() + 60
+    while time.time() < deadline and not (out / "samples.jsonl").exists():
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "run the same command again to resume" in stderr and "Traceback" not in stderr
+    done = load_samples(out)
+    assert done and all(s["model"] == "oracle" for s in done), "only finished samples are recorded"
+    assert not (out / "workspaces").exists()
