@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import platform
 import shutil
@@ -55,7 +56,7 @@ def open_store(plan: RunPlan) -> RunStore:
     manifest = RunManifest(
         harness_version=version("pertask"), suite=plan.suite.name, suite_version=plan.suite.version,
         tasks=[t.id for t in plan.tasks], models=[*(old.models if old else []), *infos.values()],
-        epochs=plan.epochs, concurrency=plan.concurrency, sandbox="bwrap" if bwrap_path() else "none",
+        epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling), sandbox="bwrap" if bwrap_path() else "none",
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": _cpus()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
         manifest.started_at, manifest.sessions = old.started_at, old.sessions

@@ -135,6 +135,7 @@ class RunManifest(BaseModel):
     models: list[ModelInfo]
     epochs: int
     concurrency: int
+    sampling: dict[str, Any] = Field(default_factory=dict)  # temperature, max_tokens, stream as sent
     sandbox: str  # which isolation the commands ran under: "bwrap" or "none"
     host: dict[str, Any] = Field(default_factory=dict)
     started_at: str = Field(default_factory=now_iso)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 
 import pytest
 
+from tasks.loader import SUITES_ROOT
 from tests.conftest import SUBMIT, bash, call, load_samples, run_json
 
 FIX = ("    values = _check(values)\n    mid = len(values) // 2\n    return values[mid]",
@@ -126,3 +129,36 @@ def test_turn_and_token_limits_end_the_sample_as_limit(cli, tmp_path, write_scri
         "--out", out2)
     (s,) = load_samples(out2)
     assert s["error"] == "limit" and "token limit" in s["error_detail"] and s["turns"] == 2
+
+
+def _suite_with_limits(tmp_path, **limits) -> str:
+    """A one-task suite: fix-median with its [limits] table replaced."""
+    root = tmp_path / "limited"
+    shutil.copytree(SUITES_ROOT / "smoke" / "fix-median", root / "fix-median")
+    toml = root / "fix-median" / "task.toml"
+    table = "[limits]\n" + "".join(f"{k} = {v}\n" for k, v in limits.items())
+    toml.write_text(re.sub(r"\[limits\]\n(?:\w+ = .*\n)*", table, toml.read_text()))
+    return str(root)
+
+
+def test_wall_time_limit(cli, tmp_path, write_script):
+    suite = _suite_with_limits(tmp_path, timeout_s=2)
+    script = {"model": "slow", "default": [{"tool_calls": [bash("sleep 30")]}, SUBMIT]}
+    out = tmp_path / "run"
+    cli("run", "--suite", suite, "--model", f"scripted:{write_script(script)}", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "limit" and "wall-time limit of 2s" in s["error_detail"] and s["wall_s"] < 25
+
+
+def test_dollar_limit(cli, tmp_path, write_script):
+    suite = _suite_with_limits(tmp_path, max_usd=0.01)
+    prices = tmp_path / "p.toml"
+    prices.write_text('[[price]]\nprovider = "scripted"\nmodel = "pricey"\ninput = 10.0\noutput = 10.0\n')
+    script = {"model": "pricey", "default": [{"tool_calls": [bash("true")],
+                                              "usage": {"prompt_tokens": 400, "completion_tokens": 100}}] * 10}
+    out = tmp_path / "run"
+    cli("run", "--suite", suite, "--model", f"scripted:{write_script(script)}", "--prices", prices, "--out", out)
+    (s,) = load_samples(out)
+    # $0.005 a call: the second call reaches $0.01.
+    assert s["error"] == "limit" and "dollar limit" in s["error_detail"] and s["turns"] == 2
+    assert s["usd"] == pytest.approx(0.01)
