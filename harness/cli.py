@@ -17,7 +17,7 @@ from results.report import load_summary, render_table, to_json
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
 from .progress import RunProgress
-from .runner import RunError, RunPlan, open_store, run_plan
+from .runner import RunError, RunPlan, open_store, pending, run_plan
 
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 
@@ -92,7 +92,7 @@ async def _run(a, suite, tasks, catalog) -> int:
         plan = RunPlan(suite, tasks, models, out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces)
         store = open_store(plan)
-        done = len(store.finished_ids() & {f"{m.info.spec}|{t.id}|{e}" for m, t, e in plan.samples()})
+        done = len(plan.samples()) - len(pending(plan, store))
         err.print(f"run directory: {out}  ({len(plan.samples())} samples, {done} already done)", highlight=False)
         with RunProgress(len(plan.samples()), done, err) as progress:
             await run_plan(plan, store, progress.update)

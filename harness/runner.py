@@ -71,9 +71,14 @@ def _cpus() -> int:
     return os.cpu_count() or 0
 
 
-async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
+def pending(plan: RunPlan, store: RunStore) -> list[tuple[Model, Task, int]]:
+    """The plan's samples that have no finished record yet (a resume skips the rest)."""
     done = store.finished_ids()
-    todo = [s for s in plan.samples() if sample_id(s[0].info.spec, s[1].id, s[2]) not in done]
+    return [s for s in plan.samples() if sample_id(s[0].info.spec, s[1].id, s[2]) not in done]
+
+
+async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
+    todo = pending(plan, store)
     session = {"started_at": now_iso(), "planned": len(plan.samples()), "skipped_done": len(plan.samples()) - len(todo)}
     # Workspaces live in the run directory, so one left by a killed session is found and cleared here.
     scratch = plan.out / "workspaces"
