@@ -12,12 +12,14 @@ from rich.console import Console
 
 from providers.base import Sampling, SpecError
 from providers.registry import build_model
+from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
 from results.report import load_summary, render_table, to_json
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
 from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, pending, run_plan
+from .serving import start_servers
 
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 
@@ -44,7 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--temperature", type=float)
     r.add_argument("--max-tokens", type=int, help="max output tokens per model call")
     r.add_argument("--stream", action="store_true", help="stream responses (records time to first token)")
+    r.add_argument("--max-turns", type=int, help="cap every task's turn limit (short local runs)")
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
+    r.add_argument("--vllm-arg", action="append", default=[], metavar="FLAG",
+                   help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
+    r.add_argument("--gpu-type", help="the node's GPU type, e.g. H200 (recorded with the run)")
+    r.add_argument("--gpus", type=int, help="GPUs the node rents")
+    r.add_argument("--gpu-hour-usd", type=float, help="dollars per GPU-hour of the node")
     r.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     p = sub.add_parser("report", help="summarize run directories")
     p.add_argument("runs", nargs="+", type=Path)
@@ -59,9 +67,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(a: argparse.Namespace) -> int:
-    for name in ("epochs", "concurrency", "limit"):
+    for name in ("epochs", "concurrency", "limit", "max_turns", "gpus"):
         if getattr(a, name) is not None and getattr(a, name) < 1:
-            raise UsageError(f"--{name} must be at least 1")
+            raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
     suite = load_suite(a.suite)
     for e in suite.errors:
         err.print(f"warning: skipping broken task: {e}", style="yellow", highlight=False)
@@ -83,15 +91,17 @@ async def _run(a, suite, tasks, catalog) -> int:
     models = []
     try:
         for spec in a.model:  # every spec is checked (keys included) before any task starts
-            models.append(build_model(spec, catalog, a.protocol))
+            models.append(build_model(spec, catalog, a.protocol, a.vllm_arg))
         for m in models:
             if m.info.price is None:
                 err.print(f"warning: no price known for {m.info.spec}: its dollars will be null, not 0",
                           style="yellow", highlight=False)
         out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
+        node = {"gpu_type": a.gpu_type, "gpus": a.gpus, "gpu_hour_usd": a.gpu_hour_usd}
         plan = RunPlan(suite, tasks, models, out, a.epochs, a.concurrency,
-                       Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces)
+                       Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node)
         store = open_store(plan)
+        await start_servers(models, out, err)
         done = len(plan.samples()) - len(pending(plan, store))
         err.print(f"run directory: {out}  ({len(plan.samples())} samples, {done} already done)", highlight=False)
         with RunProgress(len(plan.samples()), done, err) as progress:
@@ -143,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             print(to_json(summary)) if a.json else render_table(summary)
             return 0
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
-    except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError) as exc:
+    except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError,
+            ServerError) as exc:
         err.print(f"pertask: error: {exc}", style="red", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:

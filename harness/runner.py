@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from providers.base import Model, Sampling
+from providers.base import Model, ModelCallError, Sampling
+from providers.hardware import detect_hardware
 from results.prices import cost_usd
 from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
 from results.store import RunStore, sample_id
@@ -24,6 +25,7 @@ from tasks.loader import SUITES_ROOT
 
 from .agent import run_agent, transcript_json
 from .sandbox import Sandbox, bwrap_path
+from .serving import ServerWatch
 
 
 class RunError(ValueError):
@@ -40,6 +42,8 @@ class RunPlan:
     concurrency: int = 4
     sampling: Sampling = field(default_factory=Sampling)
     keep_workspaces: bool = False
+    max_turns: int | None = None  # caps every task's own turn limit
+    node: dict = field(default_factory=dict)  # GPU type, count and $/GPU-hour as the user gave them
 
     def samples(self) -> list[tuple[Model, Task, int]]:
         # Models interleave so that a cut-short run still compares them on the same tasks.
@@ -56,7 +60,9 @@ def open_store(plan: RunPlan) -> RunStore:
     manifest = RunManifest(
         harness_version=version("pertask"), suite=plan.suite.name, suite_version=plan.suite.version,
         tasks=[t.id for t in plan.tasks], models=[*(old.models if old else []), *infos.values()],
-        epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling), sandbox="bwrap" if bwrap_path() else "none",
+        epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling),
+        max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
+        sandbox="bwrap" if bwrap_path() else "none",
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": _cpus()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
         manifest.started_at, manifest.sessions = old.started_at, old.sessions
@@ -91,10 +97,12 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
         async with sem:
             rec = await run_sample(model, task, epoch, plan, store, scratch, hidden)
         store.append(rec)
+        watch.add(rec)
         on_done(rec)
 
     try:
-        await asyncio.gather(*(one(*s) for s in todo))
+        async with ServerWatch(plan.models, plan.out) as watch:
+            await asyncio.gather(*(one(*s) for s in todo))
     finally:
         if plan.keep_workspaces:
             session["workspaces"] = str(scratch)
@@ -118,8 +126,14 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
     t0 = time.perf_counter()
     transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}
     try:
+        if not getattr(model, "server_alive", lambda: True)():
+            # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
+            raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
         sandbox.prepare(task.workspace)
-        res = await run_agent(model, task.instruction, sandbox, limits=task.config.limits,
+        limits = task.config.limits
+        if plan.max_turns:
+            limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
+        res = await run_agent(model, task.instruction, sandbox, limits=limits,
                               sampling=plan.sampling, reference=task.reference() if model.wants_reference else None)
         rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
         rec.error, rec.error_detail = res.error, res.error_detail
@@ -137,6 +151,8 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                 rec.error, rec.error_detail = ErrorClass.infra, f"grader: {grade.infra_error}"
             else:
                 rec.score, rec.passed = grade.score, grade.passed
+    except ModelCallError as exc:
+        rec.error, rec.error_detail = ErrorClass(exc.kind), exc.detail
     except Exception as exc:  # anything unforeseen is the harness's fault, never the model's
         rec.error, rec.error_detail = ErrorClass.infra, f"{type(exc).__name__}: {exc}"
         transcript["traceback"] = traceback.format_exc()

