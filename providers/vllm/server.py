@@ -75,6 +75,9 @@ def free_port() -> int:
 
 def port_busy(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as s:
+        # As the server binds (uvicorn sets SO_REUSEADDR): a port whose old connections linger in
+        # TIME_WAIT is free for it; only a port something listens on is busy.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:

@@ -1,0 +1,155 @@
+"""Against a real vLLM server (the CPU build) with real models: the tiny random-weight MoE and
+SmolLM2-135M-Instruct, both built locally from installed packages (no hub).
+
+Each test starts its own server (about 45 s on 2 cores), so these are marked `vllm`:
+`pytest -m "not vllm"` runs the rest alone; CI runs everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from providers.vllm.models import smollm2, tiny_moe
+from providers.vllm.presets import get_preset, presets
+from providers.vllm.server import VLLMServer, check_parsers, free_port, probe_vllm
+from tests.conftest import PERTASK, ROOT, load_samples, pertask_proc, run_json, subprocess_env
+
+pytestmark = pytest.mark.vllm
+
+SHORT = ["--max-turns", "3", "--max-tokens", "24"]
+
+
+@pytest.fixture(scope="module")
+def tiny() -> str:
+    return str(tiny_moe())
+
+
+def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
+    out = tmp_path / "run"
+    summary = run_json(cli, "run", "--suite", "smoke", "--model", f"vllm:{tiny}#preset=generic",
+                       "--task", "fix-median", "--task", "meeting-actions", "--concurrency", "2", *SHORT, "--out", out)
+    (m,) = summary["models"]
+    assert m["n_samples"] == 2 and m["errors"]["infra"] == 0
+    (srv,) = summary["servers"]
+    assert srv["complete"] and srv["launched"] and srv["vllm"]
+    # The harness's totals, summed from each response's usage, equal the server's own counters.
+    assert srv["harness_prompt_tokens"] == srv["server_prompt_tokens"] > 0
+    assert srv["harness_generation_tokens"] == srv["server_generation_tokens"] > 0
+    assert srv["prompt_tokens_diff"] == 0 and srv["generation_tokens_diff"] == 0
+    # Multi-turn, append-only messages: later turns hit the prefix cache.
+    assert m["tokens_per_task"]["input_cached"] > 0
+    assert all(s["turns"] == 3 for s in load_samples(out))
+    record = json.loads(next((out / "servers").glob("*.json")).read_text())
+    assert "--enable-prompt-tokens-details" in record["argv"] and record["startup_s"] > 0
+    assert (out / record["log"]).stat().st_size > 0, "the server's log is kept in the run directory"
+    port = int(record["base_url"].rsplit(":", 1)[1].split("/")[0])
+    assert not _listening(port), "the server is stopped when the run ends"
+
+
+def test_smollm2_completes_a_task_through_the_text_protocol(cli, tmp_path):
+    smollm2()
+    out = tmp_path / "run"
+    (m,) = run_json(cli, "run", "--suite", "smoke", "--model", "local", "--task", "meeting-actions",
+                    "--max-turns", "2", "--max-tokens", "48", "--out", out)["models"]
+    (s,) = load_samples(out)
+    assert s["protocol"] == "text" and s["error"] in ("none", "limit") and s["score"] is not None
+    assert m["n_scored"] == 1 and s["usage"]["output"] > 0
+    messages = json.loads((out / s["transcript"]).read_text())["messages"]
+    assert messages[2]["role"] == "assistant" and messages[2]["content"], "SmolLM2 answered"
+
+
+def test_every_preset_parser_exists_in_the_installed_vllm():
+    info = probe_vllm()
+    assert info["version"] and info["tool_parsers"] and info["reasoning_parsers"]
+    for preset in presets().values():
+        check_parsers(preset, info)  # raises, naming the missing parser, if any is gone
+
+
+def test_missing_model_folder_is_one_error_line(tmp_path):
+    proc = pertask_proc("run", "--suite", "smoke", "--model", "vllm:/no/such/model", "--out", tmp_path / "r")
+    assert proc.returncode == 2 and "no model folder at /no/such/model" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_busy_port_is_refused(tmp_path, tiny):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        proc = pertask_proc("run", "--suite", "smoke", "--model", f"vllm:{tiny}#preset=generic,port={port}",
+                            "--out", tmp_path / "r", timeout=300)
+    assert proc.returncode == 2 and f"port {port}" in proc.stderr and "busy" in proc.stderr
+
+
+def test_server_crashing_at_start_up_shows_its_log(tmp_path, tiny):
+    broken = tmp_path / "broken-model"
+    shutil.copytree(tiny, broken)
+    cfg = json.loads((broken / "config.json").read_text())
+    cfg["num_attention_heads"] = 3  # hidden 128 is not divisible by 3 heads: vLLM refuses the model
+    cfg["architectures"] = ["NoSuchForCausalLM"]
+    (broken / "config.json").write_text(json.dumps(cfg))
+    proc = pertask_proc("run", "--suite", "smoke", "--model", f"vllm:{broken}#preset=generic",
+                        "--out", tmp_path / "r", timeout=600)
+    assert proc.returncode == 2
+    assert "exited with code" in proc.stderr and "last lines of" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) > 2, "the log's last lines are shown"
+    assert (tmp_path / "r" / "servers").is_dir()
+
+
+def test_server_killed_mid_run_gives_infra_errors_and_resume_reruns_only_those(tmp_path, tiny):
+    port = free_port()
+    spec = f"vllm:tiny-moe@http://127.0.0.1:{port}/v1"
+    out = tmp_path / "run"
+    cmd = [*PERTASK, "run", "--suite", "smoke", "--model", spec, "--protocol", "text", "--concurrency", "1",
+           "--max-turns", "3", "--max-tokens", "24", "--out", str(out)]
+    first = _serve(tiny, port, tmp_path / "a.log")
+    try:
+        run = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 300
+        while time.time() < deadline and not (out / "samples.jsonl").exists():
+            time.sleep(0.2)
+        first.stop()  # the server dies under the running harness
+        _, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+    finally:
+        first.stop()
+    before = {s["task_id"]: s for s in load_samples(out)}
+    assert len(before) == 5
+    ok = [t for t, s in before.items() if s["error"] != "infra"]
+    infra = [t for t, s in before.items() if s["error"] == "infra"]
+    assert ok and infra, before
+    assert all(before[t]["score"] is None for t in infra), "infra errors are never scored"
+
+    second = _serve(tiny, port, tmp_path / "b.log")
+    try:
+        resumed = subprocess.run(cmd, cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=600)
+    finally:
+        second.stop()
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"5 samples, {len(ok)} already done" in resumed.stderr
+    after = {s["task_id"]: s for s in load_samples(out)}
+    for t in ok:
+        assert after[t] == before[t], "finished samples are not re-run"
+    assert all(after[t]["error"] != "infra" for t in infra)
+
+
+def _serve(model: str, port: int, log: Path) -> VLLMServer:
+    server = VLLMServer(model, "tiny-moe", get_preset("generic"), log, port=port)
+    server.start_process()
+    asyncio.run(server.wait_ready(600))
+    return server
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
