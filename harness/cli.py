@@ -101,7 +101,9 @@ async def _run(a, suite, tasks, catalog) -> int:
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg))
         for m in models:
             if m.info.price is None:
-                err.print(f"warning: no price known for {m.info.spec}: its dollars will be null, not 0",
+                why = ("self-hosted: it is priced by the GPU-hour, not per token" if m.info.kind in ("local", "vllm")
+                       else "no price known")
+                err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
                           style="yellow", highlight=False)
         out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
         node = {"gpu_type": a.gpu_type, "gpus": a.gpus, "gpu_hour_usd": a.gpu_hour_usd}
@@ -172,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"pertask: error: {exc}", style="red", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
-        err.print("interrupted: finished samples are saved; run the same command again to resume", style="yellow")
+        err.print("interrupted: finished samples are saved; run the same command again to resume"
+                  if a.cmd == "run" else "stopped", style="yellow")
         return 130
 
 

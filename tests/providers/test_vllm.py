@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -106,22 +107,32 @@ def test_server_crashing_at_start_up_shows_its_log(tmp_path, tiny):
 
 def test_server_killed_mid_run_gives_infra_errors_and_resume_reruns_only_those(tmp_path, tiny):
     port = free_port()
-    spec = f"vllm:tiny-moe@http://127.0.0.1:{port}/v1"
     out = tmp_path / "run"
-    cmd = [*PERTASK, "run", "--suite", "smoke", "--model", spec, "--protocol", "text", "--concurrency", "1",
-           "--max-turns", "3", "--max-tokens", "24", "--out", str(out)]
-    first = _serve(tiny, port, tmp_path / "a.log")
+    # The first server comes from `pertask serve`, which must print the spec to use and stop vLLM on Ctrl-C.
+    serve = subprocess.Popen([*PERTASK, "serve", "--model", tiny, "--preset", "generic", "--port", str(port),
+                              "--name", "tiny-moe"], cwd=ROOT, env=subprocess_env(), stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
+        line = ""
+        while "use it with" not in line:
+            line = serve.stdout.readline()
+            assert line or serve.poll() is None, "pertask serve exited before the server was ready"
+        spec = line.split("--model ")[1].split()[0].strip("'")
+        assert spec == f"vllm:tiny-moe@http://127.0.0.1:{port}/v1" and "#protocol=text" in line
+        cmd = [*PERTASK, "run", "--suite", "smoke", "--model", spec, "--protocol", "text", "--concurrency", "1",
+               "--max-turns", "3", "--max-tokens", "24", "--out", str(out)]
         run = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 300
         while time.time() < deadline and not (out / "samples.jsonl").exists():
             time.sleep(0.2)
-        first.stop()  # the server dies under the running harness
+        serve.send_signal(signal.SIGINT)  # Ctrl-C: the server dies under the running harness
+        assert serve.wait(60) == 130 and not _listening(port), "Ctrl-C on serve stops vLLM"
         _, err = run.communicate(timeout=600)
         assert run.returncode == 0, err
     finally:
-        first.stop()
+        serve.kill()
     before = {s["task_id"]: s for s in load_samples(out)}
     assert len(before) == 5
     ok = [t for t, s in before.items() if s["error"] != "infra"]
