@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from providers.base import ChatRequest, Model, ModelCallError, Sampling
-from results.prices import cost_usd
+from results.prices import cost_usd, sample_usd
 from results.records import ErrorClass, Usage
 
 from .sandbox import Sandbox
@@ -66,7 +66,7 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
         res.usage = res.usage + out.usage
         res.messages.append(out.message)
         res.calls.append({"turn": res.turns, "message_index": len(res.messages) - 1,
-                          "usage": out.usage.model_dump(), "usd": cost_usd(out.usage, price),
+                          "usage": out.usage.model_dump(), "usd": cost_usd(out.usage, price, model.info.batch),
                           "finish_reason": out.finish_reason, "raw_usage": out.raw_usage,
                           "reasoning": out.reasoning})
         if text:
@@ -76,7 +76,7 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
         if res.usage.total >= limits.max_tokens:
             res.error, res.error_detail = ErrorClass.limit, f"token limit of {limits.max_tokens}"
             return
-        spent = cost_usd(res.usage, price)
+        spent = sample_usd(res.calls, price)
         if limits.max_usd is not None and spent is not None and spent >= limits.max_usd:
             res.error, res.error_detail = ErrorClass.limit, f"dollar limit of ${limits.max_usd}"
             return

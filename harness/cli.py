@@ -14,7 +14,7 @@ from providers.base import Sampling, SpecError
 from providers.registry import build_model
 from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
-from results.report import load_summary, render_table, to_json
+from results.report import load_summary, render_prices, render_table, to_json
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
 from .progress import RunProgress
@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
     r.add_argument("--vllm-arg", action="append", default=[], metavar="FLAG",
                    help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
+    r.add_argument("--batch-pricing", action="store_true",
+                   help="price API calls at the provider's batch discount (unknown discount: null dollars)")
     r.add_argument("--gpu-type", help="the node's GPU type, e.g. H200 (recorded with the run)")
     r.add_argument("--gpus", type=int, help="GPUs the node rents")
     r.add_argument("--gpu-hour-usd", type=float, help="dollars per GPU-hour of the node")
@@ -99,6 +101,7 @@ async def _run(a, suite, tasks, catalog) -> int:
     try:
         for spec in a.model:  # every spec is checked (keys included) before any task starts
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg))
+            models[-1].info.batch = a.batch_pricing
         for m in models:
             if m.info.price is None:
                 why = ("self-hosted: it is priced by the GPU-hour, not per token" if m.info.kind in ("local", "vllm")
@@ -143,12 +146,8 @@ def cmd_tasks(a: argparse.Namespace) -> int:
 def cmd_prices(a: argparse.Namespace) -> int:
     rows = [e for e in Catalog.load(a.prices).entries() if not a.model or a.model.lower() in e.model.lower()]
     if not rows:
-        raise UsageError(f"no price entry for '{a.model}'")
-    print(f"{'provider':<12} {'model':<22} {'$/M in':>8} {'cached':>8} {'c.write':>8} {'out':>8}  date     source")
-    f = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731
-    for e in rows:
-        print(f"{e.provider:<12} {e.model:<22} {f(e.input):>8} {f(e.cached_input):>8} {f(e.cache_write):>8} "
-              f"{f(e.output):>8}  {e.date:<8} {e.source}")
+        raise UsageError(f"no price entry for '{a.model}' (unknown models are priced null, never 0)")
+    render_prices(rows)
     return 0
 
 

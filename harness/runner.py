@@ -16,7 +16,7 @@ from pathlib import Path
 
 from providers.base import Model, ModelCallError, Sampling
 from providers.hardware import detect_hardware
-from results.prices import cost_usd
+from results.prices import sample_usd
 from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
 from results.store import RunStore, sample_id
 from tasks import Suite, Task
@@ -137,7 +137,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                               sampling=plan.sampling, reference=task.reference() if model.wants_reference else None)
         rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
         rec.error, rec.error_detail = res.error, res.error_detail
-        rec.usd = cost_usd(res.usage, model.info.price)
+        rec.usd = sample_usd(res.calls, model.info.price)
         transcript.update(transcript_json(res))
         # A sample cut short by a limit or a model error is still graded as it stands;
         # one cut short by the infrastructure is not scored at all.

@@ -55,16 +55,36 @@ class Catalog:
         return self._by_key.get((provider.lower(), model.lower()))
 
 
-def cost_usd(usage: Usage, price: PriceEntry | None) -> float | None:
-    """None when the price is unknown or when some call's tokens were not reported."""
+def _rates(price: PriceEntry, prompt_tokens: int) -> tuple[float, float, float, float]:
+    """(input, cache read, cache write, output) $/M for a call with this many prompt tokens."""
+    long = price.long_context_above is not None and prompt_tokens > price.long_context_above
+    inp = (price.long_input if long and price.long_input is not None else price.input)
+    out = (price.long_output if long and price.long_output is not None else price.output)
+    cached = price.long_cached_input if long else price.cached_input
+    write = price.long_cache_write if long else price.cache_write
+    # No published cache-read or cache-write price means no discount: those tokens bill as input.
+    return inp, inp if cached is None else cached, inp if write is None else write, out
+
+
+def cost_usd(usage: Usage, price: PriceEntry | None, batch: bool = False) -> float | None:
+    """Dollars of ONE call (the long-context tier depends on that call's prompt length).
+
+    None when the price is unknown or the call's tokens were not reported: never 0.
+    """
     if price is None or usage.calls_without_usage:
         return None
-    # No published cache-read or cache-write price means no discount: those tokens bill as input.
-    cached = price.input if price.cached_input is None else price.cached_input
-    write = price.input if price.cache_write is None else price.cache_write
-    return (
-        usage.input_uncached * price.input
-        + usage.input_cached * cached
-        + usage.cache_write * write
-        + usage.output * price.output
-    ) / 1_000_000
+    inp, cached, write, out = _rates(price, usage.input_total)
+    usd = (usage.input_uncached * inp + usage.input_cached * cached + usage.cache_write * write
+           + usage.output * out) / 1_000_000
+    if batch:
+        if price.batch_discount is None:
+            return None  # a batch price that is not published is unknown, not the list price
+        usd *= 1 - price.batch_discount
+    return usd
+
+
+def sample_usd(calls: list[dict], price: PriceEntry | None) -> float | None:
+    """A sample's dollars: the sum of its calls' dollars; unknown if the price or any call's is."""
+    if price is None or any(c.get("usd") is None for c in calls):
+        return None
+    return sum(c["usd"] for c in calls)

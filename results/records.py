@@ -71,7 +71,11 @@ TOKEN_FIELDS = ("input_uncached", "input_cached", "cache_write", "output", "reas
 
 
 class PriceEntry(BaseModel):
-    """Dollars per million tokens for one model at one provider. None = not published."""
+    """Dollars per million tokens for one model at one provider. None = not published.
+
+    A call whose prompt (uncached + cached + cache write) exceeds `long_context_above` tokens is
+    billed at the long_* prices; `batch_discount` is the fraction taken off by the batch API.
+    """
 
     model: str
     provider: str
@@ -79,6 +83,12 @@ class PriceEntry(BaseModel):
     cached_input: float | None = None
     cache_write: float | None = None
     output: float
+    long_context_above: int | None = None
+    long_input: float | None = None
+    long_cached_input: float | None = None
+    long_cache_write: float | None = None
+    long_output: float | None = None
+    batch_discount: float | None = None
     date: str = ""
     source: str = ""
     note: str = ""
@@ -124,6 +134,7 @@ class ModelInfo(BaseModel):
     key_env: str = ""  # the variable's name only; the value never reaches disk
     protocol: str = ""
     price: PriceEntry | None = None
+    batch: bool = False  # priced as if sent through the provider's batch API (--batch-pricing)
 
 
 class RunManifest(BaseModel):

@@ -121,3 +121,22 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
 
 def to_json(summary: dict[str, Any]) -> str:
     return json.dumps(summary, indent=2)
+
+
+def render_prices(entries: list, console: Console | None = None) -> None:
+    console = console or Console(width=None if sys.stdout.isatty() else 200)
+    t = Table(title="price catalog ($ per million tokens; - = not published)")
+    for col in ("provider", "model", "input", "cached", "cache write", "output", "long context", "batch", "date",
+                "source"):
+        t.add_column(col, justify="right" if col in ("input", "cached", "cache write", "output") else "left",
+                     overflow="fold", no_wrap=col not in ("source", "long context"))
+
+    def f(x):
+        return "-" if x is None else f"{x:.3f}"
+
+    for e in entries:
+        long = (f"> {e.long_context_above:,}: {f(e.long_input)} / {f(e.long_cached_input)} / {f(e.long_output)}"
+                if e.long_context_above else "-")
+        t.add_row(e.provider, e.model, f(e.input), f(e.cached_input), f(e.cache_write), f(e.output), long,
+                  "-" if e.batch_discount is None else f"{e.batch_discount:.0%} off", e.date, e.source)
+    console.print(t)

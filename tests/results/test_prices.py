@@ -42,3 +42,53 @@ def test_bad_price_file_names_file_and_field(tmp_path):
 def test_prices_command(cli):
     code, out, _ = cli("prices", "glm")
     assert code == 0 and "glm-5.2" in out and "4.400" in out
+
+
+GPT55 = PriceEntry(model="gpt-5.5", provider="openai", input=5.0, cached_input=0.5, output=30.0,
+                   long_context_above=272_000, long_input=10.0, long_cached_input=1.0, long_output=45.0,
+                   batch_discount=0.5)
+
+
+def test_cache_write_is_billed_at_its_own_price():
+    opus = PriceEntry(model="o", provider="anthropic", input=5.0, cached_input=0.5, cache_write=6.25, output=25.0)
+    u = Usage(input_uncached=1_000, input_cached=50_000, cache_write=10_000, output=500)
+    assert cost_usd(u, opus) == pytest.approx((1_000 * 5 + 50_000 * 0.5 + 10_000 * 6.25 + 500 * 25) / 1e6)
+
+
+def test_long_context_tier_is_chosen_per_call_by_its_prompt_length():
+    short = Usage(input_uncached=2_000, input_cached=270_000, output=1_000)  # 272,000 prompt tokens: base tier
+    long = Usage(input_uncached=2_001, input_cached=270_000, output=1_000)  # 272,001: long tier for the whole call
+    assert cost_usd(short, GPT55) == pytest.approx((2_000 * 5 + 270_000 * 0.5 + 1_000 * 30) / 1e6)
+    assert cost_usd(long, GPT55) == pytest.approx((2_001 * 10 + 270_000 * 1.0 + 1_000 * 45) / 1e6)
+
+
+def test_sample_dollars_are_the_sum_of_its_calls_not_a_price_of_summed_tokens():
+    from results.prices import sample_usd
+
+    calls = [{"usd": cost_usd(Usage(input_uncached=200_000, output=10), GPT55)},
+             {"usd": cost_usd(Usage(input_uncached=100_000, input_cached=200_000, output=10), GPT55)}]
+    assert sample_usd(calls, GPT55) == pytest.approx((200_000 * 5 + 10 * 30 + 100_000 * 10 + 200_000 * 1 + 10 * 45) / 1e6)
+    assert sample_usd(calls + [{"usd": None}], GPT55) is None and sample_usd(calls, None) is None
+
+
+def test_batch_discount_and_unknown_batch_price():
+    u = Usage(input_uncached=10_000, output=1_000)
+    assert cost_usd(u, GPT55, batch=True) == pytest.approx((10_000 * 5 + 1_000 * 30) / 1e6 * 0.5)
+    no_batch = GPT55.model_copy(update={"batch_discount": None})
+    assert cost_usd(u, no_batch, batch=True) is None, "an unpublished batch price is unknown, not the list price"
+
+
+def test_reasoning_tokens_are_inside_output_and_not_billed_twice():
+    p = PriceEntry(model="m", provider="x", input=1.0, output=10.0)
+    assert cost_usd(Usage(output=1_000, reasoning=800), p) == cost_usd(Usage(output=1_000), p) == pytest.approx(0.01)
+
+
+def test_catalog_has_the_comparison_models_with_dates_and_sources():
+    cat = Catalog.load()
+    for provider, model in [("zai", "glm-5.2"), ("zai", "glm-4.5"), ("deepseek", "deepseek-chat"),
+                            ("moonshot", "kimi-k2.6"), ("openai", "gpt-5.5"), ("anthropic", "claude-opus-4-8"),
+                            ("anthropic", "claude-fable-5"), ("google", "gemini-2.5-pro")]:
+        e = cat.lookup(provider, model)
+        assert e is not None and e.date and e.source.startswith(("http", "developer.")), (provider, model)
+    # "85% cheaper than GPT-5.5" is true of the output price: 1 - 4.40/30
+    assert 1 - cat.lookup("zai", "glm-5.2").output / cat.lookup("openai", "gpt-5.5").output == pytest.approx(0.8533, abs=1e-4)
