@@ -102,9 +102,11 @@ async def _run(a, suite, tasks, catalog) -> int:
         for spec in a.model:  # every spec is checked (keys included) before any task starts
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg))
             models[-1].info.batch = a.batch_pricing
+        node_priced = bool(a.gpus and a.gpu_hour_usd is not None)
         for m in models:
-            if m.info.price is None:
-                why = ("self-hosted: it is priced by the GPU-hour, not per token" if m.info.kind in ("local", "vllm")
+            served = m.info.kind in ("local", "vllm")
+            if (served and not node_priced) or (not served and m.info.price is None):
+                why = ("self-hosted: it is priced by the GPU-hour; give --gpus and --gpu-hour-usd" if served
                        else "no price known")
                 err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
                           style="yellow", highlight=False)

@@ -101,7 +101,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
         on_done(rec)
 
     try:
-        async with ServerWatch(plan.models, plan.out) as watch:
+        async with ServerWatch(plan.models, store, plan.node) as watch:
             await asyncio.gather(*(one(*s) for s in todo))
     finally:
         if plan.keep_workspaces:

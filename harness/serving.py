@@ -7,14 +7,16 @@ import asyncio
 import contextlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from providers.base import Model
-from results.records import SampleRecord, now_iso
-from results.store import slug
+from results.cost import NANO, attribute_session
+from results.records import TOKEN_FIELDS, SampleRecord, now_iso
+from results.store import RunStore, slug
 
 SCRAPE_EVERY_S = 15.0
 
@@ -37,17 +39,22 @@ async def start_servers(models: list[Model], run_dir: Path, console: Console) ->
 
 
 class ServerWatch:
-    """Snapshots before, every SCRAPE_EVERY_S during, and after a session; harness totals per model."""
+    """Snapshots before, every SCRAPE_EVERY_S during, and after a session; harness totals per model;
+    and, when the node's price is given, each sample's share of the node cost."""
 
-    def __init__(self, models: list[Model], run_dir: Path):
-        self.models, self.run_dir = served(models), run_dir
+    def __init__(self, models: list[Model], store: RunStore, node: dict[str, Any]):
+        self.models, self.store, self.run_dir, self.node = served(models), store, store.root, node
         self.sessions: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, list[SampleRecord]] = {m.info.spec: [] for m in self.models}
         self._task: asyncio.Task | None = None
+        self._t0 = time.monotonic()
 
     async def __aenter__(self) -> ServerWatch:
+        self._t0 = time.monotonic()
         for m in self.models:
             self.sessions[m.info.spec] = {"started_at": now_iso(), "snapshots": [await m.snapshot()],
-                                          "periodic": [], "harness_tokens": {"prompt": 0, "output": 0, "calls": 0}}
+                                          "periodic": [], "harness_tokens": {"prompt": 0, "output": 0, "calls": 0},
+                                          "samples": {}}
         if self.models:
             self._task = asyncio.create_task(self._periodic())
         return self
@@ -61,11 +68,15 @@ class ServerWatch:
                     self.sessions[m.info.spec]["periodic"].append(snap)
 
     def add(self, rec: SampleRecord) -> None:
-        tokens = self.sessions.get(rec.model, {}).get("harness_tokens")
-        if tokens is not None:
-            tokens["prompt"] += rec.usage.input_total
-            tokens["output"] += rec.usage.output
-            tokens["calls"] += rec.usage.calls
+        session = self.sessions.get(rec.model)
+        if session is None:
+            return
+        tokens = session["harness_tokens"]
+        tokens["prompt"] += rec.usage.input_total
+        tokens["output"] += rec.usage.output
+        tokens["calls"] += rec.usage.calls
+        session["samples"][rec.sample_id] = rec.usage.model_dump(include=set(TOKEN_FIELDS) | {"calls"})
+        self.records[rec.model].append(rec)
 
     async def __aexit__(self, *exc) -> None:
         if self._task:
@@ -77,7 +88,21 @@ class ServerWatch:
             with contextlib.suppress(Exception):  # a dead server gives no final scrape; that is recorded as such
                 session["snapshots"].append(await asyncio.wait_for(m.snapshot(), 15))
             session["finished_at"] = now_iso()
+            session["node_time_s"] = round(time.monotonic() - self._t0, 3)  # first request to last response
+            self._price(m, session)
             self._write(m, session)
+
+    def _price(self, m: Model, session: dict[str, Any]) -> None:
+        """Each sample's share of the node cost, appended as a new version of its record."""
+        snaps = session["snapshots"]
+        usages = {r.sample_id: r.usage for r in self.records[m.info.spec]}
+        cost = attribute_session(usages, self.node, session["node_time_s"], snaps[0], snaps[-1] if len(snaps) > 1 else None)
+        session["cost"] = cost
+        if cost is None:
+            return
+        for rec in self.records[m.info.spec]:
+            self.store.append(rec.model_copy(update={"usd": cost["per_sample_nano_usd"][rec.sample_id] / NANO,
+                                                     "cost_basis": "gpu-hour"}))
 
     def _write(self, m: Model, session: dict[str, Any]) -> None:
         path = self.run_dir / "servers" / f"{slug(m.info.spec)}.json"

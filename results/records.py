@@ -114,6 +114,7 @@ class SampleRecord(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     usd: float | None = None  # None: the price is unknown, never silently 0
     price: PriceEntry | None = None
+    cost_basis: str = "tokens"  # "tokens" (API list prices) or "gpu-hour" (a share of a rented node)
     wall_s: float = 0.0
     grader: dict[str, Any] = Field(default_factory=dict)
     transcript: str = ""

@@ -55,8 +55,8 @@ def render_servers(summary: dict[str, Any], console: Console) -> None:
         return
     t = Table(title="vLLM servers (the server's own /metrics over each session)")
     for col in ("model", "vLLM", "start-up s", "prompt tok/s", "gen tok/s", "prefix-cache hits",
-                "TTFT p50/p90 s", "TPOT p50/p90 ms", "tokens harness − server"):
-        t.add_column(col, justify="left" if col == "model" else "right", no_wrap=col != "model")
+                "TTFT p50/p90 s", "TPOT p50/p90 ms", "tokens harness − server", "node $", "$/sample (even)", "$/Mtok"):
+        t.add_column(col, justify="left" if col == "model" else "right", no_wrap=col != "model", overflow="fold")
 
     def num(x, fmt="{:.1f}"):
         return "-" if x is None else fmt.format(x)
@@ -69,7 +69,9 @@ def render_servers(summary: dict[str, Any], console: Console) -> None:
                   num(r.get("prefix_cache_hit_rate"), "{:.0%}"),
                   f"{num(ttft.get('p50'), '{:.2f}')}/{num(ttft.get('p90'), '{:.2f}')}",
                   f"{num(tpot.get('p50') and tpot['p50'] * 1000, '{:.0f}')}/"
-                  f"{num(tpot.get('p90') and tpot['p90'] * 1000, '{:.0f}')}", diff)
+                  f"{num(tpot.get('p90') and tpot['p90'] * 1000, '{:.0f}')}", diff,
+                  *((_money(node["node_cost_usd"]), _money(node["simple_split_usd"]), _money(node["usd_per_mtok"]))
+                    if (node := r.get("node")) else ("-", "-", "-")))
     console.print(t)
 
 
@@ -89,7 +91,7 @@ def _tok(x: float | None) -> str:
 
 def render_table(summary: dict[str, Any], console: Console | None = None) -> None:
     # Off a terminal (pipes, CI logs) rich would assume 80 columns and fold every figure.
-    console = console or Console(width=None if sys.stdout.isatty() else 180)
+    console = console or Console(width=None if sys.stdout.isatty() else 200)
     t = Table(title="pertask: per model (tokens, turns and wall time are means per task)")
     for col in ("model", "n", "accuracy [95% CI]", "score", "$/task [95% CI]", "$/success",
                 "in uncached", "in cached", "cache write", "output", "reasoning", "turns", "wall s", "errors"):

@@ -49,7 +49,10 @@ def _hist(before: dict, after: dict, names: tuple[str, ...]) -> dict[str, float 
 def summarize_session(session: dict[str, Any]) -> dict[str, Any]:
     """One session (one pertask invocation) of one server."""
     snaps = [s for s in session.get("snapshots", []) if s]
-    out: dict[str, Any] = {"spec": session.get("spec"), "complete": len(snaps) >= 2}
+    cost = session.get("cost")
+    out: dict[str, Any] = {"spec": session.get("spec"), "complete": len(snaps) >= 2,
+                           "node_time_s": session.get("node_time_s"),
+                           "node": {k: v for k, v in cost.items() if k != "per_sample_nano_usd"} if cost else None}
     if len(snaps) < 2:
         return out
     before, after = snaps[0], snaps[-1]

@@ -56,7 +56,13 @@ def run_json(cli, *args: str) -> dict:
 
 
 def load_samples(run_dir: Path) -> list[dict]:
-    return [json.loads(line) for line in (run_dir / "samples.jsonl").read_text().splitlines() if line.strip()]
+    """Each sample's latest record, in first-seen order (a later line for a sample replaces it, as in the store)."""
+    latest: dict[str, dict] = {}
+    for line in (run_dir / "samples.jsonl").read_text().splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            latest[rec["sample_id"]] = rec
+    return list(latest.values())
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

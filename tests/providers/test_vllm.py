@@ -36,7 +36,8 @@ def tiny() -> str:
 def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     out = tmp_path / "run"
     summary = run_json(cli, "run", "--suite", "smoke", "--model", f"vllm:{tiny}#preset=generic",
-                       "--task", "fix-median", "--task", "meeting-actions", "--concurrency", "2", *SHORT, "--out", out)
+                       "--task", "fix-median", "--task", "meeting-actions", "--concurrency", "2", *SHORT,
+                       "--gpu-type", "H200", "--gpus", "8", "--gpu-hour-usd", "3.59", "--out", out)
     (m,) = summary["models"]
     assert m["n_samples"] == 2 and m["errors"]["infra"] == 0
     (srv,) = summary["servers"]
@@ -51,6 +52,15 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     record = json.loads(next((out / "servers").glob("*.json")).read_text())
     assert "--enable-prompt-tokens-details" in record["argv"] and record["startup_s"] > 0
     assert (out / record["log"]).stat().st_size > 0, "the server's log is kept in the run directory"
+    # Self-hosted dollars: the node's cost over the session, split by GPU time, adds up exactly.
+    (session,) = record["sessions"]
+    cost = session["cost"]
+    assert cost["node_cost_usd"] == pytest.approx(8 * 3.59 * session["node_time_s"] / 3600, abs=1e-9)
+    assert "metrics" in cost["weights"]["source"] and cost["weights"]["decode"] > 0
+    samples = load_samples(out)
+    assert all(s["cost_basis"] == "gpu-hour" for s in samples)
+    assert round(sum(s["usd"] for s in samples) * 1e9) == sum(cost["per_sample_nano_usd"].values())
+    assert m["usd_per_task"] == pytest.approx(cost["node_cost_usd"] / 2)
     port = int(record["base_url"].rsplit(":", 1)[1].split("/")[0])
     assert not _listening(port), "the server is stopped when the run ends"
 
