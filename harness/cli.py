@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tasks", help="list or check task suites")
     t.add_argument("action", choices=["list", "check"])
     t.add_argument("--suite", help="default: every built-in suite")
+    rp = sub.add_parser("reprice", help="recompute a run's dollars from stored usage (no model is called)")
+    rp.add_argument("run", type=Path)
+    rp.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    rp.add_argument("--gpu-hour-usd", type=float, help="new $/GPU-hour for self-hosted sessions")
+    rp.add_argument("--gpus", type=int, help="new GPU count for self-hosted sessions")
     sv = sub.add_parser("serve", help="start a vLLM server with a preset; other flags go to vLLM",
                         epilog="example: pertask serve --preset glm-5 --model /models/GLM-5.2-FP8 --tensor-parallel-size 8")
     sv.add_argument("--model", required=True, help="model folder (or a hub id whose weights are cached locally)")
@@ -161,6 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.cmd == "run":
             return cmd_run(a)
+        if a.cmd == "reprice":
+            from results.reprice import reprice
+
+            r = reprice(a.run, Catalog.load(a.prices), gpu_hour_usd=a.gpu_hour_usd, gpus=a.gpus)
+            err.print(f"repriced {r['samples']} samples: ${r['usd_before']:.6f} -> ${r['usd_after']:.6f}"
+                      + (f" ({r['unpriced']} still without a price: null)" if r["unpriced"] else ""), highlight=False)
+            render_table(load_summary([a.run])[0])
+            return 0
         if a.cmd == "serve":
             from .serve import serve
 

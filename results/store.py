@@ -69,6 +69,15 @@ class RunStore:
             fh.flush()
             os.fsync(fh.fileno())
 
+    def rewrite(self, records: list[SampleRecord]) -> None:
+        """Replace samples.jsonl with exactly these records, atomically (reprice; never during a run)."""
+        tmp = self.samples_path.with_suffix(".tmp")
+        with tmp.open("w") as fh:
+            fh.writelines(r.to_json() + "\n" for r in records)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.samples_path)
+
     # -- manifest ------------------------------------------------------------
     def read_manifest(self) -> RunManifest | None:
         if not self.manifest_path.exists():

@@ -162,3 +162,29 @@ def test_dollar_limit(cli, tmp_path, write_script):
     # $0.005 a call: the second call reaches $0.01.
     assert s["error"] == "limit" and "dollar limit" in s["error_detail"] and s["turns"] == 2
     assert s["usd"] == pytest.approx(0.01)
+
+
+def test_reprice_reproduces_then_changes_the_dollars(cli, tmp_path, write_script):
+    p1, p2 = tmp_path / "p1.toml", tmp_path / "p2.toml"
+    p1.write_text('[[price]]\nprovider = "scripted"\nmodel = "acct-test"\ninput = 2.0\ncached_input = 0.5\n'
+                  'cache_write = 2.5\noutput = 10.0\n')
+    p2.write_text('[[price]]\nprovider = "scripted"\nmodel = "acct-test"\ninput = 1.0\ncached_input = 0.1\n'
+                  'output = 4.0\n')
+    out = tmp_path / "run"
+    cli("run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(native_script())}",
+        "--prices", p1, "--out", out)
+    (original,) = load_samples(out)
+    code, _, err = cli("reprice", out, "--prices", p1)
+    assert code == 0, err
+    (same,) = load_samples(out)
+    assert same["usd"] == original["usd"] and same["usage"] == original["usage"]
+    cli("reprice", out, "--prices", p2)
+    (new,) = load_samples(out)
+    prompt = sum(x["prompt_tokens"] for x in USAGES)
+    cached = sum(x.get("cached_tokens", 0) for x in USAGES)
+    write = sum(x.get("cache_write_tokens", 0) for x in USAGES)
+    # p2 publishes no cache-write price: those tokens bill as input
+    assert new["usd"] == pytest.approx(((prompt - cached - write) * 1.0 + cached * 0.1 + write * 1.0 + 168 * 4.0) / 1e6)
+    assert new["price"]["output"] == 4.0
+    code, _, err = cli("reprice", tmp_path / "nowhere")
+    assert code == 2 and "not a pertask run directory" in err

@@ -61,6 +61,12 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     assert all(s["cost_basis"] == "gpu-hour" for s in samples)
     assert round(sum(s["usd"] for s in samples) * 1e9) == sum(cost["per_sample_nano_usd"].values())
     assert m["usd_per_task"] == pytest.approx(cost["node_cost_usd"] / 2)
+    # Re-pricing the node needs no server: the same tokens and node time at twice the rate.
+    code, _, err = cli("reprice", out, "--gpu-hour-usd", "7.18")
+    assert code == 0, err
+    doubled = {s["sample_id"]: s["usd"] for s in load_samples(out)}
+    for s in samples:
+        assert doubled[s["sample_id"]] == pytest.approx(2 * s["usd"], abs=2e-9)
     port = int(record["base_url"].rsplit(":", 1)[1].split("/")[0])
     assert not _listening(port), "the server is stopped when the run ends"
 

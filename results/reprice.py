@@ -1,0 +1,81 @@
+"""`pertask reprice`: recompute every dollar of a run from its stored usage; no model is called.
+
+API samples are re-priced call by call from their transcripts (the long-context tier depends
+on each call); self-hosted sessions are re-attributed from their stored per-sample tokens,
+server snapshots and node time, with the node price given now.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .cost import NANO, attribute_session
+from .prices import Catalog, cost_usd, sample_usd
+from .records import ModelInfo, SampleRecord, Usage
+from .store import RunStore
+
+SERVED = ("local", "vllm")
+
+
+def price_key(info: ModelInfo) -> tuple[str, str]:
+    """The catalog key a model spec is priced under (as the registry looked it up)."""
+    return {"oracle": "pertask", "null": "pertask"}.get(info.kind, info.kind), info.model_name
+
+
+def _reprice_api(store: RunStore, rec: SampleRecord, info: ModelInfo, catalog: Catalog) -> None:
+    price = catalog.lookup(*price_key(info))
+    calls = json.loads((store.root / rec.transcript).read_text()).get("calls", []) if rec.transcript else []
+    for c in calls:
+        c["usd"] = cost_usd(Usage.model_validate(c["usage"]), price, info.batch)
+    rec.price, rec.usd = price, sample_usd(calls, price)
+
+
+def _reprice_served(store: RunStore, by_id: dict[str, SampleRecord], node: dict[str, Any]) -> list[dict]:
+    costs = []
+    for path in sorted((store.root / "servers").glob("*.json")):
+        record = json.loads(path.read_text())
+        for session in record.get("sessions", []):  # in order: a later session's re-run wins
+            usages = {sid: Usage.model_validate(u) for sid, u in session.get("samples", {}).items()}
+            snaps = session.get("snapshots") or [None]
+            cost = attribute_session(usages, node, session.get("node_time_s") or 0.0, snaps[0],
+                                     snaps[-1] if len(snaps) > 1 else None)
+            session["cost"] = cost
+            for sid in usages:
+                if sid in by_id:
+                    by_id[sid].usd = None if cost is None else cost["per_sample_nano_usd"][sid] / NANO
+                    by_id[sid].cost_basis = "gpu-hour"
+            if cost:
+                costs.append({"model": record.get("spec"), "node_cost_usd": cost["node_cost_usd"]})
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record, indent=1))
+        os.replace(tmp, path)
+    return costs
+
+
+def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = None,
+            gpus: int | None = None) -> dict[str, Any]:
+    store = RunStore(run_dir)
+    manifest = store.read_manifest()
+    if manifest is None:
+        raise FileNotFoundError(f"{run_dir}: not a pertask run directory (no manifest.json)")
+    samples = store.load_samples()
+    before = sum(s.usd or 0.0 for s in samples)
+    infos = {m.spec: m for m in manifest.models}
+    node = dict(manifest.node)
+    node.update({k: v for k, v in (("gpu_hour_usd", gpu_hour_usd), ("gpus", gpus)) if v is not None})
+    for rec in samples:
+        info = infos.get(rec.model)
+        if info is not None and info.kind not in SERVED:
+            _reprice_api(store, rec, info, catalog)
+    nodes = _reprice_served(store, {s.sample_id: s for s in samples}, node)
+    for info in manifest.models:
+        if info.kind not in SERVED:
+            info.price = catalog.lookup(*price_key(info))
+    manifest.node = node
+    store.rewrite(samples)
+    store.write_manifest(manifest)
+    return {"samples": len(samples), "usd_before": before, "usd_after": sum(s.usd or 0.0 for s in samples),
+            "unpriced": sum(1 for s in samples if s.usd is None), "nodes": nodes}
