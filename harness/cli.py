@@ -14,6 +14,7 @@ from providers.base import Sampling, SpecError
 from providers.registry import build_model
 from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
+from results.projection import ProjectionError
 from results.report import load_summary, render_prices, render_table, to_json
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
@@ -59,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="summarize run directories")
     p.add_argument("runs", nargs="+", type=Path)
     p.add_argument("--json", action="store_true", help="print one JSON object (the documented contract)")
+    p.add_argument("--project-on", metavar="TARGETS",
+                   help="price the same measured tokens elsewhere: comma-separated PROFILExN[@USD][:ratio=R] "
+                        "(h100, h200, b200, mi300x, ascend910b, ascend910c) and PROVIDER:MODEL, "
+                        "e.g. h200x8@3.59,ascend910c-x8,zai:glm-5.2")
+    p.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
     t = sub.add_parser("tasks", help="list or check task suites")
     t.add_argument("action", choices=["list", "check"])
     t.add_argument("--suite", help="default: every built-in suite")
@@ -180,11 +186,16 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(serve(a.model, a.preset, a.port, a.host, a.name, extra, err))
         if a.cmd == "report":
             summary, _ = load_summary(a.runs)
+            if a.project_on:
+                from results.projection import project
+
+                catalog = Catalog.load(a.prices)
+                summary["projections"] = [row for d in a.runs for row in project(d, a.project_on.split(","), catalog)]
             print(to_json(summary)) if a.json else render_table(summary)
             return 0
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
     except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError,
-            ServerError) as exc:
+            ServerError, ProjectionError) as exc:
         err.print(f"pertask: error: {exc}", style="red", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:

@@ -49,6 +49,20 @@ def _server_row(run_dir: Path, rec: dict[str, Any], sess: dict[str, Any]) -> dic
             "hardware": rec.get("hardware"), **{k: v for k, v in sess.items() if k != "spec"}}
 
 
+def render_projections(summary: dict[str, Any], console: Console) -> None:
+    rows = summary.get("projections") or []
+    if not rows:
+        return
+    t = Table(title="projection: the same measured tokens priced elsewhere (basis stated per row)")
+    for col in ("target", "model", "$/task", "total", "measured total", "basis"):
+        t.add_column(col, justify="right" if col in ("$/task", "total", "measured total") else "left",
+                     overflow="fold", no_wrap=col in ("$/task", "total", "measured total"))
+    for r in rows:
+        t.add_row(r["target"], r["model"], _money(r["usd_per_task"]), _money(r["usd_total"]),
+                  _money(r["measured_usd_total"]), r["basis"])
+    console.print(t)
+
+
 def render_servers(summary: dict[str, Any], console: Console) -> None:
     rows = [r for r in summary.get("servers", []) if r.get("complete")]
     if not rows:
@@ -117,6 +131,7 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
     console.print("infra errors are retried on resume and never scored; null dollars mean an unknown price.",
                   style="dim")
     render_servers(summary, console)
+    render_projections(summary, console)
     for w in summary.get("warnings", []):
         console.print(f"warning: {w}", style="yellow")
 

@@ -188,3 +188,23 @@ def test_reprice_reproduces_then_changes_the_dollars(cli, tmp_path, write_script
     assert new["price"]["output"] == 4.0
     code, _, err = cli("reprice", tmp_path / "nowhere")
     assert code == 2 and "not a pertask run directory" in err
+
+
+def test_project_on_other_apis_prices_each_call_and_states_the_basis(cli, tmp_path, write_script):
+    out = tmp_path / "run"
+    cli("run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(native_script())}",
+        "--out", out)
+    code, stdout, err = cli("report", out, "--project-on", "zai:glm-5.2,openai:gpt-5.5", "--json")
+    assert code == 0, err
+    rows = {r["target"]: r for r in json.loads(stdout)["projections"]}
+    prompt = sum(x["prompt_tokens"] for x in USAGES)
+    cached = sum(x.get("cached_tokens", 0) for x in USAGES)
+    write = sum(x.get("cache_write_tokens", 0) for x in USAGES)
+    # Z.ai publishes no cache-write price: written tokens bill as input
+    glm = ((prompt - cached - write) * 1.40 + cached * 0.26 + write * 1.40 + 168 * 4.40) / 1e6
+    assert rows["zai:glm-5.2"]["usd_per_task"] == pytest.approx(glm) and "2026" in rows["zai:glm-5.2"]["basis"]
+    assert rows["openai:gpt-5.5"]["measured_usd_total"] is None, "the scripted model itself has no price"
+    code, _, err = cli("report", out, "--project-on", "nope:model")
+    assert code == 2 and "PROFILExN" in err
+    code, _, err = cli("report", out, "--project-on", "zai:glm-9")
+    assert code == 2 and "no catalog price for zai/glm-9" in err

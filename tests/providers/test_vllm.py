@@ -67,6 +67,15 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     doubled = {s["sample_id"]: s["usd"] for s in load_samples(out)}
     for s in samples:
         assert doubled[s["sample_id"]] == pytest.approx(2 * s["usd"], abs=2e-9)
+    # Projection: same hardware at the same price costs the same; H100 scales by the bandwidth ratio.
+    code, stdout, err = cli("report", out, "--project-on", "h200x8@7.18,h100x8@2.69,mi300x-x8", "--json")
+    assert code == 2 and "no sourced $/GPU-hour for mi300x" in err
+    code, stdout, err = cli("report", out, "--project-on", "h200x8@7.18,h100x8@2.69", "--json")
+    rows = {r["target"]: r for r in json.loads(stdout)["projections"]}
+    assert rows["h200x8@7.18"]["usd_total"] == pytest.approx(rows["h200x8@7.18"]["measured_usd_total"], rel=1e-6)
+    assert rows["h100x8@2.69"]["usd_total"] == pytest.approx(
+        8 * 2.69 * session["node_time_s"] / (3.35 / 4.8) / 3600, rel=1e-6)
+    assert "throughput ratio 0.698" in rows["h100x8@2.69"]["basis"]
     port = int(record["base_url"].rsplit(":", 1)[1].split("/")[0])
     assert not _listening(port), "the server is stopped when the run ends"
 
