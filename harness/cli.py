@@ -14,7 +14,7 @@ from providers.base import Sampling, SpecError
 from providers.registry import build_model
 from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
-from results.projection import ProjectionError
+from results.projection import ProjectionError, node_config
 from results.report import load_summary, render_prices, render_table, to_json
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
@@ -53,8 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
     r.add_argument("--batch-pricing", action="store_true",
                    help="price API calls at the provider's batch discount (unknown discount: null dollars)")
-    r.add_argument("--gpu-type", help="the node's GPU type, e.g. H200 (recorded with the run)")
-    r.add_argument("--gpus", type=int, help="GPUs the node rents")
+    r.add_argument("--gpu-type", help="the node's GPU type, e.g. H200; a known profile (h100, h200, b200) "
+                                      "supplies a dated on-demand price when --gpu-hour-usd is not given")
+    r.add_argument("--gpus", type=int, help="GPUs the node rents (self-hosted dollars need it)")
     r.add_argument("--gpu-hour-usd", type=float, help="dollars per GPU-hour of the node")
     r.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     p = sub.add_parser("report", help="summarize run directories")
@@ -113,7 +114,8 @@ async def _run(a, suite, tasks, catalog) -> int:
         for spec in a.model:  # every spec is checked (keys included) before any task starts
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg))
             models[-1].info.batch = a.batch_pricing
-        node_priced = bool(a.gpus and a.gpu_hour_usd is not None)
+        node = node_config(a.gpu_type, a.gpus, a.gpu_hour_usd)
+        node_priced = bool(node.get("gpus") and node.get("gpu_hour_usd") is not None)
         for m in models:
             served = m.info.kind in ("local", "vllm")
             if (served and not node_priced) or (not served and m.info.price is None):
@@ -122,7 +124,6 @@ async def _run(a, suite, tasks, catalog) -> int:
                 err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
                           style="yellow", highlight=False)
         out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
-        node = {"gpu_type": a.gpu_type, "gpus": a.gpus, "gpu_hour_usd": a.gpu_hour_usd}
         plan = RunPlan(suite, tasks, models, out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node)
         store = open_store(plan)

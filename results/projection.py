@@ -38,6 +38,19 @@ def _profile_of(gpu_type: str | None, profiles: dict) -> str | None:
     return next((p for p in profiles if p in key), None)
 
 
+def node_config(gpu_type: str | None, gpus: int | None, gpu_hour_usd: float | None) -> dict[str, Any]:
+    """The node as given on the command line; a named profile supplies its dated on-demand price."""
+    node: dict[str, Any] = {"gpu_type": gpu_type, "gpus": gpus, "gpu_hour_usd": gpu_hour_usd,
+                            "gpu_hour_source": "given" if gpu_hour_usd is not None else None}
+    profiles = hardware_profiles()
+    name = _profile_of(gpu_type, profiles)
+    if gpu_hour_usd is None and name and profiles[name].get("on_demand") is not None:
+        prof = profiles[name]
+        node.update(gpu_hour_usd=prof["on_demand"],
+                    gpu_hour_source=f"profile {name} on-demand ({prof['date']}): {prof['source']}")
+    return node
+
+
 def _hardware(target: str, run_dir: Path, profiles: dict) -> list[dict[str, Any]]:
     m = _HW.match(target.lower())
     if not m or m["profile"] not in profiles:
