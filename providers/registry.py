@@ -46,7 +46,8 @@ def _lazy(path: str) -> Callable:
 
 
 def _builtin(spec: str, kind: str, _rest: str, catalog: Catalog) -> Model:
-    info = ModelInfo(spec=spec, kind=kind, model_name=kind, protocol="tools", price=catalog.lookup("pertask", kind))
+    info = ModelInfo(spec=spec, kind=kind, model_name=kind, protocol="tools")
+    info.price = catalog.price_of(info)
     return _lazy("providers.builtin:OracleModel" if kind == "oracle" else "providers.builtin:NullModel")(info)
 
 
@@ -57,8 +58,8 @@ def _scripted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
     except ValueError as exc:
         raise SpecError(f"--model {spec}: {exc}") from exc
     server = server_cls(script)
-    info = ModelInfo(spec=spec, kind=kind, model_name=script.model, base_url=server.start(),
-                     protocol=script.protocol, price=catalog.lookup("scripted", script.model))
+    info = ModelInfo(spec=spec, kind=kind, model_name=script.model, base_url=server.start(), protocol=script.protocol)
+    info.price = catalog.price_of(info)
     model = _lazy("providers.openai_client:OpenAIModel")(info, api_key="scripted", max_retries=2)
     model.on_close = server.stop  # the server lives exactly as long as the model
     return model
@@ -79,8 +80,8 @@ def _hosted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
             raise SpecError(f"--model {spec}: the environment variable {key_env} is not set (it holds the API key)")
     if not name:
         raise SpecError(f"--model {spec}: no model name after '{kind}:'")
-    info = ModelInfo(spec=spec, kind=kind, model_name=name, base_url=base_url, key_env=key_env,
-                     protocol="tools", price=catalog.lookup(kind, name))
+    info = ModelInfo(spec=spec, kind=kind, model_name=name, base_url=base_url, key_env=key_env, protocol="tools")
+    info.price = catalog.price_of(info)
     return _lazy("providers.openai_client:OpenAIModel")(info, api_key=key)
 
 
@@ -106,8 +107,9 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
     port = int(options["port"]) if options.get("port", "").isdigit() else None
     if "port" in options and port is None:
         raise SpecError(f"--model {spec}: port must be a number")
-    info = ModelInfo(spec=spec, kind=kind, model_name=name, base_url=url, protocol=preset.protocol,
-                     price=catalog.lookup("vllm", name))  # self-hosted: priced by the GPU-hour, not per token
+    # Self-hosted: priced by the GPU-hour, not per token (a "vllm" catalog entry would be a user's choice).
+    info = ModelInfo(spec=spec, kind=kind, model_name=name, base_url=url, protocol=preset.protocol)
+    info.price = catalog.price_of(info)
     return _lazy("providers.vllm.model:VLLMModel")(info, preset, model_path=path, port=port, extra=extra)
 
 

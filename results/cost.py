@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from .records import Usage
+from .server import metric_delta
 
 CACHED_PREFILL_FACTOR = 0.1  # cached prefill costs this fraction of uncached prefill (assumption, recorded)
 NANO = 1_000_000_000
@@ -25,21 +26,16 @@ def node_cost_usd(gpus: int, gpu_hour_usd: float, node_time_s: float) -> float:
     return gpus * gpu_hour_usd * node_time_s / 3600
 
 
-def _delta(before: dict, after: dict, name: str) -> float | None:
-    a, b = after["values"].get(name), before["values"].get(name)
-    return None if a is None or b is None else a - b
-
-
 def token_weights(before: dict | None, after: dict | None, cached_factor: float = CACHED_PREFILL_FACTOR) -> dict:
     """GPU-seconds per token for uncached prefill, cached prefill and decode, from /metrics deltas."""
     if before and after:
-        prefill_s = _delta(before, after, "vllm:request_prefill_time_seconds_sum")
-        decode_s = _delta(before, after, "vllm:request_decode_time_seconds_sum")
-        prompt = _delta(before, after, "vllm:prompt_tokens_total")
-        cached = _delta(before, after, "vllm:prompt_tokens_cached_total")
+        prefill_s = metric_delta(before, after, "vllm:request_prefill_time_seconds_sum")
+        decode_s = metric_delta(before, after, "vllm:request_decode_time_seconds_sum")
+        prompt = metric_delta(before, after, "vllm:prompt_tokens_total")
+        cached = metric_delta(before, after, "vllm:prompt_tokens_cached_total")
         if cached is None:
-            cached = _delta(before, after, "vllm:prefix_cache_hits_total") or 0.0
-        gen = _delta(before, after, "vllm:generation_tokens_total")
+            cached = metric_delta(before, after, "vllm:prefix_cache_hits_total") or 0.0
+        gen = metric_delta(before, after, "vllm:generation_tokens_total")
         if prefill_s and decode_s and prompt and gen and prompt - cached > 0:
             w_u = prefill_s / (prompt - cached)
             return {"uncached_prefill": w_u, "cached_prefill": w_u * cached_factor, "decode": decode_s / gen,

@@ -11,7 +11,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from .records import PriceEntry, Usage
+from .records import ModelInfo, PriceEntry, Usage
 
 
 class PriceFileError(ValueError):
@@ -33,6 +33,11 @@ def _read(path_or_text: Path | str, name: str) -> list[PriceEntry]:
     return out
 
 
+def price_key(kind: str, model_name: str) -> tuple[str, str]:
+    """The (provider, model) a spec is priced under: built-ins under "pertask", others under their kind."""
+    return {"oracle": "pertask", "null": "pertask", "local": "vllm"}.get(kind, kind), model_name
+
+
 class Catalog:
     def __init__(self, entries: list[PriceEntry]):
         self._by_key: dict[tuple[str, str], PriceEntry] = {}
@@ -49,6 +54,9 @@ class Catalog:
 
     def entries(self) -> list[PriceEntry]:
         return list(self._by_key.values())
+
+    def price_of(self, info: ModelInfo) -> PriceEntry | None:
+        return self.lookup(*price_key(info.kind, info.model_name))
 
     def lookup(self, provider: str, model: str) -> PriceEntry | None:
         # Exact match only: the same model name at another host (or on your own GPUs) has another price.

@@ -20,13 +20,8 @@ from .store import RunStore
 SERVED = ("local", "vllm")
 
 
-def price_key(info: ModelInfo) -> tuple[str, str]:
-    """The catalog key a model spec is priced under (as the registry looked it up)."""
-    return {"oracle": "pertask", "null": "pertask"}.get(info.kind, info.kind), info.model_name
-
-
 def _reprice_api(store: RunStore, rec: SampleRecord, info: ModelInfo, catalog: Catalog) -> None:
-    price = catalog.lookup(*price_key(info))
+    price = catalog.price_of(info)
     calls = json.loads((store.root / rec.transcript).read_text()).get("calls", []) if rec.transcript else []
     for c in calls:
         c["usd"] = cost_usd(Usage.model_validate(c["usage"]), price, info.batch)
@@ -73,7 +68,7 @@ def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = Non
     nodes = _reprice_served(store, {s.sample_id: s for s in samples}, node)
     for info in manifest.models:
         if info.kind not in SERVED:
-            info.price = catalog.lookup(*price_key(info))
+            info.price = catalog.price_of(info)
     manifest.node = node
     store.rewrite(samples)
     store.write_manifest(manifest)

@@ -17,7 +17,8 @@ TPOT = ("vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds"
 KV_USAGE = ("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc")
 
 
-def _delta(before: dict, after: dict, name: str) -> float | None:
+def metric_delta(before: dict, after: dict, name: str) -> float | None:
+    """A counter's change between two snapshots; None when either lacks it (missing, not zero)."""
     a, b = after["values"].get(name), before["values"].get(name)
     return None if a is None or b is None else a - b
 
@@ -57,10 +58,10 @@ def summarize_session(session: dict[str, Any]) -> dict[str, Any]:
         return out
     before, after = snaps[0], snaps[-1]
     wall = after["t"] - before["t"]
-    prompt = _delta(before, after, "vllm:prompt_tokens_total")
-    gen = _delta(before, after, "vllm:generation_tokens_total")
-    queries = _delta(before, after, "vllm:prefix_cache_queries_total")
-    hits = _delta(before, after, "vllm:prefix_cache_hits_total")
+    prompt = metric_delta(before, after, "vllm:prompt_tokens_total")
+    gen = metric_delta(before, after, "vllm:generation_tokens_total")
+    queries = metric_delta(before, after, "vllm:prefix_cache_queries_total")
+    hits = metric_delta(before, after, "vllm:prefix_cache_hits_total")
     harness = session.get("harness_tokens") or {}
     kv = [s["values"].get(n) for s in snaps for n in KV_USAGE if n in s["values"]]
     out.update({
