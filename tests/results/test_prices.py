@@ -85,7 +85,7 @@ def test_reasoning_tokens_are_inside_output_and_not_billed_twice():
 
 def test_catalog_has_the_comparison_models_with_dates_and_sources():
     cat = Catalog.load()
-    for provider, model in [("zai", "glm-5.2"), ("zai", "glm-4.5"), ("deepseek", "deepseek-chat"),
+    for provider, model in [("zai", "glm-5.2"), ("zai", "glm-4.5"), ("deepseek", "deepseek-chat"), ("deepseek", "deepseek-v4-pro"),
                             ("moonshot", "kimi-k2.6"), ("openai", "gpt-5.5"), ("anthropic", "claude-opus-4-8"),
                             ("anthropic", "claude-fable-5"), ("google", "gemini-2.5-pro")]:
         e = cat.lookup(provider, model)
