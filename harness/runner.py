@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import platform
@@ -86,10 +87,11 @@ def pending(plan: RunPlan, store: RunStore) -> list[tuple[Model, Task, int]]:
 async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     todo = pending(plan, store)
     session = {"started_at": now_iso(), "planned": len(plan.samples()), "skipped_done": len(plan.samples()) - len(todo)}
-    # Workspaces live in the run directory, so one left by a killed session is found and cleared here.
-    scratch = plan.out / "workspaces"
+    # Workspaces live in the run directory: what a killed session left in active/ is cleared here,
+    # while workspaces an earlier session kept (--keep-workspaces) sit in folders of their own.
+    scratch = plan.out / "workspaces" / "active"
     shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir()
+    scratch.mkdir(parents=True)
     hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve()]
     sem = asyncio.Semaphore(plan.concurrency)
 
@@ -105,9 +107,13 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
             await asyncio.gather(*(one(*s) for s in todo))
     finally:
         if plan.keep_workspaces:
-            session["workspaces"] = str(scratch)
+            kept = scratch.with_name(session["started_at"].replace(":", "-"))
+            scratch.rename(kept)
+            session["workspaces"] = str(kept)
         else:
             shutil.rmtree(scratch, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                scratch.parent.rmdir()  # only when no kept workspaces remain
         manifest = store.read_manifest()
         manifest.sessions.append({**session, "finished_at": now_iso()})
         manifest.finished_at = now_iso()

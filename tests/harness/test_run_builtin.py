@@ -54,3 +54,14 @@ def test_report_table_and_json_contract(cli, tmp_path):
         assert key in m
     assert set(m["tokens_per_task"]) == {"input_uncached", "input_cached", "cache_write", "output", "reasoning"}
     assert set(m["errors"]) == {"none", "model", "limit", "infra"}
+
+
+def test_kept_workspaces_survive_a_resume(cli, tmp_path):
+    out = tmp_path / "run"
+    cli("run", "--suite", "smoke", "--model", "oracle", "--task", "fix-median", "--keep-workspaces", "--out", out)
+    (kept,) = [p for p in (out / "workspaces").iterdir()]
+    fixed = next(kept.glob("fix-median-*/ws/stats/core.py"))
+    assert "len(values) % 2" in fixed.read_text(), "the oracle's final workspace is kept"
+    cli("run", "--suite", "smoke", "--model", "oracle", "--task", "fix-median", "--task", "add-slugify", "--out", out)
+    assert fixed.exists(), "a later session does not delete what an earlier one kept"
+    assert not (out / "workspaces" / "active").exists()
