@@ -153,7 +153,15 @@ def cmd_tasks(a: argparse.Namespace) -> int:
             print(f"error: {e}", file=sys.stderr)
         broken += len(s.errors)
         if a.action == "check":
-            print(f"{s.name}: {len(s.tasks)} ok, {len(s.errors)} broken")
+            # Valid files are not enough: the oracle must pass every task and doing nothing must not.
+            from .checks import check_oracles
+
+            problems = asyncio.run(check_oracles(s))
+            for p in problems:
+                print(f"error: {s.name}/{p}", file=sys.stderr)
+            broken += len(problems)
+            print(f"{s.name}: {len(s.tasks) - len({p.split(':')[0] for p in problems})} ok, "
+                  f"{len(s.errors)} broken, {len(problems)} grader problem(s) (oracle must pass, null must fail)")
     return 1 if broken and a.action == "check" else 0
 
 

@@ -48,3 +48,21 @@ def test_suite_version_is_a_content_hash(suite):
     v1 = load_suite(str(suite)).version
     (suite / "fix-median" / "workspace" / "README.md").write_text("changed")
     assert load_suite(str(suite)).version != v1
+
+
+def test_tasks_check_runs_the_oracle_and_null(suite, cli):
+    # A reference solution that does not solve its task, and a grader that passes on no work.
+    (suite / "fix-median" / "solution" / "files" / "stats" / "core.py").write_text(
+        (SUITES_ROOT / "smoke" / "fix-median" / "workspace" / "stats" / "core.py").read_text())
+    (suite / "add-slugify" / "grader" / "test_slugify.py").write_text("def test_nothing():\n    pass\n")
+    code, out, err = cli("tasks", "check", "--suite", suite)
+    assert code == 1
+    assert "fix-median: the reference solution scores" in err and "test_even_length" in err
+    assert "add-slugify: doing nothing passes the grader" in err
+    assert "3 ok, 0 broken, 2 grader problem(s)" in out
+
+
+def test_builtin_suites_pass_their_own_check(cli):
+    code, out, err = cli("tasks", "check")
+    assert code == 0, err
+    assert "smoke: 5 ok, 0 broken, 0 grader problem(s)" in out

@@ -1,0 +1,39 @@
+"""`pertask tasks check`: every task must be passable (the oracle scores 1.0) and not passable
+by doing nothing (null does not pass), through the same sandbox and graders as a real run."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from providers.registry import build_model
+from results.prices import Catalog
+from tasks import Suite
+
+from .runner import RunPlan, open_store, run_plan
+
+
+async def check_oracles(suite: Suite, concurrency: int = 4) -> list[str]:
+    """One problem line per task whose grader cannot tell a solution from no work; [] when all hold."""
+    if not suite.tasks:
+        return []
+    catalog = Catalog.load()
+    models = [build_model("oracle", catalog), build_model("null", catalog)]
+    with tempfile.TemporaryDirectory(prefix="pertask-check-") as tmp:
+        plan = RunPlan(suite, suite.tasks, models, Path(tmp) / "run", concurrency=concurrency)
+        store = open_store(plan)
+        await run_plan(plan, store, lambda rec: None)
+        results = {(r.model, r.task_id): r for r in store.load_samples()}
+    problems = []
+    for task in suite.tasks:
+        oracle, null = results.get(("oracle", task.id)), results.get(("null", task.id))
+        if oracle is None or oracle.error.value == "infra" or null is None or null.error.value == "infra":
+            problems.append(f"{task.id}: the check itself failed: "
+                            f"{(oracle and oracle.error_detail) or (null and null.error_detail)}")
+            continue
+        if not oracle.passed or oracle.score != 1.0:
+            failed = [c["name"] for c in oracle.grader.get("checks", []) if not c["passed"]]
+            problems.append(f"{task.id}: the reference solution scores {oracle.score} (failing: {', '.join(failed)})")
+        if null.passed:
+            problems.append(f"{task.id}: doing nothing passes the grader")
+    return problems
