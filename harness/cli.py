@@ -35,9 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run a suite against one or more models")
     r.add_argument("--suite", required=True, help=f"built-in ({', '.join(builtin_suites())}) or a folder")
     r.add_argument("--model", action="append", required=True, metavar="SPEC",
-                   help="oracle | null | scripted:FILE | openai-compatible:NAME@URL | PROVIDER:MODEL[@URL]; "
-                        "repeat for side by side; append #protocol=text|tools to choose the agent protocol")
-    r.add_argument("--epochs", type=int, default=1)
+                   help="oracle | null | local | vllm:PATH | vllm:NAME@URL | scripted:FILE | "
+                        "openai-compatible:NAME@URL | PROVIDER:MODEL[@URL] (openai, zai, deepseek, moonshot, "
+                        "openrouter, together, fireworks, anthropic); repeat for side by side; options after #: "
+                        "protocol=text|tools, and for vLLM preset=NAME, port=N")
+    r.add_argument("--epochs", type=int, default=1, help="samples per task and model (default 1)")
     r.add_argument("--concurrency", type=int, default=4, help="samples in flight at once")
     r.add_argument("--limit", type=int, help="only the first N tasks")
     r.add_argument("--task", action="append", metavar="ID", help="only these task ids (repeatable)")
