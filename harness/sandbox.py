@@ -23,6 +23,10 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
+class SandboxError(RuntimeError):
+    """What this machine's sandbox cannot give a task (a path mapping without bubblewrap)."""
+
+
 @dataclass
 class CommandResult:
     exit_code: int
@@ -39,19 +43,44 @@ def truncate(text: str, limit: int = OUTPUT_LIMIT) -> tuple[str, bool]:
 
 
 class Sandbox:
-    def __init__(self, root: Path, hidden: list[Path], use_bwrap: bool):
-        """`root` holds this sample's ws/ (the workspace), tmp/ (its /tmp) and grading/."""
+    def __init__(self, root: Path, hidden: list[Path], use_bwrap: bool, workdir: str | None = None):
+        """`root` holds this sample's ws/ (the workspace), tmp/ (its /tmp) and grading/.
+
+        `workdir` (e.g. /app for Terminal-Bench tasks) is where commands see the workspace; it needs
+        bubblewrap, which binds the private copy there.
+        """
         self.root = root
         self.workspace = root / "ws"
         self.tmp = root / "tmp"
         self.hidden = [p for p in hidden if p.exists()]
         self.bwrap = bwrap_path() if use_bwrap else None
+        self.workdir = workdir
+        if workdir and not self.bwrap:
+            raise SandboxError(f"this task works in {workdir}, which needs bubblewrap (apt-get install bubblewrap)")
 
-    def prepare(self, source: Path) -> None:
-        shutil.copytree(source, self.workspace, symlinks=True)
+    def prepare(self, source: Path, copies: list[tuple[Path, str]] | None = None) -> None:
+        """The workspace: a copy of `source`, or of each (source, relative destination) in `copies`."""
+        if copies is None:
+            shutil.copytree(source, self.workspace, symlinks=True)
+        else:
+            self.workspace.mkdir(parents=True)
+            for src, dst in copies:
+                target = self.workspace / dst
+                if src.is_dir():
+                    shutil.copytree(src, target, symlinks=True, dirs_exist_ok=True)
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(src, target)
         self.tmp.mkdir(parents=True, exist_ok=True)
 
-    def _argv(self, command: str, binds: list[Path], env: dict[str, str]) -> list[str]:
+    def to_workspace(self, path: str) -> str:
+        """A path as the agent wrote it (maybe /app/x) relative to the workspace."""
+        if self.workdir and (path == self.workdir or path.startswith(self.workdir.rstrip("/") + "/")):
+            return path[len(self.workdir):].lstrip("/") or "."
+        return path
+
+    def _argv(self, command: str, binds: list[Path], env: dict[str, str],
+              mounts: dict[str, Path] | None = None) -> list[str]:
         base_env = {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8", "TMPDIR": "/tmp", **env}
         if not self.bwrap:
             return ["bash", "-c", command]
@@ -65,16 +94,23 @@ class Sandbox:
             argv += ["--tmpfs", str(h)]
         for b in [self.workspace, *binds]:
             argv += ["--bind", str(b), str(b)]
+        # Container-style paths last, so that they cover whatever the host has there.
+        maps = {self.workdir: self.workspace} if self.workdir else {}
+        maps.update(mounts or {})
+        for target, src in maps.items():
+            argv += ["--bind", str(src), target]
         argv += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
                  "--new-session", "--clearenv"]
         for k, v in base_env.items():
             argv += ["--setenv", k, v]
-        return argv + ["--chdir", str(self.workspace), "bash", "-c", command]
+        return argv + ["--chdir", self.workdir or str(self.workspace), "bash", "-c", command]
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
-                  env: dict[str, str] | None = None) -> CommandResult:
+                  env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None) -> CommandResult:
         env = env or {}
-        argv = self._argv(command, binds or [], env)
+        if mounts and not self.bwrap:
+            raise SandboxError(f"mapping {', '.join(mounts)} needs bubblewrap (apt-get install bubblewrap)")
+        argv = self._argv(command, binds or [], env, mounts)
         # Without bwrap the environment is still cleared, so API keys never reach the command.
         plain_env = None if self.bwrap else {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8",
                                              "TMPDIR": str(self.tmp), **env}

@@ -68,7 +68,7 @@ async def execute(name: str, args: dict[str, Any], sandbox: Sandbox, timeout_s: 
             raise ToolError(f"command longer than {MAX_COMMAND} bytes; write a script file first")
         res = await sandbox.run(args["command"], timeout_s=timeout_s)
         return f"exit code: {res.exit_code}\n{res.output}", res.exit_code
-    path = _path(ws, args["path"])
+    path = _path(ws, sandbox.to_workspace(args["path"]))
     if name == "read_file":
         if not path.is_file():
             raise ToolError(f"no such file: {args['path']}")

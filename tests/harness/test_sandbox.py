@@ -86,3 +86,20 @@ def test_hidden_paths_are_invisible(box):
     sb, secret_dir = box
     res = run(sb, f"ls {SUITES_ROOT}; cat {secret_dir}/other-sample.txt; echo done")
     assert "smoke" not in res.output and "private" not in res.output and "done" in res.output
+
+
+@needs_bwrap
+def test_container_paths_map_onto_the_sample(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "main.py").write_text("print('hi')")
+    tests_dir = tmp_path / "tests"
+    tests_dir.mkdir()
+    (tests_dir / "t.sh").write_text("echo tested")
+    sb = Sandbox(tmp_path / "sample", hidden=[], use_bwrap=True, workdir="/app")
+    sb.prepare(src, copies=[(src / "main.py", "pkg/main.py")])
+    res = asyncio.run(sb.run("pwd; ls pkg; bash /tests/t.sh; echo out > /app/made.txt", timeout_s=30,
+                             mounts={"/tests": tests_dir}))
+    assert res.output.split() == ["/app", "main.py", "tested"]
+    assert (sb.workspace / "made.txt").read_text() == "out\n"
+    assert sb.to_workspace("/app/pkg/main.py") == "pkg/main.py" and sb.to_workspace("rel.txt") == "rel.txt"
