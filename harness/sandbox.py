@@ -84,8 +84,9 @@ class Sandbox:
         base_env = {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8", "TMPDIR": "/tmp", **env}
         if not self.bwrap:
             return ["bash", "-c", command]
-        argv = [self.bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                "--bind", str(self.tmp), "/tmp"]
+        maps = {self.workdir: self.workspace} if self.workdir else {}
+        maps.update(mounts or {})
+        argv = [self.bwrap, *_root(maps), "--dev", "/dev", "--proc", "/proc", "--bind", str(self.tmp), "/tmp"]
         # The private /tmp covers the host's; the interpreter and pertask itself may live there.
         for keep in {Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[1]}:
             if keep.is_relative_to("/tmp"):
@@ -95,8 +96,6 @@ class Sandbox:
         for b in [self.workspace, *binds]:
             argv += ["--bind", str(b), str(b)]
         # Container-style paths last, so that they cover whatever the host has there.
-        maps = {self.workdir: self.workspace} if self.workdir else {}
-        maps.update(mounts or {})
         for target, src in maps.items():
             argv += ["--bind", str(src), target]
         argv += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
@@ -154,6 +153,24 @@ class Sandbox:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _root(maps: dict[str, Path]) -> list[str]:
+    """The host's filesystem, read-only. Where a mapped path (/app) does not exist on the host, bwrap
+    cannot create its mount point on a read-only /, so / becomes a tmpfs holding read-only binds of
+    each top-level entry, and the mount points are made in it."""
+    if all(os.path.exists(t) for t in maps):
+        return ["--ro-bind", "/", "/"]
+    argv = ["--tmpfs", "/"]
+    for name in sorted(os.listdir("/")):
+        if name in ("proc", "dev", "tmp"):
+            continue
+        path = "/" + name
+        if os.path.islink(path):
+            argv += ["--symlink", os.readlink(path), path]
+        else:
+            argv += ["--ro-bind", path, path]
+    return argv
 
 
 def _kill(pid: int) -> None:
