@@ -128,14 +128,15 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                        task_version=task.digest, model=spec, epoch=epoch, protocol=model.info.protocol,
                        price=model.info.price, started_at=now_iso())
     root = Path(tempfile.mkdtemp(prefix=f"{task.id}-", dir=scratch)).resolve()
-    sandbox = Sandbox(root, hidden, use_bwrap=True)
+    sandbox = None
     t0 = time.perf_counter()
     transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}
     try:
         if not getattr(model, "server_alive", lambda: True)():
             # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
             raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
-        sandbox.prepare(task.workspace)
+        sandbox = Sandbox(root, hidden, use_bwrap=True, workdir=task.workdir)
+        sandbox.prepare(task.workspace, task.copies)
         limits = task.config.limits
         if plan.max_turns:
             limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
@@ -164,7 +165,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         transcript["traceback"] = traceback.format_exc()
     finally:
         if not plan.keep_workspaces:
-            sandbox.cleanup()
+            shutil.rmtree(root, ignore_errors=True)
     rec.wall_s = round(time.perf_counter() - t0, 3)
     rec.finished_at = now_iso()
     transcript["grade"] = rec.grader

@@ -151,9 +151,6 @@ class Sandbox:
             text += f"\n[command timed out after {timeout_s:.0f}s and was killed]"
         return CommandResult(proc.returncode if not timed_out else 124, text, timed_out, cut or size > READ_LIMIT)
 
-    def cleanup(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-
 
 def _root(maps: dict[str, Path]) -> list[str]:
     """The host's filesystem, read-only. Where a mapped path (/app) does not exist on the host, bwrap

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .harbor import is_harbor, load_harbor_task
 from .model import Task, TaskError, digest_dir, load_task
 
 SUITES_ROOT = Path(__file__).parent / "suites"
@@ -41,7 +42,7 @@ def load_suite(name: str) -> Suite:
     seen: dict[str, Path] = {}
     for task_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         try:
-            task = load_task(task_dir, suite.name)
+            task = (load_harbor_task if is_harbor(task_dir) else load_task)(task_dir, suite.name)
         except TaskError as exc:
             suite.errors.append(exc)
             continue

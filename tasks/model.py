@@ -59,6 +59,11 @@ class Task:
     config: TaskConfig
     instruction: str
     digest: str  # content hash of the whole task folder
+    layout: str = "native"  # or "harbor" (Terminal-Bench 2), imported as it is
+    workdir: str | None = None  # where commands see the workspace (/app for Terminal-Bench tasks)
+    copies: list[tuple[Path, str]] | None = None  # the workspace built from these instead of workspace/
+    tests_dir: Path | None = None  # the hidden grader's folder when it is not grader/
+    solution_script: Path | None = None
 
     @property
     def id(self) -> str:
@@ -70,10 +75,12 @@ class Task:
 
     @property
     def grader_dir(self) -> Path:
-        return self.dir / "grader"
+        return self.tests_dir or self.dir / "grader"
 
     def reference(self) -> dict[str, Any]:
         """The reference solution as the oracle applies it: text files and a script."""
+        if self.solution_script is not None:
+            return {"files": {}, "script": self.solution_script.read_text()}
         sol = self.dir / "solution"
         files = {str(p.relative_to(sol / "files")): p.read_text()
                  for p in sorted((sol / "files").rglob("*")) if p.is_file()} if (sol / "files").is_dir() else {}

@@ -14,6 +14,7 @@ from .base import Grader, GradeResult, RunCommand
 GRADERS = {
     "pytest": "tasks.graders.pytest_grader:PytestGrader",
     "checks": "tasks.graders.checks_grader:ChecksGrader",
+    "harbor": "tasks.graders.harbor_grader:HarborGrader",
 }
 
 

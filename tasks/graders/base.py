@@ -17,7 +17,7 @@ class RunCommand(Protocol):
     """Runs a shell command in the sample's sandbox with cwd = workspace; `binds` are extra writable dirs."""
 
     async def __call__(self, command: str, *, timeout_s: float, binds: list[Path],
-                      env: dict[str, str] | None = None) -> CommandOutput: ...
+                      env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None) -> CommandOutput: ...
 
 
 @dataclass

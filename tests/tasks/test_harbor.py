@@ -1,0 +1,109 @@
+"""Terminal-Bench 2 / Harbor task folders, written here in that layout, run as they are."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tasks import load_suite
+from tests.conftest import call, load_samples, run_json
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+
+
+TOML = 'version = "1.0"\n[metadata]\ndifficulty = "easy"\ntags = ["test"]\n[verifier]\ntimeout_sec = 120\n' \
+       '[agent]\ntimeout_sec = 300\n'
+DOCKER = "FROM python:3.11-slim\nWORKDIR /app\n"
+
+GREETING = {  # the usual published shape: test.sh fetches uv, so the offline verifier runs instead
+    "task.toml": TOML,
+    "instruction.md": "Make /app/greet.py print exactly: Hello, World!\n",
+    "environment/Dockerfile": DOCKER + "COPY greet.py /app/greet.py\n",
+    "environment/greet.py": 'print("hello")\n',
+    "tests/test.sh": "curl -LsSf https://astral.sh/uv/0.9.5/install.sh | sh\nsource $HOME/.local/bin/env\n"
+                     "uvx -p 3.13 -w pytest==8.4.1 pytest /tests/test_outputs.py -rA\n",
+    "tests/test_outputs.py": "import subprocess, sys\n\n\ndef test_greeting():\n"
+                             "    out = subprocess.run([sys.executable, '/app/greet.py'], capture_output=True, text=True)\n"
+                             "    assert out.stdout == 'Hello, World!\\n'\n",
+    "solution/solve.sh": "cat > /app/greet.py <<'EOF'\nprint(\"Hello, World!\")\nEOF\n",
+}
+COUNT = {  # writes reward.json itself and exits 1: the exit code is ignored, the reward decides
+    "task.toml": TOML,
+    "instruction.md": "Write the number of lines of /app/data/a.txt to /app/count.txt.\n",
+    "environment/Dockerfile": DOCKER + "COPY data/ /app/data/\n",
+    "environment/data/a.txt": "one\ntwo\nthree\n",
+    "tests/test.sh": 'if [ "$(cat /app/count.txt 2>/dev/null)" = "3" ]; then r=1.0; else r=0.0; fi\n'
+                     'echo "{\\"reward\\": $r}" > /logs/verifier/reward.json\nexit 1\n',
+    "solution/solve.sh": "wc -l < /app/data/a.txt | tr -d ' ' > /app/count.txt\n",
+}
+NEEDS_BUILD = {**COUNT, "environment/Dockerfile": DOCKER + "RUN apt-get update && apt-get install -y jq\n"}
+NEEDS_NET = {**COUNT, "tests/test.sh": "curl -LsSf https://example.org/check.sh | bash\n"}
+NO_REWARD = {**COUNT, "tests/test.sh": "exit 0\n"}
+
+
+@pytest.fixture
+def harbor(tmp_path) -> Path:
+    root = tmp_path / "tb2"
+    for name, files in {"greeting": GREETING, "count-lines": COUNT, "needs-build": NEEDS_BUILD,
+                        "needs-net": NEEDS_NET}.items():
+        write(root / name, files)
+    return root
+
+
+def test_layout_is_recognised_and_what_cannot_run_is_named(harbor):
+    suite = load_suite(str(harbor))
+    assert sorted(t.id for t in suite.tasks) == ["count-lines", "greeting"]
+    task = next(t for t in suite.tasks if t.id == "greeting")
+    assert task.layout == "harbor" and task.workdir == "/app" and task.config.grader.type == "harbor"
+    assert task.config.limits.timeout_s == 300 and task.config.difficulty == "easy"
+    errors = {Path(e.file).parent.parent.name: str(e) for e in suite.errors}
+    assert "needs a Docker build (RUN apt-get update" in errors["needs-build"]
+    assert "environment/Dockerfile" in errors["needs-build"]
+    assert "needs the network (curl)" in errors["needs-net"] and "tests/test.sh" in errors["needs-net"]
+
+
+def test_tasks_check_runs_their_oracles(harbor, cli):
+    code, out, err = cli("tasks", "check", "--suite", harbor)
+    assert "2 ok, 2 broken, 0 grader problem(s)" in out, err
+    assert code == 1, "broken tasks fail the check"
+
+
+def test_reward_file_decides_and_offline_verifier_is_named(harbor, cli, tmp_path):
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", harbor, "--model", "oracle", "--model", "null", "--out", out)
+    got = {(s["model"], s["task_id"]): s for s in load_samples(out)}
+    assert got[("oracle", "count-lines")]["score"] == 1.0, "test.sh exited 1, but its reward is 1"
+    assert got[("null", "count-lines")]["passed"] is False
+    greeting = got[("oracle", "greeting")]
+    assert greeting["passed"] is True and "offline verifier" in greeting["grader"]["checks"][0]["message"]
+
+
+def test_missing_reward_is_an_error_not_a_zero(tmp_path, cli):
+    write(tmp_path / "tb" / "no-reward", NO_REWARD)
+    out = tmp_path / "run"
+    (m,) = run_json(cli, "run", "--suite", tmp_path / "tb", "--model", "oracle", "--out", out)["models"]
+    (s,) = load_samples(out)
+    assert s["error"] == "infra" and "wrote no /logs/verifier/reward" in s["error_detail"] and s["score"] is None
+    assert m["errors"]["infra"] == 1 and m["accuracy"] is None
+
+
+def test_agent_paths_under_app_reach_the_private_copy(harbor, cli, tmp_path, write_script):
+    script = {"model": "m", "default": [
+        {"tool_calls": [call("read_file", path="/app/greet.py")]},
+        {"tool_calls": [call("write_file", path="/app/greet.py", content='print("Hello, World!")\n')]},
+        {"tool_calls": [call("bash", command="pwd && python3 greet.py")]},
+        {"tool_calls": [call("submit")]}]}
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", harbor, "--task", "greeting", "--model", f"scripted:{write_script(script)}",
+             "--out", out)
+    (s,) = load_samples(out)
+    assert s["passed"] is True
+    tools = [m["content"] for m in json.loads((out / s["transcript"]).read_text())["messages"] if m["role"] == "tool"]
+    assert 'print("hello")' in tools[0] and "/app\nHello, World!" in tools[2]
