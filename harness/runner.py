@@ -92,7 +92,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     scratch = plan.out / "workspaces" / "active"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve()]
+    hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve(), *plan.suite.hidden]
     sem = asyncio.Semaphore(plan.concurrency)
 
     async def one(model: Model, task: Task, epoch: int) -> None:
@@ -136,7 +136,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
             # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
             raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
         sandbox = Sandbox(root, hidden, use_bwrap=True, workdir=task.workdir)
-        sandbox.prepare(task.workspace, task.copies)
+        sandbox.prepare(task.workspace, task.copies, task.checkout)
         limits = task.config.limits
         if plan.max_turns:
             limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})

@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import signal
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +59,13 @@ class Sandbox:
         if workdir and not self.bwrap:
             raise SandboxError(f"this task works in {workdir}, which needs bubblewrap (apt-get install bubblewrap)")
 
-    def prepare(self, source: Path, copies: list[tuple[Path, str]] | None = None) -> None:
-        """The workspace: a copy of `source`, or of each (source, relative destination) in `copies`."""
-        if copies is None:
+    def prepare(self, source: Path, copies: list[tuple[Path, str]] | None = None,
+                checkout: tuple[Path, str] | None = None) -> None:
+        """The workspace: a copy of `source`, of each (source, relative destination) in `copies`,
+        or a git commit as a fresh one-commit repository (no later history to peek at)."""
+        if checkout is not None:
+            _git_snapshot(*checkout, self.workspace)
+        elif copies is None:
             shutil.copytree(source, self.workspace, symlinks=True)
         else:
             self.workspace.mkdir(parents=True)
@@ -91,8 +96,8 @@ class Sandbox:
         for keep in {Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[1]}:
             if keep.is_relative_to("/tmp"):
                 argv += ["--ro-bind", str(keep), str(keep)]
-        for h in self.hidden:
-            argv += ["--tmpfs", str(h)]
+        for h in self.hidden:  # a folder gets an empty tmpfs over it, a file an empty file
+            argv += ["--tmpfs", str(h)] if h.is_dir() else ["--ro-bind", "/dev/null", str(h)]
         for b in [self.workspace, *binds]:
             argv += ["--bind", str(b), str(b)]
         # Container-style paths last, so that they cover whatever the host has there.
@@ -150,6 +155,17 @@ class Sandbox:
         if timed_out:
             text += f"\n[command timed out after {timeout_s:.0f}s and was killed]"
         return CommandResult(proc.returncode if not timed_out else 124, text, timed_out, cut or size > READ_LIMIT)
+
+
+def _git_snapshot(repo: Path, commit: str, dest: Path) -> None:
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit], capture_output=True)
+    if archive.returncode != 0:
+        raise SandboxError(f"git archive {commit} in {repo}: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    git = ["git", "-C", str(dest), "-c", "user.name=pertask", "-c", "user.email=pertask@localhost"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", f"base {commit[:12]}"]):
+        subprocess.run([*git, *args], check=True, capture_output=True)
 
 
 def _root(maps: dict[str, Path]) -> list[str]:

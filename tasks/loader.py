@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .harbor import is_harbor, load_harbor_task
 from .model import Task, TaskError, digest_dir, load_task
+from .swebench import load_instances
 
 SUITES_ROOT = Path(__file__).parent / "suites"
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("PERTASK_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pertask")
 
 
 class SuiteError(ValueError):
@@ -24,7 +31,8 @@ def suite_dir(name: str) -> Path:
         return SUITES_ROOT / name
     if Path(name).is_dir():
         return Path(name).resolve()
-    raise SuiteError(f"unknown suite '{name}' (built-in suites: {', '.join(builtin_suites())}; or give a folder)")
+    raise SuiteError(f"unknown suite '{name}' (built-in suites: {', '.join(builtin_suites())}; "
+                     "or give a folder of tasks or a SWE-bench .jsonl file)")
 
 
 @dataclass
@@ -34,9 +42,18 @@ class Suite:
     version: str  # content hash of the whole suite, recorded in every manifest
     tasks: list[Task] = field(default_factory=list)
     errors: list[TaskError] = field(default_factory=list)  # broken tasks are skipped, each with its reason
+    hidden: list[Path] = field(default_factory=list)  # more paths the agent must not see (besides dir)
 
 
 def load_suite(name: str) -> Suite:
+    if Path(name).is_file() and name.endswith(".jsonl"):
+        path = Path(name).resolve()
+        version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        cache = cache_root() / "swebench" / f"{path.stem}-{version}"
+        tasks, errors, hidden = load_instances(path, cache)
+        for t in tasks:
+            t.suite = path.stem
+        return Suite(path.stem, cache, version, tasks, errors, hidden)
     root = suite_dir(name)
     suite = Suite(root.name, root, digest_dir(root))
     seen: dict[str, Path] = {}

@@ -64,6 +64,7 @@ class Task:
     copies: list[tuple[Path, str]] | None = None  # the workspace built from these instead of workspace/
     tests_dir: Path | None = None  # the hidden grader's folder when it is not grader/
     solution_script: Path | None = None
+    checkout: tuple[Path, str] | None = None  # (local git repo, commit): the workspace is that commit
 
     @property
     def id(self) -> str:

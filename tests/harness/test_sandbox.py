@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,21 @@ def test_container_paths_map_onto_the_sample(tmp_path):
     assert res.output.split() == ["/app", "main.py", "tested"]
     assert (sb.workspace / "made.txt").read_text() == "out\n"
     assert sb.to_workspace("/app/pkg/main.py") == "pkg/main.py" and sb.to_workspace("rel.txt") == "rel.txt"
+
+
+@needs_bwrap
+def test_hidden_file_outside_tmp_cannot_be_read(tmp_path):
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", dir="/var/tmp", suffix=".jsonl", delete=False) as fh:
+        fh.write('{"patch": "the answer"}')
+    secret = Path(fh.name)
+    try:
+        src = tmp_path / "src"
+        src.mkdir()
+        sb = Sandbox(tmp_path / "sample", hidden=[secret], use_bwrap=True)
+        sb.prepare(src)
+        res = asyncio.run(sb.run(f"cat {secret}; echo end", timeout_s=30))
+        assert "the answer" not in res.output and res.output.strip().endswith("end")
+    finally:
+        secret.unlink()
