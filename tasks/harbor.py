@@ -32,8 +32,11 @@ def parse_dockerfile(path: Path) -> tuple[str, list[tuple[Path, str]], list[str]
         return workdir, copies, needs
     text = re.sub(r"\\\n", " ", path.read_text())
     for line in text.splitlines():
-        words = shlex.split(line, comments=True)
-        if not words:
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError:  # unbalanced quotes (common in RUN lines): plain words are enough here
+            words = line.split()
+        if not words or words[0].startswith("#"):
             continue
         op, args = words[0].upper(), [w for w in words[1:] if not w.startswith("--")]
         if op == "WORKDIR" and args:
@@ -45,6 +48,9 @@ def parse_dockerfile(path: Path) -> tuple[str, list[tuple[Path, str]], list[str]
                 needs.append(f"{op} into {dst}, outside the working directory {workdir}")
                 continue
             for src in sources:
+                if not (path.parent / src).exists():  # globs and URLs included: not emulated
+                    needs.append(f"{op} source {src}, which is not a file or folder beside the Dockerfile")
+                    continue
                 copies.append((path.parent / src, _copy_target(path.parent / src, dst, rel)))
         elif op == "RUN":
             needs.append(f"a Docker build (RUN {' '.join(words[1:])[:60]})")

@@ -107,3 +107,17 @@ def test_agent_paths_under_app_reach_the_private_copy(harbor, cli, tmp_path, wri
     assert s["passed"] is True
     tools = [m["content"] for m in json.loads((out / s["transcript"]).read_text())["messages"] if m["role"] == "tool"]
     assert 'print("hello")' in tools[0] and "/app\nHello, World!" in tools[2]
+
+
+def test_dockerfile_oddities_are_named_not_crashes(tmp_path):
+    from tasks.harbor import parse_dockerfile
+
+    df = tmp_path / "Dockerfile"
+    (tmp_path / "src").mkdir()
+    df.write_text("FROM python:3.11\nWORKDIR /application\n# a comment\nCOPY src/ ./\nCOPY *.py /application/\n"
+                  "COPY src /opt/src\nRUN echo \"it's\" \\\n  && true\n")
+    workdir, copies, needs = parse_dockerfile(df)
+    assert workdir == "/application" and copies == [(tmp_path / "src", "./")]
+    assert any("COPY source *.py" in n for n in needs)
+    assert any("into /opt/src, outside the working directory /application" in n for n in needs)
+    assert any(n.startswith("a Docker build (RUN echo") for n in needs)
