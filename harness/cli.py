@@ -137,7 +137,7 @@ async def _run(a, suite, tasks, catalog) -> int:
     finally:
         for m in models:
             await m.aclose()
-    summary, _ = load_summary([out])
+    summary = load_summary([out])
     print(to_json(summary)) if a.json else render_table(summary)
     return 0
 
@@ -189,14 +189,14 @@ def main(argv: list[str] | None = None) -> int:
             r = reprice(a.run, Catalog.load(a.prices), gpu_hour_usd=a.gpu_hour_usd, gpus=a.gpus)
             err.print(f"repriced {r['samples']} samples: ${r['usd_before']:.6f} -> ${r['usd_after']:.6f}"
                       + (f" ({r['unpriced']} still without a price: null)" if r["unpriced"] else ""), highlight=False)
-            render_table(load_summary([a.run])[0])
+            render_table(load_summary([a.run]))
             return 0
         if a.cmd == "serve":
             from .serve import serve
 
             return asyncio.run(serve(a.model, a.preset, a.port, a.host, a.name, extra, err))
         if a.cmd == "report":
-            summary, _ = load_summary(a.runs)
+            summary = load_summary(a.runs)
             if a.project_on:
                 from results.projection import project
 

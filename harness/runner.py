@@ -64,7 +64,7 @@ def open_store(plan: RunPlan) -> RunStore:
         epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling),
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
         sandbox="bwrap" if bwrap_path() else "none",
-        host={"platform": platform.platform(), "python": platform.python_version(), "cpus": _cpus()})
+        host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
         manifest.started_at, manifest.sessions = old.started_at, old.sessions
         manifest.tasks = sorted(set(old.tasks) | set(manifest.tasks))
@@ -72,10 +72,6 @@ def open_store(plan: RunPlan) -> RunStore:
         manifest.epochs = max(old.epochs, plan.epochs)
     store.write_manifest(manifest)
     return store
-
-
-def _cpus() -> int:
-    return os.cpu_count() or 0
 
 
 def pending(plan: RunPlan, store: RunStore) -> list[tuple[Model, Task, int]]:

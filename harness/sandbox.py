@@ -84,9 +84,13 @@ class Sandbox:
             return path[len(self.workdir):].lstrip("/") or "."
         return path
 
+    def _env(self, tmpdir: str, extra: dict[str, str]) -> dict[str, str]:
+        # Cleared down to this, so API keys in the harness's environment never reach a command.
+        return {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8", "TMPDIR": tmpdir, **extra}
+
     def _argv(self, command: str, binds: list[Path], env: dict[str, str],
               mounts: dict[str, Path] | None = None) -> list[str]:
-        base_env = {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8", "TMPDIR": "/tmp", **env}
+        base_env = self._env("/tmp", env)
         if not self.bwrap:
             return ["bash", "-c", command]
         maps = {self.workdir: self.workspace} if self.workdir else {}
@@ -116,8 +120,7 @@ class Sandbox:
             raise SandboxError(f"mapping {', '.join(mounts)} needs bubblewrap (apt-get install bubblewrap)")
         argv = self._argv(command, binds or [], env, mounts)
         # Without bwrap the environment is still cleared, so API keys never reach the command.
-        plain_env = None if self.bwrap else {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8",
-                                             "TMPDIR": str(self.tmp), **env}
+        plain_env = None if self.bwrap else self._env(str(self.tmp), env)
         proc = await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT, cwd=self.workspace, env=plain_env, start_new_session=True)

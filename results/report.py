@@ -15,7 +15,7 @@ from .store import RunStore
 from .summary import summarize
 
 
-def load_summary(run_dirs: list[Path]) -> tuple[dict[str, Any], list[str]]:
+def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
     samples, order, warnings = [], [], []
     for d in run_dirs:
         store = RunStore(d)
@@ -40,7 +40,7 @@ def load_summary(run_dirs: list[Path]) -> tuple[dict[str, Any], list[str]]:
         if not m["price_known"] and m["n_scored"]:
             warnings.append(f"{m['model']}: price unknown (or usage missing): dollars are null, not 0")
     summary["warnings"] = warnings
-    return summary, warnings
+    return summary
 
 
 def _server_row(run_dir: Path, rec: dict[str, Any], sess: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,12 @@ SAMPLES = "samples.jsonl"
 MANIFEST = "manifest.json"
 
 
+def cache_root() -> Path:
+    """The user's cache for pertask (prepared models, materialized imports); never the repo."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(os.environ.get("PERTASK_CACHE") or Path(base) / "pertask")
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:120] or "x"
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from results.store import cache_root
 
 from .harbor import is_harbor, load_harbor_task
 from .model import Task, TaskError, digest_dir, load_task
 from .swebench import load_instances
 
 SUITES_ROOT = Path(__file__).parent / "suites"
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("PERTASK_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pertask")
 
 
 class SuiteError(ValueError):

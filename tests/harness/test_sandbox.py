@@ -14,14 +14,17 @@ from tasks.loader import SUITES_ROOT
 needs_bwrap = pytest.mark.skipif(not bwrap_path(), reason="bubblewrap not installed")
 
 
+def tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
 @pytest.fixture
 def box(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "hello.txt").write_text("hi")
-    secret_dir = tmp_path / "run-dir"
-    secret_dir.mkdir()
-    (secret_dir / "other-sample.txt").write_text("private")
+    src = tree(tmp_path / "src", {"hello.txt": "hi"})
+    secret_dir = tree(tmp_path / "run-dir", {"other-sample.txt": "private"})
     sb = Sandbox(tmp_path / "sample", hidden=[SUITES_ROOT, secret_dir], use_bwrap=True)
     sb.prepare(src)
     return sb, secret_dir
@@ -91,12 +94,8 @@ def test_hidden_paths_are_invisible(box):
 
 @needs_bwrap
 def test_container_paths_map_onto_the_sample(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "main.py").write_text("print('hi')")
-    tests_dir = tmp_path / "tests"
-    tests_dir.mkdir()
-    (tests_dir / "t.sh").write_text("echo tested")
+    src = tree(tmp_path / "src", {"main.py": "print('hi')"})
+    tests_dir = tree(tmp_path / "tests", {"t.sh": "echo tested"})
     sb = Sandbox(tmp_path / "sample", hidden=[], use_bwrap=True, workdir="/app")
     sb.prepare(src, copies=[(src / "main.py", "pkg/main.py")])
     res = asyncio.run(sb.run("pwd; ls pkg; bash /tests/t.sh; echo out > /app/made.txt", timeout_s=30,
