@@ -148,9 +148,13 @@ def cmd_tasks(a: argparse.Namespace) -> int:
     for s in suites:
         if a.action == "list":
             print(f"{s.name} (version {s.version}, {len(s.tasks)} tasks)")
+            print(f"  {'id':<28} {'kind':<9} {'tier':<7} {'files':>5} {'~tokens':>8}  grader  tags")
             for t in s.tasks:
-                c = t.config
-                print(f"  {t.id:<24} {c.kind:<9} {c.difficulty:<7} grader={c.grader.type} tags={','.join(c.tags)}")
+                c, files = t.config, t.workspace_files()
+                # ~4 bytes a token: a rough guide to what reading the whole workspace would cost.
+                tokens = sum(p.stat().st_size for _, p in files) // 4
+                print(f"  {t.id:<28} {c.kind:<9} {c.difficulty:<7} {len(files):>5} {tokens:>8}  "
+                      f"{c.grader.type:<7} {','.join(c.tags)}")
         for e in s.errors:
             print(f"error: {e}", file=sys.stderr)
         broken += len(s.errors)

@@ -2,7 +2,8 @@
 
     task.toml        id, kind, version, difficulty, tags, [limits], [grader]
     instruction.md   the only thing the agent is told
-    workspace/       what the agent starts with
+    workspace/       what the agent starts with; with `base = "NAME"` in task.toml, the files of the
+                     suite's shared code base _bases/NAME/ come first and workspace/ is laid over them
     grader/          hidden: enters the sample only at grading time
     solution/        hidden reference: files/ (copied over the workspace) and/or solve.sh
 """
@@ -48,6 +49,7 @@ class TaskConfig(BaseModel):
     version: str = "1"
     difficulty: Literal["easy", "medium", "hard"] = "medium"
     tags: list[str] = Field(default_factory=list)
+    base: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a shared code base in _bases/
     limits: Limits = Field(default_factory=Limits)
     grader: GraderConfig
 
@@ -77,6 +79,20 @@ class Task:
     @property
     def grader_dir(self) -> Path:
         return self.tests_dir or self.dir / "grader"
+
+    def workspace_files(self) -> list[tuple[str, Path]]:
+        """(relative path, source file) of what the agent starts with, later layers winning."""
+        if self.checkout is not None:
+            return []
+        layers = self.copies if self.copies is not None else [(self.workspace, ".")]
+        files: dict[str, Path] = {}
+        for src, dst in layers:
+            found = [(p.relative_to(src), p) for p in sorted(src.rglob("*")) if p.is_file()] if src.is_dir() \
+                else [(Path(""), src)] if src.is_file() else []
+            for rel, p in found:
+                if "__pycache__" not in p.parts:
+                    files[str(Path(dst) / rel) if str(rel) else dst] = p
+        return sorted(files.items())
 
     def reference(self) -> dict[str, Any]:
         """The reference solution as the oracle applies it: text files and a script."""
@@ -113,7 +129,7 @@ def load_task(task_dir: Path, suite: str) -> Task:
     instr = task_dir / "instruction.md"
     if not instr.is_file() or not instr.read_text().strip():
         raise TaskError(instr, "instruction.md", "missing or empty")
-    if not (task_dir / "workspace").is_dir():
+    if not (task_dir / "workspace").is_dir() and "base" not in raw:  # a base may be the whole workspace
         raise TaskError(task_dir / "workspace", "workspace/", "folder missing")
     if not (task_dir / "grader").is_dir():
         raise TaskError(task_dir / "grader", "grader/", "folder missing")
@@ -123,4 +139,11 @@ def load_task(task_dir: Path, suite: str) -> Task:
     from .graders import check_config  # the grader type must exist and find its files
 
     check_config(config.grader, task_dir, cfg_path)
-    return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir))
+    if config.base is None:
+        return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir))
+    base = task_dir.parent / "_bases" / config.base
+    if not base.is_dir():
+        raise TaskError(cfg_path, "base", f"no shared code base {base}")
+    # The base's hash is part of the task's: editing the shared code changes every task built on it.
+    return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir) + "+" + digest_dir(base)[:8],
+                copies=[(base, "."), *([(task_dir / "workspace", ".")] if (task_dir / "workspace").is_dir() else [])])

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import PipelineError
+from .csv_writer import write_csv
+from .json_writer import write_json
+
+WRITERS = {".csv": write_csv, ".json": write_json, ".jsonl": write_json}
+
+
+def write(rows, path: str | Path, **options) -> Path:
+    path = Path(path)
+    writer = WRITERS.get(path.suffix.lower())
+    if writer is None:
+        raise PipelineError(f"no writer for '{path.suffix}' files (known: {', '.join(sorted(WRITERS))})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer(rows, path, **options)
+    return path
