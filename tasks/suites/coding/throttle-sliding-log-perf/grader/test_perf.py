@@ -19,9 +19,6 @@ def _decisions(lim, clock, steps, seed=3):
     return out
 
 
-EXPECTED_HEAD = None
-
-
 def _reference(policy, steps, seed=3):
     """A plain, obviously-correct model of the sliding log's decisions."""
     limit, period = policy

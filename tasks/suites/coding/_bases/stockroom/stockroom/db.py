@@ -1,0 +1,51 @@
+"""The schema and its migrations; the database records which have run."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS = [
+    """
+    CREATE TABLE products (
+        id INTEGER PRIMARY KEY,
+        sku TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        reorder_level INTEGER NOT NULL DEFAULT 0,
+        unit_cost_cents INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE warehouses (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+    CREATE TABLE stock (
+        product_id INTEGER NOT NULL REFERENCES products(id),
+        warehouse_id INTEGER NOT NULL REFERENCES warehouses(id),
+        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+        PRIMARY KEY (product_id, warehouse_id)
+    );
+    """,
+    """
+    CREATE TABLE movements (
+        id INTEGER PRIMARY KEY,
+        product_id INTEGER NOT NULL REFERENCES products(id),
+        warehouse_id INTEGER NOT NULL REFERENCES warehouses(id),
+        delta INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'shipment', 'transfer', 'adjustment')),
+        reference TEXT,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX movements_product ON movements(product_id);
+    """,
+]
+
+
+def connect(path: str = ":memory:") -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)  # autocommit; transactions are explicit
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn)
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {i}; COMMIT;")
+    return len(MIGRATIONS) - version
