@@ -8,6 +8,7 @@ import pytest
 
 from tasks import load_suite
 from tasks.loader import SUITES_ROOT
+from tests.conftest import load_samples
 
 
 @pytest.fixture
@@ -66,3 +67,57 @@ def test_builtin_suites_pass_their_own_check(cli):
     code, out, err = cli("tasks", "check")
     assert code == 0, err
     assert "smoke: 5 ok, 0 broken, 0 grader problem(s)" in out
+    assert "coding: 24 ok, 0 broken, 0 grader problem(s)" in out
+
+
+@pytest.fixture
+def coding(tmp_path):
+    """Two tasks of the coding suite and the shared code base they are built on."""
+    root = tmp_path / "coding"
+    for name in ("_bases/tabula", "tabula-mean-empty", "tabula-join"):
+        shutil.copytree(SUITES_ROOT / "coding" / name, root / name)
+    return root
+
+
+def test_workspace_is_the_base_with_the_task_laid_over_it(coding):
+    task = next(t for t in load_suite(str(coding)).tasks if t.id == "tabula-mean-empty")
+    files = dict(task.workspace_files())
+    assert "tabula/pipeline.py" in files and files["tabula/pipeline.py"].is_relative_to(coding / "_bases")
+    overlay = files["tabula/transforms/aggregate.py"]
+    assert overlay == coding / "tabula-mean-empty" / "workspace" / "tabula" / "transforms" / "aggregate.py"
+
+
+def test_a_missing_base_names_the_field(coding):
+    toml = coding / "tabula-join" / "task.toml"
+    toml.write_text(toml.read_text().replace('base = "tabula"', 'base = "nosuch"'))
+    s = load_suite(str(coding))
+    assert len(s.tasks) == 1 and "tabula-join/task.toml: field 'base'" in str(s.errors[0])
+
+
+def test_editing_the_base_changes_the_task_digest(coding):
+    before = {t.id: t.digest for t in load_suite(str(coding)).tasks}
+    (coding / "_bases" / "tabula" / "README.md").write_text("changed")
+    after = {t.id: t.digest for t in load_suite(str(coding)).tasks}
+    assert all(before[k] != after[k] for k in before)
+
+
+def test_coding_tasks_run_on_their_base_end_to_end(coding, cli, tmp_path):
+    code, out, err = cli("run", "--suite", coding, "--model", "oracle", "--model", "null",
+                         "--out", tmp_path / "r", "--json")
+    assert code == 0, err
+    by = {(r["model"], r["task_id"]): r for r in load_samples(tmp_path / "r")}
+    assert by["oracle", "tabula-join"]["passed"] and by["oracle", "tabula-mean-empty"]["score"] == 1.0
+    assert not by["null", "tabula-join"]["passed"] and not by["null", "tabula-mean-empty"]["passed"]
+
+
+def test_committed_coding_tasks_match_their_specs():
+    from tasks.authoring.coding import main
+
+    assert main(["--check"]) == 0
+
+
+def test_tasks_list_shows_files_and_tokens(cli):
+    code, out, err = cli("tasks", "list", "--suite", "coding")
+    assert code == 0 and "coding (version" in out and "24 tasks" in out
+    row = next(line for line in out.splitlines() if "tabula-join" in line).split()
+    assert row[1:3] == ["coding", "hard"] and int(row[3]) >= 20 and int(row[4]) > 1000
