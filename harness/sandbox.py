@@ -17,7 +17,9 @@ from pathlib import Path
 
 OUTPUT_LIMIT = 16_000  # characters the model sees of one command's output (head and tail kept)
 READ_LIMIT = 8 * 1024 * 1024  # bytes read from a command before we stop listening to it
-PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# pertask's own interpreter comes first: its python3 has what the tasks need to read and grade
+# (pytest, openpyxl, python-docx, pypdf), so `python3` means the same in every sandbox.
+PATH = f"{Path(sys.executable).parent}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def bwrap_path() -> str | None:

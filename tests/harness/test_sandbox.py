@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,14 @@ def test_environment_is_cleared(box, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-should-not-leak")
     sb, _ = box
     assert "sk-should-not-leak" not in run(sb, "env").output
+
+
+def test_python3_reads_office_files(box):
+    # Document tasks tell the agent these readers exist; in the sandbox `python3` is pertask's own interpreter.
+    sb, _ = box
+    res = run(sb, "python3 -c 'import openpyxl, docx, pypdf, sys; print(sys.executable)'")
+    assert res.exit_code == 0, res.output
+    assert res.output.strip() == sys.executable or Path(res.output.strip()).parent == Path(sys.executable).parent
 
 
 def test_timeout_kills_the_command(box):

@@ -68,6 +68,7 @@ def test_builtin_suites_pass_their_own_check(cli):
     assert code == 0, err
     assert "smoke: 5 ok, 0 broken, 0 grader problem(s)" in out
     assert "coding: 24 ok, 0 broken, 0 grader problem(s)" in out
+    assert "documents: 16 ok, 0 broken, 0 grader problem(s)" in out
 
 
 @pytest.fixture
@@ -110,10 +111,23 @@ def test_coding_tasks_run_on_their_base_end_to_end(coding, cli, tmp_path):
     assert not by["null", "tabula-join"]["passed"] and not by["null", "tabula-mean-empty"]["passed"]
 
 
-def test_committed_coding_tasks_match_their_specs():
-    from tasks.authoring.coding import main
+def test_committed_suites_match_their_generators():
+    from tasks.authoring import coding, documents
 
-    assert main(["--check"]) == 0
+    assert coding.main(["--check"]) == 0
+    assert documents.main(["--check"]) == 0
+
+
+def test_document_piles_are_messy_enough():
+    """20-300 files a task, with mail, spreadsheets, Word and PDF files among them."""
+    suite = load_suite("documents")
+    assert len(suite.tasks) >= 16
+    kinds = set()
+    for task in suite.tasks:
+        files = [p for _, p in task.workspace_files()]
+        assert 20 <= len(files) <= 300, (task.id, len(files))
+        kinds |= {p.suffix for p in files}
+    assert {".eml", ".csv", ".xlsx", ".docx", ".pdf", ".txt", ".md"} <= kinds
 
 
 def test_tasks_list_shows_files_and_tokens(cli):
