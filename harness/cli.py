@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--max-tokens", type=int, help="max output tokens per model call")
     r.add_argument("--stream", action="store_true", help="stream responses (records time to first token)")
     r.add_argument("--max-turns", type=int, help="cap every task's turn limit (short local runs)")
+    r.add_argument("--judge", metavar="MODEL",
+                   help="also rate each document deliverable (and tasks with a grader/rubric.md) with this model "
+                        "against the task's rubric; its tokens and dollars are reported apart from the agent's")
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
     r.add_argument("--vllm-arg", action="append", default=[], metavar="FLAG",
                    help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
@@ -126,8 +129,16 @@ async def _run(a, suite, tasks, catalog) -> int:
                 err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
                           style="yellow", highlight=False)
         out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
-        plan = RunPlan(suite, tasks, models, out, a.epochs, a.concurrency,
-                       Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node)
+        judge = None
+        if a.judge:
+            judge = build_model(a.judge, catalog)
+            models.append(judge)  # closed with the others; not a model under test
+            if judge.info.price is None:
+                err.print(f"warning: judge {a.judge}: no price known; judge dollars will be null",
+                          style="yellow", highlight=False)
+        plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
+                       Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
+                       judge)
         store = open_store(plan)
         await start_servers(models, out, err)
         done = len(plan.samples()) - len(pending(plan, store))

@@ -25,6 +25,7 @@ from tasks.graders import get_grader
 from tasks.loader import SUITES_ROOT
 
 from .agent import run_agent, transcript_json
+from .judge import RUBRIC, judge_sample
 from .sandbox import Sandbox, bwrap_path
 from .serving import ServerWatch
 
@@ -45,6 +46,7 @@ class RunPlan:
     keep_workspaces: bool = False
     max_turns: int | None = None  # caps every task's own turn limit
     node: dict = field(default_factory=dict)  # GPU type, count and $/GPU-hour as the user gave them
+    judge: Model | None = None  # --judge: rates document deliverables (and tasks with a rubric.md)
 
     def samples(self) -> list[tuple[Model, Task, int]]:
         # Models interleave so that a cut-short run still compares them on the same tasks.
@@ -63,7 +65,7 @@ def open_store(plan: RunPlan) -> RunStore:
         tasks=[t.id for t in plan.tasks], models=[*(old.models if old else []), *infos.values()],
         epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling),
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
-        sandbox="bwrap" if bwrap_path() else "none",
+        sandbox="bwrap" if bwrap_path() else "none", judge=plan.judge.info if plan.judge else None,
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
         manifest.started_at, manifest.sessions = old.started_at, old.sessions
@@ -154,6 +156,8 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                 rec.error, rec.error_detail = ErrorClass.infra, f"grader: {grade.infra_error}"
             else:
                 rec.score, rec.passed = grade.score, grade.passed
+                if plan.judge is not None and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()):
+                    rec.judge = await judge_sample(plan.judge, task, sandbox.workspace)
     except ModelCallError as exc:
         rec.error, rec.error_detail = ErrorClass(exc.kind), exc.detail
     except Exception as exc:  # anything unforeseen is the harness's fault, never the model's

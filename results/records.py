@@ -94,6 +94,17 @@ class PriceEntry(BaseModel):
     note: str = ""
 
 
+class JudgeRecord(BaseModel):
+    """An LLM judge's verdict on a sample: its own tokens and dollars, never the agent's."""
+
+    model: str
+    score: float | None = None  # 0..1 against the rubric; None when the judge failed
+    reasons: str = ""
+    usage: Usage = Field(default_factory=Usage)
+    usd: float | None = None  # None: unknown price, or no verdict was paid for
+    error: str = ""
+
+
 class SampleRecord(BaseModel):
     """One finished (task, model, epoch): one line of samples.jsonl."""
 
@@ -117,6 +128,7 @@ class SampleRecord(BaseModel):
     cost_basis: str = "tokens"  # "tokens" (API list prices) or "gpu-hour" (a share of a rented node)
     wall_s: float = 0.0
     grader: dict[str, Any] = Field(default_factory=dict)
+    judge: JudgeRecord | None = None  # only with --judge; does not change score or passed
     transcript: str = ""
     started_at: str = ""
     finished_at: str = Field(default_factory=now_iso)
@@ -145,6 +157,7 @@ class RunManifest(BaseModel):
     suite_version: str
     tasks: list[str]
     models: list[ModelInfo]
+    judge: ModelInfo | None = None  # --judge: graded deliverables on top of the checks, billed apart
     epochs: int
     concurrency: int
     sampling: dict[str, Any] = Field(default_factory=dict)  # temperature, max_tokens, stream as sent

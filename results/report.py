@@ -130,10 +130,29 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
     console.print(t)
     console.print("infra errors are retried on resume and never scored; null dollars mean an unknown price.",
                   style="dim")
+    render_judge(summary, console)
     render_servers(summary, console)
     render_projections(summary, console)
     for w in summary.get("warnings", []):
         console.print(f"warning: {w}", style="yellow")
+
+
+def render_judge(summary: dict[str, Any], console: Console) -> None:
+    rows = [m for m in summary["models"] if m.get("judge")]
+    if not rows:
+        return
+    t = Table(title="LLM judge (rubric score on top of the checks; its dollars are not in $/task above)")
+    for col in ("model", "judge", "judged", "failed", "judge score", "judge $/task", "judge $ total",
+                "judge in", "judge out"):
+        t.add_column(col, justify="left" if col in ("model", "judge") else "right")
+    for m in rows:
+        j = m["judge"]
+        tok = j["tokens"]
+        t.add_row(m["model"], j["model"], str(j["n_judged"]), str(j["n_failed"]),
+                  "-" if j["mean_score"] is None else f"{j['mean_score']:.2f}", _money(j["usd_per_task"]),
+                  _money(j["usd_total"]), _tok(tok["input_uncached"] + tok["input_cached"] + tok["cache_write"]),
+                  _tok(tok["output"]))
+    console.print(t)
 
 
 def to_json(summary: dict[str, Any]) -> str:

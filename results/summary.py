@@ -79,7 +79,24 @@ def summarize_model(model: str, samples: list[SampleRecord]) -> dict[str, Any]:
         "turns_per_task": per_task(lambda s: s.turns),
         "wall_s_per_task": per_task(lambda s: s.wall_s),
         "errors": errors,
+        **_judge(samples),
     }
+
+
+def _judge(samples: list[SampleRecord]) -> dict[str, Any]:
+    """The judge's figures, apart from the agent's: its dollars are the evaluator's cost."""
+    judged = [s.judge for s in samples if s.judge is not None]
+    if not judged:
+        return {}
+    scores = [j.score for j in judged if j.score is not None]
+    known = all(j.usd is not None for j in judged)
+    return {"judge": {
+        "model": judged[0].model, "n_judged": len(judged), "n_failed": len(judged) - len(scores),
+        "mean_score": round(fmean(scores), 3) if scores else None,
+        "usd_total": round(sum(j.usd for j in judged), 6) if known else None,
+        "usd_per_task": round(sum(j.usd for j in judged) / len(judged), 6) if known else None,
+        "tokens": {f: sum(getattr(j.usage, f) for j in judged) for f in TOKEN_FIELDS},
+    }}
 
 
 def summarize(samples: list[SampleRecord], model_order: Sequence[str] = ()) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from results.store import cache_root
 from .harbor import is_harbor, load_harbor_task
 from .model import Task, TaskError, digest_dir, load_task
 from .swebench import load_instances
+from .tb1 import is_tb1, load_tb1_task
 
 SUITES_ROOT = Path(__file__).parent / "suites"
 
@@ -56,7 +57,8 @@ def load_suite(name: str) -> Suite:
     seen: dict[str, Path] = {}
     for task_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         try:
-            task = (load_harbor_task if is_harbor(task_dir) else load_task)(task_dir, suite.name)
+            loader = load_tb1_task if is_tb1(task_dir) else load_harbor_task if is_harbor(task_dir) else load_task
+            task = loader(task_dir, suite.name)
         except TaskError as exc:
             suite.errors.append(exc)
             continue

@@ -18,6 +18,15 @@ from pathlib import Path
 FIXED = dt.datetime(2026, 1, 5, 9, 0, 0)
 
 
+READING = ("The files are in this folder. Office files can be read with `python3`: `openpyxl` (.xlsx), "
+           "`python-docx` (.docx), `pypdf` (.pdf) and the standard `email` module (.eml, with attachments) "
+           "are installed. Where sources disagree, the most recent authoritative one wins.")
+
+
+def money(x: float) -> str:
+    return f"${x:,.2f}"
+
+
 def eml(path: Path, sender: str, to: str, when: dt.datetime, subject: str, body: str,
         attachments: list[tuple[str, bytes]] = (), cc: str = "", forwarded: str = "") -> None:
     msg = EmailMessage()

@@ -15,6 +15,7 @@ GRADERS = {
     "pytest": "tasks.graders.pytest_grader:PytestGrader",
     "checks": "tasks.graders.checks_grader:ChecksGrader",
     "harbor": "tasks.graders.harbor_grader:HarborGrader",
+    "tb1": "tasks.graders.tb1_grader:TB1Grader",
     "swebench": "tasks.graders.swebench_grader:SwebenchGrader",
 }
 
