@@ -17,7 +17,7 @@ demo-scripted:
 # Everything, real vLLM tests included (CI runs this).
 test:
 	scripts/setup.sh dev local
-	.venv/bin/python -m pytest -q
+	PERTASK_REQUIRE_BROWSER=1 .venv/bin/python -m pytest -q
 
 # Without the tests that start a vLLM server.
 test-fast:

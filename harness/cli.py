@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
                         "(h100, h200, b200, mi300x, ascend910b, ascend910c) and PROVIDER:MODEL, "
                         "e.g. h200x8@3.59,ascend910c-x8,zai:glm-5.2")
     p.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    p.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained HTML report (opens offline)")
+    p.add_argument("--markdown", type=Path, metavar="FILE", help="write the summary as a Markdown table")
+    p.add_argument("--csv", type=Path, metavar="FILE", help="write the summary as CSV")
+    p.add_argument("--parquet", type=Path, metavar="FILE", help="write every sample as Parquet")
     t = sub.add_parser("tasks", help="list or check task suites")
     t.add_argument("action", choices=["list", "check"])
     t.add_argument("--suite", help="default: every built-in suite")
@@ -218,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
                 catalog = Catalog.load(a.prices)
                 summary["projections"] = [row for d in a.runs for row in project(d, a.project_on.split(","), catalog)]
             print(to_json(summary)) if a.json else render_table(summary)
+            from results.export import write_outputs
+
+            for path in write_outputs(summary, a.runs, a.html, a.markdown, a.csv, a.parquet):
+                err.print(f"wrote {path}", highlight=False)
             return 0
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
     except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError,

@@ -16,7 +16,7 @@ from .summary import summarize
 
 
 def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
-    samples, order, warnings = [], [], []
+    samples, order, warnings, names = [], [], [], {}
     for d in run_dirs:
         store = RunStore(d)
         if not store.samples_path.exists() and store.read_manifest() is None:
@@ -27,7 +27,11 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
         manifest = store.read_manifest()
         if manifest:
             order += [m.spec for m in manifest.models if m.spec not in order]
+            names.update({m.spec: m.model_name or m.spec for m in manifest.models})
     summary = summarize(samples, order)
+    from .claims import evaluate
+
+    summary["claims"] = evaluate(summary, names)
     summary["runs"] = [str(d) for d in run_dirs]
     summary["servers"] = [_server_row(d, rec, sess) for d in run_dirs for rec in load_servers(d)
                           for sess in rec["session_summaries"]]

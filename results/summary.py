@@ -13,6 +13,7 @@ from statistics import fmean
 from typing import Any
 
 from .records import TOKEN_FIELDS, ErrorClass, SampleRecord
+from .stats import consistency, paired, pass_at_ks
 
 BOOTSTRAP_ROUNDS = 2000
 
@@ -79,6 +80,9 @@ def summarize_model(model: str, samples: list[SampleRecord]) -> dict[str, Any]:
         "turns_per_task": per_task(lambda s: s.turns),
         "wall_s_per_task": per_task(lambda s: s.wall_s),
         "errors": errors,
+        "epochs": max((s.epoch for s in samples), default=0),
+        "pass_at_k": pass_at_ks(samples),  # k = 1 .. the fewest scored epochs of any task
+        "consistency": consistency(samples),  # tasks whose epochs all agree (needs 2+ epochs)
         **_judge(samples),
     }
 
@@ -104,4 +108,6 @@ def summarize(samples: list[SampleRecord], model_order: Sequence[str] = ()) -> d
     for s in samples:
         by_model[s.model].append(s)
     order = [m for m in model_order if m in by_model] + sorted(m for m in by_model if m not in model_order)
-    return {"models": [summarize_model(m, by_model[m]) for m in order]}
+    # Paired comparisons against the first model (the baseline): same tasks, differences with intervals.
+    comparisons = [paired(m, by_model[m], order[0], by_model[order[0]]) for m in order[1:]] if order else []
+    return {"models": [summarize_model(m, by_model[m]) for m in order], "comparisons": comparisons}

@@ -16,14 +16,21 @@ for arg in "$@"; do
   esac
 done
 
-# bubblewrap gives each sample's commands no network and a read-only view of the system.
-if ! command -v bwrap >/dev/null 2>&1; then
+# bubblewrap gives each sample's commands no network and a read-only view of the system;
+# the tests also open the HTML report in a real headless Chromium (Debian's, driven by chromedriver).
+apt_pkgs=()
+command -v bwrap >/dev/null 2>&1 || apt_pkgs+=(bubblewrap)
+if [ $dev = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || apt_pkgs+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || apt_pkgs+=(chromium-driver)
+fi
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    echo "setup: installing bubblewrap (sandbox)"
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq bubblewrap >/dev/null
+    echo "setup: installing ${apt_pkgs[*]}"
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
   else
-    echo "setup: warning: bubblewrap not found and no apt-get; commands will run without isolation" >&2
+    echo "setup: warning: no apt-get to install ${apt_pkgs[*]}: without bubblewrap commands run unisolated" >&2
   fi
 fi
 

@@ -1,0 +1,106 @@
+"""SVG charts for the HTML report, drawn here so the page needs no library and no network."""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+TOKEN_PARTS = [("input_uncached", "uncached input", "#4c78a8"), ("input_cached", "cached input", "#9ecae9"),
+               ("cache_write", "cache write", "#f58518"), ("output_visible", "output", "#54a24b"),
+               ("reasoning", "reasoning", "#b279a2")]
+
+
+def pareto(points: list[tuple[str, float, float]]) -> list[str]:
+    """Names not dominated: no other point is at most as costly and at least as accurate, and better in one."""
+    front = []
+    for name, cost, acc in points:
+        if not any((c <= cost and a >= acc) and (c < cost or a > acc) for n, c, a in points if n != name):
+            front.append(name)
+    return front
+
+
+def cost_accuracy(models: list[dict[str, Any]], width: int = 640, height: int = 380) -> str:
+    """x: $/task on a log scale, y: accuracy; whiskers are the 95% intervals; the Pareto front is joined."""
+    pts = [m for m in models if m.get("usd_per_task") is not None and m.get("accuracy") is not None]
+    if not pts:
+        return '<p class="note">No model has both a known price and a score: nothing to plot.</p>'
+    positive = [v for m in pts for v in [m["usd_per_task"], *(m.get("usd_per_task_ci") or [])] if v and v > 0]
+    floor = min(positive) / 10 if positive else 1e-4  # $0 (oracle, null) is drawn at the floor, marked "≤"
+    lo = math.log10(floor)
+    hi = math.log10(max(positive)) if positive else lo + 1
+    lo, hi = math.floor(lo), math.ceil(hi if hi > lo else lo + 1)
+    left, right, top, bottom = 64, width - 20, 20, height - 48
+
+    def x(v: float) -> float:
+        return left + (math.log10(max(v, floor)) - lo) / (hi - lo) * (right - left)
+
+    def y(v: float) -> float:
+        return bottom - v * (bottom - top)
+
+    out = [f'<svg id="cost-accuracy" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+           'role="img" aria-label="cost against accuracy">',
+           f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="#fafafa" stroke="#ccc"/>']
+    for e in range(lo, hi + 1):
+        xe = x(10 ** e)
+        out.append(f'<line x1="{xe:.1f}" y1="{top}" x2="{xe:.1f}" y2="{bottom}" stroke="#e5e5e5"/>'
+                   f'<text x="{xe:.1f}" y="{bottom + 16}" text-anchor="middle" class="tick">${10 ** e:g}</text>')
+    for a in (0, 0.25, 0.5, 0.75, 1.0):
+        out.append(f'<line x1="{left}" y1="{y(a):.1f}" x2="{right}" y2="{y(a):.1f}" stroke="#e5e5e5"/>'
+                   f'<text x="{left - 6}" y="{y(a) + 4:.1f}" text-anchor="end" class="tick">{a:.0%}</text>')
+    out.append(f'<text x="{(left + right) / 2}" y="{height - 8}" text-anchor="middle">$ per task (log scale)</text>'
+               f'<text x="14" y="{(top + bottom) / 2}" text-anchor="middle" '
+               f'transform="rotate(-90 14 {(top + bottom) / 2})">accuracy</text>')
+    front = pareto([(m["model"], m["usd_per_task"], m["accuracy"]) for m in pts])
+    chain = sorted((m for m in pts if m["model"] in front), key=lambda m: m["usd_per_task"])
+    if len(chain) > 1:
+        path = " ".join(f"{x(m['usd_per_task']):.1f},{y(m['accuracy']):.1f}" for m in chain)
+        out.append(f'<polyline class="pareto" points="{path}" fill="none" stroke="#999" stroke-dasharray="5 4"/>')
+    for i, m in enumerate(pts):
+        c, cx, cy = COLORS[i % len(COLORS)], x(m["usd_per_task"]), y(m["accuracy"])
+        if m.get("usd_per_task_ci"):
+            a, b = m["usd_per_task_ci"]
+            out.append(f'<line x1="{x(a):.1f}" y1="{cy:.1f}" x2="{x(b):.1f}" y2="{cy:.1f}" stroke="{c}"/>')
+        if m.get("accuracy_ci"):
+            a, b = m["accuracy_ci"]
+            out.append(f'<line x1="{cx:.1f}" y1="{y(a):.1f}" x2="{cx:.1f}" y2="{y(b):.1f}" stroke="{c}"/>')
+        on_front = m["model"] in front
+        label = ("≤ " if m["usd_per_task"] < floor else "") + m["model"] + (" ★" if on_front else "")
+        out.append(f'<circle class="point{" front" if on_front else ""}" cx="{cx:.1f}" cy="{cy:.1f}" r="6" '
+                   f'fill="{c}" data-model="{escape(m["model"])}"><title>{escape(m["model"])}: '
+                   f'${m["usd_per_task"]:.4f}/task, {m["accuracy"]:.0%}</title></circle>'
+                   f'<text x="{cx + 9:.1f}" y="{cy - 8:.1f}" class="label">{escape(label)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def token_mix(models: list[dict[str, Any]], width: int = 640) -> str:
+    """One stacked bar per model: the mean tokens per task, split by how they are billed."""
+    rows = [m for m in models if m.get("tokens_per_task") and any(m["tokens_per_task"].values())]
+    if not rows:
+        return '<p class="note">No tokens recorded.</p>'
+    left, bar, gap = 150, 22, 10
+    height = 30 + len(rows) * (bar + gap) + 30
+    biggest = max(sum(v or 0 for k, v in m["tokens_per_task"].items() if k != "reasoning") for m in rows) or 1
+    out = [f'<svg id="token-mix" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+           'aria-label="token mix per model">']
+    for i, m in enumerate(rows):
+        tok = dict(m["tokens_per_task"])
+        tok["output_visible"] = (tok.get("output") or 0) - (tok.get("reasoning") or 0)  # reasoning is part of output
+        yb, xb = 20 + i * (bar + gap), left
+        out.append(f'<text x="{left - 8}" y="{yb + 15}" text-anchor="end" class="label">{escape(m["model"])}</text>')
+        for key, name, color in TOKEN_PARTS:
+            v = tok.get(key) or 0
+            w = v / biggest * (width - left - 20)
+            if w > 0:
+                out.append(f'<rect class="seg" x="{xb:.1f}" y="{yb}" width="{w:.1f}" height="{bar}" fill="{color}">'
+                           f'<title>{escape(m["model"])}: {name} {v:,.0f} tokens/task</title></rect>')
+                xb += w
+    ly = height - 14
+    for j, (_, name, color) in enumerate(TOKEN_PARTS):
+        lx = left + j * 100
+        out.append(f'<rect x="{lx}" y="{ly - 10}" width="10" height="10" fill="{color}"/>'
+                   f'<text x="{lx + 14}" y="{ly}" class="tick">{name}</text>')
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,181 @@
+"""`pertask report RUN... --html FILE`: one self-contained page (no CDN, opens offline)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from .charts import cost_accuracy, token_mix
+from .store import RunStore
+
+CONTENT_LIMIT = 20_000  # characters of one message kept in the page
+ASSETS = Path(__file__).parent / "data"
+
+
+def _money(x: float | None) -> str:
+    return "null" if x is None else f"${x:,.4f}" if abs(x) < 100 else f"${x:,.2f}"
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
+def _ci(ci, fmt) -> str:
+    return "" if not ci else f' <span class="ci">[{fmt(ci[0])}, {fmt(ci[1])}]</span>'
+
+
+def _table(head: list[str], rows: list[list[str]], cls: str = "", tid: str = "") -> str:
+    h = "".join(f"<th>{escape(c)}</th>" for c in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"{f" id={tid!r}" if tid else ""}><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def summary_table(summary: dict[str, Any]) -> str:
+    rows = []
+    for m in summary["models"]:
+        tok = m["tokens_per_task"]
+        errs = ", ".join(f"{k} {v}" for k, v in m["errors"].items() if k != "none" and v) or "-"
+        passk = ", ".join(f"@{k} {v:.0%}" for k, v in m.get("pass_at_k", {}).items()) or "-"
+        rows.append([escape(m["model"]), str(m["n_samples"]), _pct(m["accuracy"]) + _ci(m["accuracy_ci"], _pct),
+                     "-" if m["mean_score"] is None else f"{m['mean_score']:.2f}",
+                     _money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], _money),
+                     "-" if m["price_known"] and m["usd_per_success"] is None else _money(m["usd_per_success"]),
+                     *(f"{tok[f]:,.0f}" if tok[f] is not None else "-"
+                       for f in ("input_uncached", "input_cached", "cache_write", "output", "reasoning")),
+                     "-" if m["turns_per_task"] is None else f"{m['turns_per_task']:.1f}",
+                     "-" if m["wall_s_per_task"] is None else f"{m['wall_s_per_task']:.1f}", passk, escape(errs)])
+    return _table(["model", "n", "accuracy [95% CI]", "score", "$/task [95% CI]", "$/success", "in uncached",
+                   "in cached", "cache write", "output", "reasoning", "turns", "wall s", "pass@k", "errors"],
+                  rows, "summary", "summary")
+
+
+def judge_table(summary: dict[str, Any]) -> str:
+    rows = [[escape(m["model"]), escape(j["model"]), str(j["n_judged"]), str(j["n_failed"]),
+             "-" if j["mean_score"] is None else f"{j['mean_score']:.2f}", _money(j["usd_per_task"]),
+             _money(j["usd_total"])] for m in summary["models"] if (j := m.get("judge"))]
+    if not rows:
+        return ""
+    return ("<h2>LLM judge</h2><p class=note>Rubric scores on top of the checks. The judge's dollars are the "
+            "evaluator's cost and are not in $/task above.</p>"
+            + _table(["model", "judge", "judged", "failed", "judge score", "judge $/task", "judge $ total"], rows))
+
+
+def comparisons(summary: dict[str, Any]) -> str:
+    rows = [[escape(c["a"]), escape(c["b"]), str(c["n_tasks"]),
+             ("-" if c["accuracy_diff"] is None else f"{c['accuracy_diff']:+.0%}")
+             + _ci(c["accuracy_diff_ci"], lambda v: f"{v:+.0%}"),
+             _money(c["usd_per_task_diff"]) + _ci(c["usd_per_task_diff_ci"], _money),
+             "-" if c["usd_ratio"] is None else f"{c['usd_ratio']:.2f}×",
+             f"{c['a_wins']} / {c['b_wins']} / {c['ties']}"] for c in summary.get("comparisons", [])]
+    if not rows:
+        return ""
+    return ("<h2>Paired comparison</h2><p class=note>Each model against the first (A − B), on the tasks both "
+            "scored; intervals are a bootstrap over tasks.</p>"
+            + _table(["A", "B", "tasks", "accuracy A − B", "$/task A − B", "$ ratio A/B", "wins A / B / ties"], rows))
+
+
+def servers(summary: dict[str, Any]) -> str:
+    rows = []
+    for r in summary.get("servers", []):
+        if not r.get("complete"):
+            continue
+        node = r.get("node") or {}
+        rows.append([escape(str(r["model"])), escape(str(r.get("vllm") or "attached")),
+                     f"{r.get('startup_s') or 0:.1f}", f"{r.get('generation_tokens_per_s') or 0:.1f}",
+                     _pct(r.get("prefix_cache_hit_rate")),
+                     "/".join(f"{(r.get('ttft_s') or {}).get(q) or 0:.2f}" for q in ("p50", "p90")),
+                     "/".join(f"{((r.get('tpot_s') or {}).get(q) or 0) * 1000:.0f}" for q in ("p50", "p90")),
+                     _money(node.get("node_cost_usd")) if node else "-"])
+    if not rows:
+        return ""
+    return ("<h2>vLLM servers</h2>" + _table(["model", "vLLM", "start-up s", "gen tok/s", "prefix-cache hits",
+                                              "TTFT p50/p90 s", "TPOT p50/p90 ms", "node $"], rows))
+
+
+def claims(summary: dict[str, Any]) -> str:
+    out = []
+    for c in summary.get("claims", []):
+        def fmt(d):
+            return ", ".join(f"{escape(k)} {v if isinstance(v, str) else round(v, 3) if v is not None else 'null'}"
+                             for k, v in (d or {}).items()) or "-"
+        cat, meas = c.get("catalog"), c.get("measured")
+        out.append(f'<div class="claim"><p><b>{escape(c["text"])}</b><br><span class="note">{escape(c["source"])}, '
+                   f'{escape(c["date"])}</span></p><ul>'
+                   f'<li>claimed: {fmt(c.get("claimed_ratio") or c["claimed"])}'
+                   f'{" (as ratios to the cheapest)" if c.get("claimed_ratio") else ""}</li>'
+                   f'<li>price catalog: {fmt(cat["ratio"]) + " — " + escape(cat["basis"]) if cat else "n/a"}</li>'
+                   f'<li>your runs: {fmt(meas.get("ratio") or meas.get("accuracy")) + " — " + escape(meas["basis"]) if meas else "the runs do not include these models"}</li>'
+                   "</ul></div>")
+    return "<h2>Published claims</h2>" + "".join(out) if out else ""
+
+
+def per_task(run_dirs: list[Path], summary: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The tasks × models table (pass/fail per epoch, $/task) and the transcripts it opens."""
+    cells: dict[tuple[str, str], list] = defaultdict(list)
+    transcripts: dict[str, Any] = {}
+    for d in run_dirs:
+        for s in RunStore(d).load_samples():
+            cells[(s.task_id, s.model)].append(s)
+            path = Path(d) / s.transcript
+            if s.transcript and path.is_file():
+                data = json.loads(path.read_text())
+                for msg in data.get("messages", []):
+                    if isinstance(msg.get("content"), str) and len(msg["content"]) > CONTENT_LIMIT:
+                        msg["content"] = msg["content"][:CONTENT_LIMIT] + f"\n… ({len(msg['content']):,} characters)"
+                transcripts[s.sample_id] = {"title": f"{s.model} · {s.task_id} · epoch {s.epoch}",
+                                            "messages": data.get("messages", []), "calls": data.get("calls", []),
+                                            "grade": s.grader, "usd": s.usd, "error": s.error.value}
+    models = [m["model"] for m in summary["models"]]
+    tasks = sorted({t for t, _ in cells})
+    rows = []
+    for t in tasks:
+        row = [escape(t)]
+        for m in models:
+            samples = sorted(cells.get((t, m), []), key=lambda s: s.epoch)
+            marks = "".join(
+                f'<a href="#" class="sample {"pass" if s.passed else "fail" if s.passed is False else "err"}" '
+                f'data-sample="{escape(s.sample_id)}" title="epoch {s.epoch}: score {s.score}">'
+                f'{"✓" if s.passed else "✗" if s.passed is False else "!"}</a>' for s in samples)
+            usd = [s.usd for s in samples if s.usd is not None]
+            cost = _money(sum(usd) / len(usd)) if usd and len(usd) == len(samples) else "null" if samples else ""
+            row.append(f'{marks} <span class="usd" data-v="{sum(usd) / len(usd) if usd else -1}">{cost}</span>')
+        rows.append(row)
+    return _table(["task", *models], rows, "pertask sortable", "per-task"), transcripts
+
+
+def render_html(run_dirs: list[Path], summary: dict[str, Any]) -> str:
+    task_table, transcripts = per_task(run_dirs, summary)
+    data = json.dumps(transcripts, default=str).replace("</", "<\\/")
+    warnings = "".join(f"<li>{escape(w)}</li>" for w in summary.get("warnings", []))
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>pertask report</title>
+<style>{(ASSETS / "report.css").read_text()}</style></head>
+<body>
+<h1>pertask report</h1>
+<p class="note">Runs: {escape(", ".join(summary.get("runs", [])))} · generated {generated}.
+Tokens, turns and wall time are means per task; intervals are 95% bootstrap intervals over tasks.</p>
+{f'<ul class="warnings">{warnings}</ul>' if warnings else ""}
+<h2>Per model</h2>
+{summary_table(summary)}
+{judge_table(summary)}
+<div class="charts"><div><h2>Cost and accuracy</h2>{cost_accuracy(summary["models"])}
+<p class="note">★ and the dashed line: the Pareto front (no model is cheaper and at least as accurate).</p></div>
+<div><h2>Token mix per task</h2>{token_mix(summary["models"])}</div></div>
+{comparisons(summary)}
+{servers(summary)}
+<h2>Per task</h2>
+<p class="note">✓ pass, ✗ fail, ! not scored (infrastructure error), one mark per epoch; click a mark for its
+transcript, a column head to sort.</p>
+{task_table}
+{claims(summary)}
+<div id="viewer" hidden><div class="bar"><b id="viewer-title"></b><button id="viewer-close">close</button></div>
+<div id="viewer-body"></div></div>
+<script type="application/json" id="transcripts">{data}</script>
+<script>{(ASSETS / "report.js").read_text()}</script>
+</body></html>
+"""
