@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--max-tokens", type=int, help="max output tokens per model call")
     r.add_argument("--stream", action="store_true", help="stream responses (records time to first token)")
     r.add_argument("--max-turns", type=int, help="cap every task's turn limit (short local runs)")
+    r.add_argument("--budget-usd", type=float, metavar="USD",
+                   help="start no new sample once the run's spent dollars plus an estimate for those in flight "
+                        "reach USD; in-flight samples finish, and the report says how many were not started")
+    r.add_argument("--max-connections", type=int, default=32, metavar="N",
+                   help="requests in flight to one endpoint at most (halved while it answers 429, then regrown)")
     r.add_argument("--judge", metavar="MODEL",
                    help="also rate each document deliverable (and tasks with a grader/rubric.md) with this model "
                         "against the task's rubric; its tokens and dollars are reported apart from the agent's")
@@ -97,7 +102,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(a: argparse.Namespace) -> int:
-    for name in ("epochs", "concurrency", "limit", "max_turns", "gpus"):
+    if a.budget_usd is not None and a.budget_usd <= 0:
+        raise UsageError("--budget-usd must be more than 0")
+    for name in ("epochs", "concurrency", "limit", "max_turns", "gpus", "max_connections"):
         if getattr(a, name) is not None and getattr(a, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
     suite = load_suite(a.suite)
@@ -142,7 +149,12 @@ async def _run(a, suite, tasks, catalog) -> int:
                           style="yellow", highlight=False)
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
-                       judge)
+                       judge, a.budget_usd)
+        for m in models:
+            if hasattr(m, "limiter"):
+                from providers.retry import limiter_for
+
+                m.limiter = limiter_for(m.info.base_url, a.max_connections)
         store = open_store(plan)
         await start_servers(models, out, err)
         done = len(plan.samples()) - len(pending(plan, store))

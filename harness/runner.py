@@ -47,6 +47,7 @@ class RunPlan:
     max_turns: int | None = None  # caps every task's own turn limit
     node: dict = field(default_factory=dict)  # GPU type, count and $/GPU-hour as the user gave them
     judge: Model | None = None  # --judge: rates document deliverables (and tasks with a rubric.md)
+    budget_usd: float | None = None  # --budget-usd: no new sample once spent + in-flight estimate reaches it
 
     def samples(self) -> list[tuple[Model, Task, int]]:
         # Models interleave so that a cut-short run still compares them on the same tasks.
@@ -92,10 +93,17 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     scratch.mkdir(parents=True)
     hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve(), *plan.suite.hidden]
     sem = asyncio.Semaphore(plan.concurrency)
+    budget = Budget(plan.budget_usd, store.load_samples())
 
     async def one(model: Model, task: Task, epoch: int) -> None:
         async with sem:
-            rec = await run_sample(model, task, epoch, plan, store, scratch, hidden)
+            if not budget.admit(model.info.spec, task.id, epoch):
+                return  # not started: no record, so a later run with a larger budget does it
+            try:
+                rec = await run_sample(model, task, epoch, plan, store, scratch, hidden)
+            finally:
+                budget.release(model.info.spec, task.id, epoch)
+        budget.add(rec)
         store.append(rec)
         watch.add(rec)
         on_done(rec)
@@ -112,11 +120,45 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
             shutil.rmtree(scratch, ignore_errors=True)
             with contextlib.suppress(OSError):
                 scratch.parent.rmdir()  # only when no kept workspaces remain
+        if plan.budget_usd is not None:
+            session["budget_usd"], session["budget_not_started"] = plan.budget_usd, budget.not_started
+            session["spent_usd"] = round(budget.spent, 6)
         manifest = store.read_manifest()
         manifest.sessions.append({**session, "finished_at": now_iso()})
         manifest.finished_at = now_iso()
         store.write_manifest(manifest)
     return session
+
+
+class Budget:
+    """--budget-usd: dollars already spent in this run directory (every session), plus an estimate for
+    each sample in flight (its model's mean so far), must stay under the budget for a sample to start.
+    Samples whose price is unknown add nothing: the budget is only as good as the prices."""
+
+    def __init__(self, limit: float | None, done: list[SampleRecord]):
+        self.limit, self.not_started = limit, 0
+        self.spent = sum(r.usd for r in done if r.usd is not None)
+        self.per_model: dict[str, list[float]] = {}
+        for r in done:
+            self.per_model.setdefault(r.model, []).append(r.usd or 0.0)
+        self.in_flight: dict[tuple, float] = {}
+
+    def admit(self, model: str, task: str, epoch: int) -> bool:
+        if self.limit is None:
+            return True
+        if self.spent + sum(self.in_flight.values()) >= self.limit:
+            self.not_started += 1
+            return False
+        seen = self.per_model.get(model)
+        self.in_flight[(model, task, epoch)] = sum(seen) / len(seen) if seen else 0.0
+        return True
+
+    def release(self, model: str, task: str, epoch: int) -> None:
+        self.in_flight.pop((model, task, epoch), None)
+
+    def add(self, rec: SampleRecord) -> None:
+        self.spent += rec.usd or 0.0
+        self.per_model.setdefault(rec.model, []).append(rec.usd or 0.0)
 
 
 async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store: RunStore,

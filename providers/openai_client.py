@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import httpx
 import openai
 
 from results.records import ModelInfo, Usage
 
 from .base import ChatRequest, ModelCallError, ModelOutput
+from .retry import MalformedResponse, RetryPolicy, call_with_retries, limiter_for
 
 
 def usage_from_server(raw: dict[str, Any] | None) -> Usage:
@@ -48,12 +50,14 @@ def _classify(exc: Exception) -> ModelCallError:
 class OpenAIModel:
     wants_reference = False
 
-    def __init__(self, info: ModelInfo, api_key: str, max_retries: int = 4, timeout_s: float = 600):
+    def __init__(self, info: ModelInfo, api_key: str, max_retries: int = 4, timeout_s: float = 600,
+                 max_connections: int = 32):
         self.info = info
         self.on_close = None  # set by owners of a server that lives as long as this model
-        self.client = openai.AsyncOpenAI(
-            api_key=api_key, base_url=info.base_url, max_retries=max_retries, timeout=timeout_s
-        )
+        # The SDK does not retry: providers/retry.py is the one mechanism, for streams cut short too.
+        self.client = openai.AsyncOpenAI(api_key=api_key, base_url=info.base_url, max_retries=0, timeout=timeout_s)
+        self.policy = RetryPolicy(attempts=max_retries)
+        self.limiter = limiter_for(info.base_url, max_connections)
 
     async def generate(self, request: ChatRequest) -> ModelOutput:
         kwargs: dict[str, Any] = {"model": self.info.model_name, "messages": request.messages}
@@ -65,25 +69,30 @@ class OpenAIModel:
         if s.max_tokens is not None:
             kwargs["max_completion_tokens"] = s.max_tokens
         t0 = time.perf_counter()
+
+        async def once() -> ModelOutput:
+            try:
+                return await (self._stream(kwargs, time.perf_counter()) if s.stream else self._complete(kwargs))
+            except (ValueError, TypeError, KeyError) as exc:  # a body the SDK could not make sense of
+                raise MalformedResponse(f"malformed response: {exc}") from exc
+
         try:
-            if s.stream:
-                out = await self._stream(kwargs, t0)
-            else:
-                resp = await self.client.chat.completions.create(**kwargs)
-                if not resp.choices:
-                    raise ModelCallError("infra", "response has no choices")
-                msg = resp.choices[0].message.model_dump(exclude_none=True)
-                raw = resp.usage.model_dump() if resp.usage else None
-                out = ModelOutput(_clean(msg), usage_from_server(raw), resp.choices[0].finish_reason, raw,
-                                  msg.get("reasoning_content") or msg.get("reasoning"))
-        except ModelCallError:
-            raise
+            out = await call_with_retries(once, self.limiter, self.policy)
         except openai.OpenAIError as exc:
             raise _classify(exc) from exc
-        except (ValueError, TypeError, KeyError) as exc:  # a body the SDK could not make sense of
-            raise ModelCallError("infra", f"malformed response: {exc}") from exc
-        out.usage.latency_s = time.perf_counter() - t0
+        except (httpx.TransportError, MalformedResponse) as exc:
+            raise ModelCallError("infra", f"{type(exc).__name__}: {exc}") from exc
+        out.usage.latency_s = time.perf_counter() - t0  # retries and waits included: what the run waited
         return out
+
+    async def _complete(self, kwargs: dict[str, Any]) -> ModelOutput:
+        resp = await self.client.chat.completions.create(**kwargs)
+        if not resp.choices:
+            raise MalformedResponse("response has no choices")
+        msg = resp.choices[0].message.model_dump(exclude_none=True)
+        raw = resp.usage.model_dump() if resp.usage else None
+        return ModelOutput(_clean(msg), usage_from_server(raw), resp.choices[0].finish_reason, raw,
+                           msg.get("reasoning_content") or msg.get("reasoning"))
 
     async def _stream(self, kwargs: dict[str, Any], t0: float) -> ModelOutput:
         stream = await self.client.chat.completions.create(
@@ -109,6 +118,8 @@ class OpenAIModel:
                         slot["function"]["name"] += tc.function.name or ""
                         slot["function"]["arguments"] += tc.function.arguments or ""
                 finish = choice.finish_reason or finish
+        if finish is None:  # the stream ended without its last event: cut short, not an answer
+            raise MalformedResponse("the stream ended before its finish_reason")
         msg: dict[str, Any] = {"role": "assistant", "content": "".join(content) or None}
         if calls:
             msg["tool_calls"] = [calls[i] for i in sorted(calls)]

@@ -7,8 +7,9 @@ A script is JSON:
     TURN = {"content": "...", "tool_calls": [{"name": "bash", "arguments": {...}}],
             "reasoning": "...", "usage": {"prompt_tokens": N, "completion_tokens": N,
             "cached_tokens": N, "cache_write_tokens": N, "reasoning_tokens": N},
-            "delay_s": 0.0, "fault": "http_500" | "http_429" | "drop" | "malformed_json" | "no_usage",
-            "fault_times": 1}
+            "delay_s": 0.0, "fault": FAULT, "fault_times": 1, "retry_after_s": 0.0}
+    FAULT = http_500 | http_502 | http_503 | http_429 (with Retry-After) | drop (close the connection)
+          | malformed_json | no_usage | truncated_stream (SSE cut before [DONE]) | hang (answer after 1 h)
 
 The turn is the number of assistant messages already in the request, so the
 server holds no per-conversation state: concurrent and resumed runs replay alike.
@@ -24,7 +25,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-FAULTS = ("http_500", "http_429", "drop", "malformed_json", "no_usage")
+FAULTS = ("http_500", "http_502", "http_503", "http_429", "drop", "malformed_json", "no_usage", "truncated_stream",
+          "hang")
 
 
 class ToolCall(BaseModel):
@@ -40,6 +42,7 @@ class Turn(BaseModel):
     delay_s: float = 0.0
     fault: str | None = None
     fault_times: int = 1
+    retry_after_s: float = 0.0  # the Retry-After a http_429 fault sends
 
     def model_post_init(self, _ctx: Any) -> None:
         if self.fault and self.fault not in FAULTS:

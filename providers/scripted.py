@@ -37,6 +37,7 @@ class ScriptedServer:
         self.log_path = log
         self.requests: list[dict[str, Any]] = []  # what was asked and what usage was sent, in order
         self._faults_fired: Counter[tuple[int, int]] = Counter()
+        self.in_flight = self.max_in_flight = 0  # concurrent chat requests: what a client's limiter allows
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
@@ -88,6 +89,8 @@ class ScriptedServer:
                     break
                 writer.write(reply)
                 await writer.drain()
+                if b"Connection: close" in reply[:300]:  # a truncated stream: the peer hangs up mid-body
+                    break
         except (asyncio.IncompleteReadError, ConnectionError, ValueError, asyncio.CancelledError):
             pass
         finally:
@@ -101,7 +104,12 @@ class ScriptedServer:
         if method == "GET" and path == "/health":
             return _http(200, b"{}")
         if method == "POST" and path in ("/v1/chat/completions", "/chat/completions"):
-            return await self._chat(json.loads(body))
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                return await self._chat(json.loads(body))
+            finally:
+                self.in_flight -= 1
         return _http(404, b'{"error": {"message": "not found"}}')
 
     async def _chat(self, req: dict[str, Any]) -> bytes | None:
@@ -120,16 +128,19 @@ class ScriptedServer:
             await asyncio.sleep(turn.delay_s)
         if fault == "drop":
             return None
-        if fault == "http_500":
-            return _http(500, b'{"error": {"message": "scripted fault", "type": "server_error"}}')
+        if fault == "hang":  # longer than any client waits: the client's timeout must fire
+            await asyncio.sleep(3600)
+        if fault in ("http_500", "http_502", "http_503"):
+            return _http(int(fault[5:]), b'{"error": {"message": "scripted fault", "type": "server_error"}}')
         if fault == "http_429":
-            return _http(429, b'{"error": {"message": "slow down", "type": "rate_limit"}}', extra="Retry-After: 0\r\n")
+            return _http(429, b'{"error": {"message": "slow down", "type": "rate_limit"}}',
+                         extra=f"Retry-After: {turn.retry_after_s:g}\r\n")
         if fault == "malformed_json":
             return _http(200, b'{"id": "x", "choices": [')
         finish = "tool_calls" if turn.tool_calls else "stop"
         rid, created = f"chatcmpl-{conv}-{idx}", int(time.time())
         if req.get("stream"):
-            return self._sse(rid, created, message, finish, usage, req)
+            return self._sse(rid, created, message, finish, usage, req, cut=fault == "truncated_stream")
         data = {"id": rid, "object": "chat.completion", "created": created, "model": self.script.model,
                 "choices": [{"index": 0, "message": message, "finish_reason": finish}]}
         if usage:
@@ -148,7 +159,8 @@ class ScriptedServer:
                 for i, c in enumerate(turn.tool_calls)]
         return msg
 
-    def _sse(self, rid: str, created: int, message: dict[str, Any], finish: str, usage: Any, req: dict) -> bytes:
+    def _sse(self, rid: str, created: int, message: dict[str, Any], finish: str, usage: Any, req: dict,
+             cut: bool = False) -> bytes:
         base = {"id": rid, "object": "chat.completion.chunk", "created": created, "model": self.script.model}
         delta: dict[str, Any] = {"role": "assistant", "content": message.get("content")}
         if message.get("tool_calls"):
@@ -158,6 +170,11 @@ class ScriptedServer:
         if usage and (req.get("stream_options") or {}).get("include_usage"):
             chunks.append(dict(base, choices=[], usage=usage))
         body = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
+        if cut:  # the connection ends mid-event: no finish, no usage, no [DONE]
+            body = f"data: {json.dumps(chunks[0])}\n\ndata: {{\"id\": "
+            head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {len(body) + 100}\r\n"
+                    "Connection: close\r\n\r\n")
+            return head.encode() + body.encode()
         return _http(200, body.encode(), ctype="text/event-stream")
 
     def _record(self, entry: dict[str, Any]) -> None:

@@ -40,6 +40,8 @@ def summary_table(summary: dict[str, Any]) -> str:
         tok = m["tokens_per_task"]
         errs = ", ".join(f"{k} {v}" for k, v in m["errors"].items() if k != "none" and v) or "-"
         passk = ", ".join(f"@{k} {v:.0%}" for k, v in m.get("pass_at_k", {}).items()) or "-"
+        if m.get("consistency") is not None:
+            passk += f"; epochs agree on {m['consistency']:.0%} of tasks"
         rows.append([escape(m["model"]), str(m["n_samples"]), _pct(m["accuracy"]) + _ci(m["accuracy_ci"], _pct),
                      "-" if m["mean_score"] is None else f"{m['mean_score']:.2f}",
                      _money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], _money),

@@ -27,6 +27,11 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
         manifest = store.read_manifest()
         if manifest:
             order += [m.spec for m in manifest.models if m.spec not in order]
+            last = manifest.sessions[-1] if manifest.sessions else {}
+            if last.get("budget_not_started"):
+                warnings.append(f"{d}: the budget of ${last['budget_usd']:g} was reached (${last['spent_usd']:.4f} "
+                                f"spent): {last['budget_not_started']} sample(s) were not started; run again with "
+                                "a larger --budget-usd to finish")
             names.update({m.spec: m.model_name or m.spec for m in manifest.models})
     summary = summarize(samples, order)
     from .claims import evaluate

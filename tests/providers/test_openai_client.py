@@ -15,15 +15,15 @@ from results.records import ModelInfo
 HELLO = [{"role": "user", "content": "hello"}]
 
 
-def serve(turns: list[dict]) -> tuple[ScriptedServer, OpenAIModel]:
+def serve(turns: list[dict], **client) -> tuple[ScriptedServer, OpenAIModel]:
     server = ScriptedServer(Script.model_validate({"model": "t", "default": turns}))
     info = ModelInfo(spec="t", kind="openai-compatible", model_name="t", base_url=server.start())
-    return server, OpenAIModel(info, api_key="x", max_retries=2)
+    return server, OpenAIModel(info, api_key="x", **{"max_retries": 2, **client})
 
 
-def generate(turns: list[dict], **sampling):
+def generate(turns: list[dict], client: dict | None = None, **sampling):
     async def go():
-        server, model = serve(turns)
+        server, model = serve(turns, **(client or {}))
         try:
             return await model.generate(ChatRequest(HELLO, sampling=Sampling(**sampling))), server
         finally:
@@ -54,11 +54,64 @@ def test_tool_call_and_usage_round_trip(stream):
     assert (out.usage.ttft_s is not None) == stream
 
 
-@pytest.mark.parametrize("fault", ["http_500", "http_429", "drop"])
+@pytest.mark.parametrize("fault", ["http_500", "http_502", "http_503", "http_429", "drop", "malformed_json"])
 def test_transient_fault_is_retried(fault):
     out, server = generate([{"content": "fine", "fault": fault, "fault_times": 1}])
     assert out.message["content"] == "fine"
     assert [r["fault"] for r in server.requests] == [fault, None]
+
+
+def test_truncated_stream_is_retried_not_taken_as_an_answer():
+    out, server = generate([{"content": "whole answer", "fault": "truncated_stream", "fault_times": 2,
+                             "usage": {"prompt_tokens": 10, "completion_tokens": 2}}], stream=True)
+    assert out.message["content"] == "whole answer" and out.usage.output == 2
+    assert [r["fault"] for r in server.requests] == ["truncated_stream", "truncated_stream", None]
+
+
+def test_a_hung_server_times_out_and_is_retried():
+    out, server = generate([{"content": "late but fine", "fault": "hang", "fault_times": 1}],
+                           client={"timeout_s": 0.5})
+    assert out.message["content"] == "late but fine" and len(server.requests) == 2
+
+
+def test_retry_after_is_honoured():
+    out, server = generate([{"content": "ok", "fault": "http_429", "fault_times": 1, "retry_after_s": 0.4}])
+    gap = server.requests[1]["t"] - server.requests[0]["t"]
+    assert out.message["content"] == "ok" and gap >= 0.4  # a lower bound: the client waited at least that long
+
+
+def test_rate_limit_storm_slows_down_instead_of_failing():
+    """Every first request is refused with 429: the endpoint's limit halves, all calls still finish,
+    and never more than the limit were in flight at once."""
+    async def go():
+        server, model = serve([{"content": "done", "fault": "http_429", "fault_times": 12, "retry_after_s": 0.05,
+                                "delay_s": 0.02}], max_connections=4)
+        try:
+            outs = await asyncio.gather(*(model.generate(ChatRequest(HELLO)) for _ in range(12)))
+            return outs, server, model.limiter
+        finally:
+            await model.aclose()
+            server.stop()
+
+    outs, server, limiter = asyncio.run(go())
+    assert [o.message["content"] for o in outs] == ["done"] * 12
+    assert server.max_in_flight <= 4 and limiter.rate_limited_count == 12
+    assert sum(1 for r in server.requests if r["fault"] is None) == 12
+
+
+def test_a_storm_longer_than_the_budget_is_an_infra_error():
+    async def go():
+        server, model = serve([{"content": "never", "fault": "http_429", "fault_times": 999, "retry_after_s": 0.1}])
+        model.policy.storm_budget_s = 0.5
+        try:
+            return await model.generate(ChatRequest(HELLO))
+        finally:
+            await model.aclose()
+            server.stop()
+
+    with pytest.raises(ModelCallError) as exc:
+        asyncio.run(go())
+    assert exc.value.kind == "infra" and "RateLimit" in exc.value.detail
 
 
 def test_persistent_fault_is_an_infra_error():
