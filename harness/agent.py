@@ -24,6 +24,8 @@ SYSTEM = ("You are an autonomous agent working in a workspace folder that is you
           "Nobody will answer questions; decide for yourself.")
 
 
+REPLY_LIMIT = 100_000  # characters of one model reply kept in the conversation
+
 @dataclass
 class AgentResult:
     messages: list[dict[str, Any]]
@@ -64,6 +66,11 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
         out = await model.generate(req)
         res.turns += 1
         res.usage = res.usage + out.usage
+        content = out.message.get("content")
+        if isinstance(content, str) and len(content) > REPLY_LIMIT:
+            # Kept whole, every later call would re-send (and pay for) it: the history holds its head.
+            out.message["content"] = content[:REPLY_LIMIT] + f"\n[... reply cut: {len(content):,} characters ...]"
+            res.format_errors += 1
         res.messages.append(out.message)
         res.calls.append({"turn": res.turns, "message_index": len(res.messages) - 1,
                           "usage": out.usage.model_dump(), "usd": cost_usd(out.usage, price, model.info.batch),

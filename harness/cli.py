@@ -139,6 +139,12 @@ async def _run(a, suite, tasks, catalog) -> int:
                        else "no price known")
                 err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
                           style="yellow", highlight=False)
+        from .sandbox import bwrap_path
+
+        if not bwrap_path():  # said once per run; the manifest records "sandbox": "none"
+            err.print("warning: bubblewrap is not installed: model-written commands run WITHOUT isolation "
+                      "(network, whole filesystem); install it with apt-get install bubblewrap",
+                      style="yellow", highlight=False)
         out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
         judge = None
         if a.judge:

@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import CommandLimits, ResourceLimits
+
 OUTPUT_LIMIT = 16_000  # characters the model sees of one command's output (head and tail kept)
 READ_LIMIT = 8 * 1024 * 1024  # bytes read from a command before we stop listening to it
 # pertask's own interpreter comes first: its python3 has what the tasks need to read and grade
@@ -46,7 +48,8 @@ def truncate(text: str, limit: int = OUTPUT_LIMIT) -> tuple[str, bool]:
 
 
 class Sandbox:
-    def __init__(self, root: Path, hidden: list[Path], use_bwrap: bool, workdir: str | None = None):
+    def __init__(self, root: Path, hidden: list[Path], use_bwrap: bool, workdir: str | None = None,
+                 limits: ResourceLimits | None = None):
         """`root` holds this sample's ws/ (the workspace), tmp/ (its /tmp) and grading/.
 
         `workdir` (e.g. /app for Terminal-Bench tasks) is where commands see the workspace; it needs
@@ -58,6 +61,7 @@ class Sandbox:
         self.hidden = [p for p in hidden if p.exists()]
         self.bwrap = bwrap_path() if use_bwrap else None
         self.workdir = workdir
+        self.limits = limits or ResourceLimits()
         if workdir and not self.bwrap:
             raise SandboxError(f"this task works in {workdir}, which needs bubblewrap (apt-get install bubblewrap)")
 
@@ -121,20 +125,33 @@ class Sandbox:
         if mounts and not self.bwrap:
             raise SandboxError(f"mapping {', '.join(mounts)} needs bubblewrap (apt-get install bubblewrap)")
         argv = self._argv(command, binds or [], env, mounts)
-        # Without bwrap the environment is still cleared, so API keys never reach the command.
-        plain_env = None if self.bwrap else self._env(str(self.tmp), env)
+        # The environment is cleared, so API keys never reach the command. bwrap itself starts with a
+        # cleared one too: it is PID 1 of the sandbox, and /proc/1/environ is readable from inside.
+        plain_env = {"PATH": PATH} if self.bwrap else self._env(str(self.tmp), env)
+        guard = CommandLimits(self.limits)
+        try:
+            return await self._run(argv, plain_env, timeout_s, guard)
+        finally:
+            guard.release()  # whatever the command left running (a fork bomb's children) dies here
+
+    async def _run(self, argv: list[str], plain_env: dict[str, str] | None, timeout_s: float,
+                   guard: CommandLimits) -> CommandResult:
         proc = await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT, cwd=self.workspace, env=plain_env, start_new_session=True)
+            stderr=asyncio.subprocess.STDOUT, cwd=self.workspace, env=plain_env, start_new_session=True,
+            preexec_fn=guard.preexec)
         chunks: list[bytes] = []
-        size = 0
+        size, flooded = 0, False
 
         async def collect() -> None:
-            nonlocal size
+            nonlocal size, flooded
             while chunk := await proc.stdout.read(65536):
                 if size < READ_LIMIT:
                     chunks.append(chunk)
                 size += len(chunk)
+                if size > self.limits.output_bytes and not flooded:
+                    flooded = True  # gigabytes of output: stop the command, not just the reading
+                    _kill(proc.pid)
             await proc.wait()
 
         timed_out = False
@@ -159,6 +176,10 @@ class Sandbox:
         text, cut = truncate(text)
         if timed_out:
             text += f"\n[command timed out after {timeout_s:.0f}s and was killed]"
+        if flooded:
+            text += f"\n[command killed: it printed more than {self.limits.output_bytes >> 20} MiB]"
+        if guard.memory_exceeded():
+            text += f"\n[command hit the memory limit of {self.limits.memory_bytes >> 20} MiB]"
         return CommandResult(proc.returncode if not timed_out else 124, text, timed_out, cut or size > READ_LIMIT)
 
 

@@ -158,6 +158,7 @@ class RunManifest(BaseModel):
     tasks: list[str]
     models: list[ModelInfo]
     judge: ModelInfo | None = None  # --judge: graded deliverables on top of the checks, billed apart
+    command_limits: dict[str, Any] = Field(default_factory=dict)  # what bounds each sandboxed command
     epochs: int
     concurrency: int
     sampling: dict[str, Any] = Field(default_factory=dict)  # temperature, max_tokens, stream as sent

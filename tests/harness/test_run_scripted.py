@@ -208,3 +208,23 @@ def test_project_on_other_apis_prices_each_call_and_states_the_basis(cli, tmp_pa
     assert code == 2 and "PROFILExN" in err
     code, _, err = cli("report", out, "--project-on", "zai:glm-9")
     assert code == 2 and "no catalog price for zai/glm-9" in err
+
+
+def test_empty_enormous_and_wrong_protocol_replies_are_error_turns(cli, tmp_path, write_script):
+    script = {"model": "bad", "default": [
+        {"content": ""},
+        {"content": "x" * 2_000_000},
+        {"content": "```bash\nls\n```"},  # the text protocol's shape, from a tool-calling model
+        SUBMIT]}
+    out = tmp_path / "run"
+    code, _, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(script)}",
+                       "--out", out)
+    assert code == 0, err
+    (s,) = load_samples(out)
+    # empty, enormous (cut, and no tool call), and the wrong protocol: four format errors, then submit works
+    assert s["error"] == "none" and s["turns"] == 4 and s["format_errors"] == 4
+    messages = json.loads((out / s["transcript"]).read_text())["messages"]
+    feedback = [m["content"] for m in messages if m["role"] == "user"][1:]
+    assert len(feedback) == 3 and all("No tool was called" in f for f in feedback)
+    assert "reply cut: 2,000,000 characters" in messages[4]["content"]
+    assert max(len(m.get("content") or "") for m in messages) < 200_000, "an enormous reply is cut in the history"

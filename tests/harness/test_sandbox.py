@@ -130,3 +130,47 @@ def test_hidden_file_outside_tmp_cannot_be_read(tmp_path):
         assert "the answer" not in res.output and res.output.strip().endswith("end")
     finally:
         secret.unlink()
+
+
+# -- limits: the command fails, the run goes on -----------------------------------------------------
+def test_fork_bomb_is_contained(box):
+    from harness.limits import cgroup_support
+
+    if "pids" not in cgroup_support():
+        pytest.skip("this machine gives no pids cgroup to cap a process tree")
+    sb, _ = box
+    res = run(sb, ":(){ :|:& };: ; sleep 1; echo still-here", timeout=20)
+    assert "still-here" in res.output and not res.timed_out
+    assert run(sb, "echo after").output.strip() == "after"
+
+
+def test_memory_hog_hits_the_limit(box):
+    sb, _ = box
+    res = run(sb, "python3 -c 'x = bytearray(6 << 30); print(len(x))'", timeout=60)
+    assert res.exit_code != 0 and "6442450944" not in res.output
+    assert "MemoryError" in res.output or "memory limit" in res.output or res.exit_code in (137, -9)
+
+
+def test_endless_output_is_killed_early(box):
+    sb, _ = box
+    res = run(sb, "yes pertask-flood", timeout=120)
+    assert not res.timed_out and "printed more than" in res.output and res.truncated
+
+
+def test_huge_file_write_stops_at_the_file_limit(box, tmp_path):
+    from harness.limits import ResourceLimits
+
+    sb = Sandbox(tmp_path / "s2", hidden=[], use_bwrap=True, limits=ResourceLimits(file_bytes=1 << 20))
+    sb.prepare(tree(tmp_path / "src2", {"a.txt": "a"}))
+    res = run(sb, "head -c 5000000 /dev/zero > big.bin; echo rc=$?; stat -c %s big.bin")
+    assert "rc=153" in res.output or "File size limit exceeded" in res.output
+    assert (sb.workspace / "big.bin").stat().st_size <= 1 << 20
+
+
+def test_the_command_leaves_no_cgroup_behind(box):
+    from harness.limits import _own_cgroup, cgroup_support
+
+    sb, _ = box
+    run(sb, "sleep 0.1 & echo hi")
+    for controller in cgroup_support():
+        assert not list(_own_cgroup(controller).glob("pertask-*"))

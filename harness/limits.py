@@ -1,0 +1,100 @@
+"""Resource limits for one sandboxed command: what a fork bomb, a memory hog or a file that
+never stops growing runs into. The command fails; the run goes on.
+
+Where this process may create cgroups (v1 `pids` and `memory`, as root in a VM or container),
+each command gets its own: a cap on processes and on memory for the whole command, and the
+cgroup is emptied (SIGKILL) and removed when it ends. Elsewhere, per-process rlimits stand in
+(address space instead of memory; no process cap, as rlimits cannot cap a process tree).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+@dataclass(frozen=True)
+class ResourceLimits:
+    max_processes: int = 512
+    memory_bytes: int = 4 << 30
+    file_bytes: int = 2 << 30  # the largest file a command may write
+    output_bytes: int = 64 << 20  # a command that prints more is killed
+
+
+def _own_cgroup(controller: str) -> Path | None:
+    try:
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, names, path = line.split(":", 2)
+            if controller in names.split(","):
+                base = CGROUP_ROOT / controller / path.lstrip("/")
+                return base if os.access(base, os.W_OK) else None
+    except OSError:
+        return None
+    return None
+
+
+def cgroup_support() -> list[str]:
+    """The controllers this process can give each command: a subset of ["pids", "memory"]."""
+    return [c for c in ("pids", "memory") if _own_cgroup(c) is not None]
+
+
+class CommandLimits:
+    """One command's cgroups (when available) and rlimits; use as a context manager around the command."""
+
+    def __init__(self, limits: ResourceLimits):
+        self.limits = limits
+        self.groups: list[Path] = []
+        name = f"pertask-{uuid.uuid4().hex[:12]}"
+        for controller, setting, value in (("pids", "pids.max", limits.max_processes),
+                                           ("memory", "memory.limit_in_bytes", limits.memory_bytes)):
+            base = _own_cgroup(controller)
+            if base is None:
+                continue
+            try:
+                group = base / name
+                group.mkdir()
+                (group / setting).write_text(str(value))
+                self.groups.append(group)
+            except OSError:
+                continue
+
+    def preexec(self) -> None:
+        """Runs in the child between fork and exec: join the cgroups, set the rlimits."""
+        for group in self.groups:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.limits.file_bytes, self.limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if not any("memory" in g.parts for g in self.groups):  # no memory cgroup: cap each process instead
+            resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_bytes, self.limits.memory_bytes))
+        # The harness ignores some signals (Ctrl-C handling): a command starts with the defaults.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+    def release(self) -> None:
+        for group in self.groups:
+            with contextlib.suppress(OSError):
+                for pid in (group / "cgroup.procs").read_text().split():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(int(pid), signal.SIGKILL)
+            for _ in range(50):  # a cgroup can be removed once its last process is gone
+                try:
+                    group.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.02)
+
+    def memory_exceeded(self) -> bool:
+        for group in self.groups:
+            failcnt = group / "memory.failcnt"
+            with contextlib.suppress(OSError, ValueError):
+                if failcnt.is_file() and int(failcnt.read_text()) > 0:
+                    return True
+        return False
