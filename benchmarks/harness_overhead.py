@@ -1,0 +1,93 @@
+"""Figure 1: harness overhead per model turn.
+
+The agent loop against a zero-latency scripted server on loopback (its own process, so its CPU is
+not counted): each sample makes TURNS read_file calls (handled in-process, no subprocess) and then
+submits. Printed: turns/s and the harness's CPU milliseconds per turn at concurrency 1, 16 and 64.
+CPU per turn includes the openai SDK's HTTP client and JSON: everything pertask spends on a turn.
+
+    .venv/bin/python benchmarks/harness_overhead.py [--turns 20] [--samples-per-worker 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from harness.agent import run_agent  # noqa: E402
+from harness.sandbox import Sandbox  # noqa: E402
+from providers.base import Sampling  # noqa: E402
+from providers.openai_client import OpenAIModel  # noqa: E402
+from results.records import ModelInfo  # noqa: E402
+from tasks.model import Limits  # noqa: E402
+
+
+def start_server(turns: int, tmp: Path) -> tuple[subprocess.Popen, str]:
+    script = {"model": "bench", "default": [
+        *({"tool_calls": [{"name": "read_file", "arguments": {"path": "notes.txt"}}],
+           "usage": {"prompt_tokens": 1000 + 50 * i, "completion_tokens": 20}} for i in range(turns)),
+        {"tool_calls": [{"name": "submit", "arguments": {}}], "usage": {"prompt_tokens": 2000, "completion_tokens": 5}}]}
+    path = tmp / "script.json"
+    path.write_text(json.dumps(script))
+    proc = subprocess.Popen([sys.executable, "-m", "providers.scripted", str(path)], stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    return proc, proc.stdout.readline().strip()
+
+
+async def measure(url: str, concurrency: int, samples: int, tmp: Path) -> dict:
+    src = tmp / "src"
+    src.mkdir(exist_ok=True)
+    (src / "notes.txt").write_text("some notes\n" * 20)
+    model = OpenAIModel(ModelInfo(spec="bench", kind="openai-compatible", model_name="bench", base_url=url),
+                        api_key="x", max_connections=concurrency)
+    boxes = []
+    for i in range(samples):
+        sb = Sandbox(tmp / f"c{concurrency}-{i}", hidden=[], use_bwrap=True)
+        sb.prepare(src)
+        boxes.append(sb)
+    sem = asyncio.Semaphore(concurrency)
+    limits = Limits(max_turns=1000)
+
+    async def one(sb):
+        async with sem:
+            return await run_agent(model, "Read notes.txt, then submit.", sb, limits=limits, sampling=Sampling())
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    results = await asyncio.gather(*(one(sb) for sb in boxes))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    await model.aclose()
+    turns = sum(r.turns for r in results)
+    assert all(r.submitted for r in results), "every sample must finish"
+    return {"concurrency": concurrency, "samples": samples, "turns": turns, "wall_s": round(wall, 3),
+            "turns_per_s": round(turns / wall, 1), "cpu_ms_per_turn": round(1000 * cpu / turns, 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--turns", type=int, default=20)
+    ap.add_argument("--samples-per-worker", type=int, default=3)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        server, url = start_server(a.turns, tmp)
+        try:
+            rows = [asyncio.run(measure(url, c, max(4, c * a.samples_per_worker), tmp)) for c in (1, 16, 64)]
+        finally:
+            server.kill()
+    print(f"{'concurrency':>11} {'samples':>7} {'turns':>6} {'wall s':>7} {'turns/s':>8} {'CPU ms/turn':>11}")
+    for r in rows:
+        print(f"{r['concurrency']:>11} {r['samples']:>7} {r['turns']:>6} {r['wall_s']:>7} {r['turns_per_s']:>8} "
+              f"{r['cpu_ms_per_turn']:>11}")
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()
