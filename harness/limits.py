@@ -80,16 +80,21 @@ class CommandLimits:
 
     def release(self) -> None:
         for group in self.groups:
-            with contextlib.suppress(OSError):
-                for pid in (group / "cgroup.procs").read_text().split():
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(int(pid), signal.SIGKILL)
-            for _ in range(50):  # a cgroup can be removed once its last process is gone
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # a fork bomb keeps forking while it is being killed
                 try:
-                    group.rmdir()
-                    break
+                    pids = (group / "cgroup.procs").read_text().split()
                 except OSError:
-                    time.sleep(0.02)
+                    break
+                if not pids:
+                    with contextlib.suppress(OSError):
+                        group.rmdir()  # possible once the last process is gone
+                    if not group.exists():
+                        break
+                for pid in pids:
+                    with contextlib.suppress(ProcessLookupError, ValueError):
+                        os.kill(int(pid), signal.SIGKILL)
+                time.sleep(0.02)
 
     def memory_exceeded(self) -> bool:
         for group in self.groups:
@@ -98,3 +103,16 @@ class CommandLimits:
                 if failcnt.is_file() and int(failcnt.read_text()) > 0:
                     return True
         return False
+
+
+def sweep_stale(max_age_s: float = 3600) -> int:
+    """Remove empty pertask cgroups left by runs that were killed (kill -9 skips release()). Only old
+    ones: a fresh empty group may belong to a command another run is starting right now."""
+    removed = 0
+    for controller in cgroup_support():
+        for group in _own_cgroup(controller).glob("pertask-*"):
+            with contextlib.suppress(OSError):
+                if time.time() - group.stat().st_mtime > max_age_s and not (group / "cgroup.procs").read_text().strip():
+                    group.rmdir()
+                    removed += 1
+    return removed

@@ -26,7 +26,7 @@ from tasks.loader import SUITES_ROOT
 
 from .agent import run_agent, transcript_json
 from .judge import RUBRIC, judge_sample
-from .limits import ResourceLimits, cgroup_support
+from .limits import ResourceLimits, cgroup_support, sweep_stale
 from .sandbox import Sandbox, bwrap_path
 from .serving import ServerWatch
 
@@ -93,6 +93,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     # while workspaces an earlier session kept (--keep-workspaces) sit in folders of their own.
     scratch = plan.out / "workspaces" / "active"
     shutil.rmtree(scratch, ignore_errors=True)
+    sweep_stale()  # and the cgroups a killed run left behind
     scratch.mkdir(parents=True)
     hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve(), *plan.suite.hidden]
     sem = asyncio.Semaphore(plan.concurrency)
