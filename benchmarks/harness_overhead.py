@@ -30,12 +30,15 @@ from results.records import ModelInfo  # noqa: E402
 from tasks.model import Limits  # noqa: E402
 
 
-def start_server(turns: int, tmp: Path) -> tuple[subprocess.Popen, str]:
+def start_server(turns: int, tmp: Path, call: dict | None = None, submit: dict | None = None,
+                 name: str = "script.json") -> tuple[subprocess.Popen, str]:
+    call = call or {"name": "read_file", "arguments": {"path": "notes.txt"}}
+    submit = submit or {"name": "submit", "arguments": {}}
     script = {"model": "bench", "default": [
-        *({"tool_calls": [{"name": "read_file", "arguments": {"path": "notes.txt"}}],
-           "usage": {"prompt_tokens": 1000 + 50 * i, "completion_tokens": 20}} for i in range(turns)),
-        {"tool_calls": [{"name": "submit", "arguments": {}}], "usage": {"prompt_tokens": 2000, "completion_tokens": 5}}]}
-    path = tmp / "script.json"
+        *({"tool_calls": [call], "usage": {"prompt_tokens": 1000 + 50 * i, "completion_tokens": 20}}
+          for i in range(turns)),
+        {"tool_calls": [submit], "usage": {"prompt_tokens": 2000, "completion_tokens": 5}}]}
+    path = tmp / name
     path.write_text(json.dumps(script))
     proc = subprocess.Popen([sys.executable, "-m", "providers.scripted", str(path)], stdout=subprocess.PIPE,
                             text=True, cwd=ROOT)
