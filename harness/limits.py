@@ -10,6 +10,8 @@ cgroup is emptied (SIGKILL) and removed when it ends. Elsewhere, per-process rli
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import os
 import resource
 import signal
@@ -29,6 +31,7 @@ class ResourceLimits:
     output_bytes: int = 64 << 20  # a command that prints more is killed
 
 
+@functools.cache  # a process's own cgroup does not change: read /proc once, not per command
 def _own_cgroup(controller: str) -> Path | None:
     try:
         for line in Path("/proc/self/cgroup").read_text().splitlines():
@@ -44,6 +47,13 @@ def _own_cgroup(controller: str) -> Path | None:
 def cgroup_support() -> list[str]:
     """The controllers this process can give each command: a subset of ["pids", "memory"]."""
     return [c for c in ("pids", "memory") if _own_cgroup(c) is not None]
+
+
+def command_limits() -> dict:
+    """What bounds each command on this machine, for the run's manifest."""
+    groups = cgroup_support()
+    return {**dataclasses.asdict(ResourceLimits()), "cgroups": groups,
+            "rlimits": ["fsize", "core"] + ([] if "memory" in groups else ["as"])}
 
 
 class CommandLimits:

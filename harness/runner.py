@@ -26,7 +26,7 @@ from tasks.loader import SUITES_ROOT
 
 from .agent import run_agent, transcript_json
 from .judge import RUBRIC, judge_sample
-from .limits import ResourceLimits, cgroup_support, sweep_stale
+from .limits import command_limits, sweep_stale
 from .sandbox import Sandbox, bwrap_path
 from .serving import ServerWatch
 
@@ -68,8 +68,7 @@ def open_store(plan: RunPlan) -> RunStore:
         epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling),
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
         sandbox="bwrap" if bwrap_path() else "none", judge=plan.judge.info if plan.judge else None,
-        command_limits={**dataclasses.asdict(ResourceLimits()), "cgroups": cgroup_support(),
-                        "rlimits": ["fsize", "core"] + ([] if "memory" in cgroup_support() else ["as"])},
+        command_limits=command_limits(),
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
         manifest.started_at, manifest.sessions = old.started_at, old.sessions

@@ -10,14 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from .charts import cost_accuracy, token_mix
+from .report import _money
 from .store import RunStore
 
 CONTENT_LIMIT = 20_000  # characters of one message kept in the page
 ASSETS = Path(__file__).parent / "data"
-
-
-def _money(x: float | None) -> str:
-    return "null" if x is None else f"${x:,.4f}" if abs(x) < 100 else f"${x:,.2f}"
 
 
 def _pct(x: float | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from math import comb
 from statistics import fmean
 from typing import Any
@@ -56,12 +57,20 @@ def consistency(samples: list[SampleRecord]) -> float | None:
     return round(sum(1 for g in groups if len({s.passed for s in g}) == 1) / len(groups), 6)
 
 
-def _ci(values: list[float], seed: int) -> list[float] | None:
-    if not values:
+def bootstrap_ci(
+    clusters: Sequence[Sequence[float]], stat: Callable[[list[float]], float], seed: int = 0
+) -> list[float] | None:
+    if not clusters:
         return None
-    rng, n = random.Random(seed), len(values)
-    means = sorted(fmean(values[rng.randrange(n)] for _ in range(n)) for _ in range(ROUNDS))
-    return [round(means[int(0.025 * (ROUNDS - 1))], 6), round(means[int(0.975 * (ROUNDS - 1))], 6)]
+    rng = random.Random(seed)  # fixed seed: the same run always reports the same interval
+    n = len(clusters)
+    values = []
+    for _ in range(ROUNDS):
+        pool = [x for _ in range(n) for x in clusters[rng.randrange(n)]]
+        values.append(stat(pool))
+    values.sort()
+    lo, hi = values[int(0.025 * (len(values) - 1))], values[int(0.975 * (len(values) - 1))]
+    return [round(lo, 6), round(hi, 6)]
 
 
 def paired(a_name: str, a: list[SampleRecord], b_name: str, b: list[SampleRecord]) -> dict[str, Any]:
@@ -76,9 +85,9 @@ def paired(a_name: str, a: list[SampleRecord], b_name: str, b: list[SampleRecord
     d_usd = [fmean(s.usd for s in ga[t]) - fmean(s.usd for s in gb[t]) for t in common] if priced else []
     return {
         "a": a_name, "b": b_name, "n_tasks": len(common),
-        "accuracy_diff": round(fmean(d_acc), 6) if d_acc else None, "accuracy_diff_ci": _ci(d_acc, 1),
+        "accuracy_diff": round(fmean(d_acc), 6) if d_acc else None, "accuracy_diff_ci": bootstrap_ci([[d] for d in d_acc], fmean, 1),
         "usd_per_task_diff": round(fmean(d_usd), 6) if d_usd else None,
-        "usd_per_task_diff_ci": _ci(d_usd, 2),
+        "usd_per_task_diff_ci": bootstrap_ci([[d] for d in d_usd], fmean, 2),
         "usd_ratio": (round(sum(fmean(s.usd for s in ga[t]) for t in common)
                             / sum(fmean(s.usd for s in gb[t]) for t in common), 6)
                       if d_usd and sum(fmean(s.usd for s in gb[t]) for t in common) > 0 else None),

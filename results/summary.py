@@ -6,32 +6,14 @@ together), because tasks, not samples, are the independent units.
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from statistics import fmean
 from typing import Any
 
 from .records import TOKEN_FIELDS, ErrorClass, SampleRecord
+from .stats import bootstrap_ci as _bootstrap_ci
 from .stats import consistency, paired, pass_at_ks
-
-BOOTSTRAP_ROUNDS = 2000
-
-
-def _bootstrap_ci(
-    clusters: Sequence[Sequence[float]], stat: Callable[[list[float]], float], seed: int = 0
-) -> list[float] | None:
-    if not clusters:
-        return None
-    rng = random.Random(seed)  # fixed seed: the same run always reports the same interval
-    n = len(clusters)
-    values = []
-    for _ in range(BOOTSTRAP_ROUNDS):
-        pool = [x for _ in range(n) for x in clusters[rng.randrange(n)]]
-        values.append(stat(pool))
-    values.sort()
-    lo, hi = values[int(0.025 * (len(values) - 1))], values[int(0.975 * (len(values) - 1))]
-    return [round(lo, 6), round(hi, 6)]
 
 
 def _by_task(samples: list[SampleRecord], value: Callable[[SampleRecord], float]) -> list[list[float]]:
