@@ -1,9 +1,10 @@
 """Figure 1: harness overhead per model turn.
 
 The agent loop against a zero-latency scripted server on loopback (its own process, so its CPU is
-not counted): each sample makes TURNS read_file calls (handled in-process, no subprocess) and then
-submits. Printed: turns/s and the harness's CPU milliseconds per turn at concurrency 1, 16 and 64.
-CPU per turn includes the openai SDK's HTTP client and JSON: everything pertask spends on a turn.
+not counted): each sample makes TURNS read_file calls and then submits. Printed: turns/s and the
+harness's CPU milliseconds per turn at concurrency 1, 16 and 64: the harness process (the openai
+SDK's HTTP client and JSON included) and, apart, the samples' sandbox sessions that serve the
+file tool (bubblewrap and its server, counted once each has exited).
 
     .venv/bin/python benchmarks/harness_overhead.py [--turns 20] [--samples-per-worker 3]
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -61,16 +63,26 @@ async def measure(url: str, concurrency: int, samples: int, tmp: Path) -> dict:
 
     async def one(sb):
         async with sem:
-            return await run_agent(model, "Read notes.txt, then submit.", sb, limits=limits, sampling=Sampling())
+            try:
+                return await run_agent(model, "Read notes.txt, then submit.", sb, limits=limits, sampling=Sampling())
+            finally:
+                await sb.close()  # as the runner does; its sandbox session's CPU is then counted below
 
-    cpu0, t0 = time.process_time(), time.perf_counter()
+    cpu0, kids0, t0 = time.process_time(), children_cpu(), time.perf_counter()
     results = await asyncio.gather(*(one(sb) for sb in boxes))
-    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    wall, cpu, kids = time.perf_counter() - t0, time.process_time() - cpu0, children_cpu() - kids0
     await model.aclose()
     turns = sum(r.turns for r in results)
     assert all(r.submitted for r in results), "every sample must finish"
     return {"concurrency": concurrency, "samples": samples, "turns": turns, "wall_s": round(wall, 3),
-            "turns_per_s": round(turns / wall, 1), "cpu_ms_per_turn": round(1000 * cpu / turns, 3)}
+            "turns_per_s": round(turns / wall, 1), "cpu_ms_per_turn": round(1000 * cpu / turns, 3),
+            "sandbox_cpu_ms_per_turn": round(1000 * kids / turns, 3)}
+
+
+def children_cpu() -> float:
+    """CPU of finished child processes: the samples' sandbox sessions (bubblewrap and its server)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def main() -> None:
@@ -85,10 +97,11 @@ def main() -> None:
             rows = [asyncio.run(measure(url, c, max(4, c * a.samples_per_worker), tmp)) for c in (1, 16, 64)]
         finally:
             server.kill()
-    print(f"{'concurrency':>11} {'samples':>7} {'turns':>6} {'wall s':>7} {'turns/s':>8} {'CPU ms/turn':>11}")
+    print(f"{'concurrency':>11} {'samples':>7} {'turns':>6} {'wall s':>7} {'turns/s':>8} {'CPU ms/turn':>11} "
+          f"{'+ sandbox':>9}")
     for r in rows:
         print(f"{r['concurrency']:>11} {r['samples']:>7} {r['turns']:>6} {r['wall_s']:>7} {r['turns_per_s']:>8} "
-              f"{r['cpu_ms_per_turn']:>11}")
+              f"{r['cpu_ms_per_turn']:>11} {r['sandbox_cpu_ms_per_turn']:>9}")
     print(json.dumps(rows))
 
 

@@ -67,8 +67,11 @@ async def pertask(url: str, samples: int, concurrency: int, tmp: Path) -> tuple[
 
     async def one(sb):
         async with sem:
-            return await run_agent(model, "Run the commands, then submit.", sb, limits=Limits(max_turns=1000),
-                                   sampling=Sampling())
+            try:
+                return await run_agent(model, "Run the commands, then submit.", sb, limits=Limits(max_turns=1000),
+                                       sampling=Sampling())
+            finally:
+                await sb.close()
 
     t0 = time.perf_counter()
     results = await asyncio.gather(*(one(sb) for sb in boxes))

@@ -15,6 +15,8 @@ from results.prices import cost_usd
 from results.records import JudgeRecord
 from tasks import Task
 
+from .overlay import DirView, OverlayView
+
 RUBRIC = "rubric.md"  # in the task's grader folder; hidden from the agent like the rest of it
 DEFAULT_RUBRIC = """- The deliverable asked for exists, in the format and place asked for.
 - Every figure, name and date in it is supported by the source files, and none is superseded.
@@ -49,13 +51,12 @@ def _readable(path: Path) -> str:
         return f"(could not read: {type(exc).__name__}: {exc})"
 
 
-def deliverables(task: Task, workspace: Path) -> dict[str, str]:
+def deliverables(task: Task, files: DirView | OverlayView) -> dict[str, str]:
     """Files the agent created or changed, as text, truncated to fit the judge's prompt."""
     before = dict(task.workspace_files())
     out, budget = {}, TOTAL_LIMIT
-    for path in sorted(p for p in workspace.rglob("*") if p.is_file()):
-        rel = str(path.relative_to(workspace))
-        if "__pycache__" in path.parts or rel.startswith(".git/"):
+    for rel, path in files.files():
+        if "__pycache__" in rel.split("/") or rel.startswith(".git/"):
             continue
         src = before.get(rel)
         if src is not None and src.read_bytes() == path.read_bytes():
@@ -87,10 +88,10 @@ def parse_verdict(text: str) -> tuple[float, str]:
     return score, str(data.get("reasons", ""))[:2000]
 
 
-async def judge_sample(judge: Model, task: Task, workspace: Path) -> JudgeRecord:
+async def judge_sample(judge: Model, task: Task, files: DirView | OverlayView) -> JudgeRecord:
     rec = JudgeRecord(model=judge.info.spec)
     try:
-        out = await judge.generate(ChatRequest(prompt(task, deliverables(task, workspace)),
+        out = await judge.generate(ChatRequest(prompt(task, deliverables(task, files)),
                                                sampling=Sampling(temperature=0.0, max_tokens=600)))
     except ModelCallError as exc:
         rec.error = f"{exc.kind}: {exc.detail}"[:500]

@@ -59,14 +59,17 @@ def command_limits() -> dict:
 class CommandLimits:
     """One command's cgroups (when available) and rlimits; use as a context manager around the command."""
 
-    def __init__(self, limits: ResourceLimits):
+    def __init__(self, limits: ResourceLimits, cgroups: bool = True):
+        """`cgroups=False`: only the rlimits, for a process that starts commands whose own
+        CommandLimits make their cgroups (a sandbox session's server)."""
         self.limits = limits
         self.groups: list[Path] = []
+        self.memory_cgroups = "memory" in cgroup_support()
         name = f"pertask-{uuid.uuid4().hex[:12]}"
         for controller, setting, value in (("pids", "pids.max", limits.max_processes),
                                            ("memory", "memory.limit_in_bytes", limits.memory_bytes)):
             base = _own_cgroup(controller)
-            if base is None:
+            if base is None or not cgroups:
                 continue
             try:
                 group = base / name
@@ -74,7 +77,14 @@ class CommandLimits:
                 (group / setting).write_text(str(value))
                 self.groups.append(group)
             except OSError:
+                if controller == "memory":
+                    self.memory_cgroups = False
                 continue
+
+    def adopt(self, pid: int) -> None:
+        """Move a process that has not started its command yet into this command's cgroups."""
+        for group in self.groups:
+            (group / "cgroup.procs").write_text(str(pid))
 
     def preexec(self) -> None:
         """Runs in the child between fork and exec: join the cgroups, set the rlimits."""
@@ -82,13 +92,15 @@ class CommandLimits:
             (group / "cgroup.procs").write_text(str(os.getpid()))
         resource.setrlimit(resource.RLIMIT_FSIZE, (self.limits.file_bytes, self.limits.file_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if not any("memory" in g.parts for g in self.groups):  # no memory cgroup: cap each process instead
+        if not self.memory_cgroups:  # no memory cgroup: cap each process instead
             resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_bytes, self.limits.memory_bytes))
         # The harness ignores some signals (Ctrl-C handling): a command starts with the defaults.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
-    def release(self) -> None:
+    def release(self, remove: bool = True) -> None:
+        """Kill what is left in the cgroups; remove them, or (remove=False) keep them for the next
+        command of the same sandbox session, with the memory limit's hit counter back at zero."""
         for group in self.groups:
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:  # a fork bomb keeps forking while it is being killed
@@ -97,6 +109,11 @@ class CommandLimits:
                 except OSError:
                     break
                 if not pids:
+                    if not remove:
+                        with contextlib.suppress(OSError):
+                            if (group / "memory.failcnt").is_file():
+                                (group / "memory.failcnt").write_text("0")
+                        break
                     with contextlib.suppress(OSError):
                         group.rmdir()  # possible once the last process is gone
                     if not group.exists():

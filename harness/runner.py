@@ -24,6 +24,7 @@ from tasks import Suite, Task
 from tasks.graders import get_grader
 from tasks.loader import SUITES_ROOT
 
+from . import overlay
 from .agent import run_agent, transcript_json
 from .judge import RUBRIC, judge_sample
 from .limits import command_limits, sweep_stale
@@ -67,7 +68,8 @@ def open_store(plan: RunPlan) -> RunStore:
         tasks=[t.id for t in plan.tasks], models=[*(old.models if old else []), *infos.values()],
         epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling),
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
-        sandbox="bwrap" if bwrap_path() else "none", judge=plan.judge.info if plan.judge else None,
+        sandbox="bwrap" if bwrap_path() else "none",
+        workspaces="overlay" if bwrap_path() and not plan.keep_workspaces and overlay.supported() else "copy", judge=plan.judge.info if plan.judge else None,
         command_limits=command_limits(),
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
@@ -179,12 +181,13 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
             # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
             raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
         sandbox = Sandbox(root, hidden, use_bwrap=True, workdir=task.workdir)
-        sandbox.prepare(task.workspace, task.copies, task.checkout)
+        sandbox.prepare(task.workspace, task.copies, task.checkout, cow=not plan.keep_workspaces)
         limits = task.config.limits
         if plan.max_turns:
             limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
         res = await run_agent(model, task.instruction, sandbox, limits=limits,
                               sampling=plan.sampling, reference=task.reference() if model.wants_reference else None)
+        await sandbox.close()  # nothing the agent left running survives into grading
         rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
         rec.error, rec.error_detail = res.error, res.error_detail
         rec.usd = sample_usd(res.calls, model.info.price)
@@ -202,13 +205,15 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
             else:
                 rec.score, rec.passed = grade.score, grade.passed
                 if plan.judge is not None and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()):
-                    rec.judge = await judge_sample(plan.judge, task, sandbox.workspace)
+                    rec.judge = await judge_sample(plan.judge, task, sandbox.files)
     except ModelCallError as exc:
         rec.error, rec.error_detail = ErrorClass(exc.kind), exc.detail
     except Exception as exc:  # anything unforeseen is the harness's fault, never the model's
         rec.error, rec.error_detail = ErrorClass.infra, f"{type(exc).__name__}: {exc}"
         transcript["traceback"] = traceback.format_exc()
     finally:
+        if sandbox is not None:
+            await sandbox.close()
         if not plan.keep_workspaces:
             shutil.rmtree(root, ignore_errors=True)
     rec.wall_s = round(time.perf_counter() - t0, 3)

@@ -12,10 +12,13 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import overlay
 from .limits import CommandLimits, ResourceLimits
+from .session import Session, SessionError
 
 OUTPUT_LIMIT = 16_000  # characters the model sees of one command's output (head and tail kept)
 READ_LIMIT = 8 * 1024 * 1024  # bytes read from a command before we stop listening to it
@@ -62,14 +65,25 @@ class Sandbox:
         self.bwrap = bwrap_path() if use_bwrap else None
         self.workdir = workdir
         self.limits = limits or ResourceLimits()
+        self.overlay: tuple[list[Path], Path, Path] | None = None  # (lowers, upper, work) when copy-on-write
+        self.files: overlay.DirView | overlay.OverlayView = overlay.DirView(self.workspace)
+        self.session: Session | None = None  # with bubblewrap: one sandbox for all the agent's commands
         if workdir and not self.bwrap:
             raise SandboxError(f"this task works in {workdir}, which needs bubblewrap (apt-get install bubblewrap)")
 
     def prepare(self, source: Path, copies: list[tuple[Path, str]] | None = None,
-                checkout: tuple[Path, str] | None = None) -> None:
-        """The workspace: a copy of `source`, of each (source, relative destination) in `copies`,
-        or a git commit as a fresh one-commit repository (no later history to peek at)."""
-        if checkout is not None:
+                checkout: tuple[Path, str] | None = None, cow: bool = True) -> None:
+        """The workspace: `source`, or each (source, relative destination) of `copies` in turn, or a
+        git commit as a fresh one-commit repository (no later history to peek at). With bubblewrap
+        and `cow`, folders are not copied: they become the read-only layers of an overlay."""
+        lowers = self._lowers(source, copies) if cow and checkout is None else None
+        if lowers:
+            upper, work = self.root / "upper", self.root / "work"
+            for d in (upper, work, self.workspace):
+                d.mkdir(parents=True)
+            self.overlay = (lowers, upper, work)
+            self.files = overlay.OverlayView(lowers, upper)
+        elif checkout is not None:
             _git_snapshot(*checkout, self.workspace)
         elif copies is None:
             shutil.copytree(source, self.workspace, symlinks=True)
@@ -83,6 +97,13 @@ class Sandbox:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(src, target)
         self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def _lowers(self, source: Path, copies: list[tuple[Path, str]] | None) -> list[Path] | None:
+        layers = copies if copies is not None else [(source, ".")]
+        srcs = [src for src, dst in layers if dst == "." and src.is_dir() and overlay.usable_path(src)]
+        if not self.bwrap or not srcs or len(srcs) < len(layers) or not overlay.usable_path(self.root):
+            return None  # without bubblewrap, or layers an overlay cannot express: a copy
+        return list(reversed(srcs)) if overlay.supported() else None  # the last layer wins: it is on top
 
     def to_workspace(self, path: str) -> str:
         """A path as the agent wrote it (maybe /app/x) relative to the workspace."""
@@ -124,22 +145,78 @@ class Sandbox:
         env = env or {}
         if mounts and not self.bwrap:
             raise SandboxError(f"mapping {', '.join(mounts)} needs bubblewrap (apt-get install bubblewrap)")
+        if self.bwrap and not (binds or env or mounts):  # an agent's command: in the sample's session
+            return await self._session_run(command, timeout_s)
         argv = self._argv(command, binds or [], env, mounts)
         # The environment is cleared, so API keys never reach the command. bwrap itself starts with a
         # cleared one too: it is PID 1 of the sandbox, and /proc/1/environ is readable from inside.
         plain_env = {"PATH": PATH} if self.bwrap else self._env(str(self.tmp), env)
         guard = CommandLimits(self.limits)
         try:
-            return await self._run(argv, plain_env, timeout_s, guard)
+            return await self._run(argv, plain_env, timeout_s, guard, self._preexec(guard))
         finally:
             guard.release()  # whatever the command left running (a fork bomb's children) dies here
 
+    def _preexec(self, guard: CommandLimits) -> Callable[[], None]:
+        def preexec() -> None:
+            guard.preexec()  # the cgroups first: from the new user namespace they are not writable
+            if self.overlay:
+                overlay.enter(*self.overlay, self.workspace)
+        return preexec
+
+    def _session(self) -> Session:
+        if self.session is None:
+            self.session = Session(lambda cmd: self._argv(cmd, [], {}), self.workspace,
+                                   self._preexec(CommandLimits(self.limits, cgroups=False)))
+            # One set of cgroups for the session's commands, one command at a time, emptied after each:
+            # making and removing cgroups costs more than the rest of a command here.
+            self.session_limits = CommandLimits(self.limits)
+        return self.session
+
+    async def _session_run(self, command: str, timeout_s: float) -> CommandResult:
+        session = self._session()
+        guard = self.session_limits
+        try:
+            h, data = await session.request(
+                {"op": "run", "command": command, "timeout": timeout_s, "read_limit": READ_LIMIT,
+                 "output_limit": self.limits.output_bytes, "gate": bool(guard.groups)}, timeout_s, guard)
+            return self._result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, guard)
+        except SessionError as exc:
+            return CommandResult(-1, f"[the sandbox stopped: {exc}; the next command starts a new one]")
+        finally:
+            guard.release(remove=False)  # what the command left running (a fork bomb's children) dies here
+
+    async def read_text(self, rel: str, errors: str = "replace") -> str | None:
+        """A workspace file as the agent's commands see it; None if there is no such file."""
+        if self.bwrap:
+            h, data = await self._session().request({"op": "read", "path": rel}, 30)
+            if "error" in h:
+                raise OSError(h["error"])
+            return None if h.get("missing") else data.decode("utf-8", errors)
+        path = self.files.locate(rel)
+        return None if path is None else path.read_bytes().decode("utf-8", errors)
+
+    async def write_text(self, rel: str, text: str) -> None:
+        if self.bwrap:
+            h, _ = await self._session().request({"op": "write", "path": rel, "text": text}, 30)
+            if "error" in h:
+                raise OSError(h["error"])
+        else:
+            self.files.write_bytes(rel, text.encode())
+
+    async def close(self) -> None:
+        """Ends the session: nothing the agent started outlives its loop (into grading, say)."""
+        if self.session is not None:
+            await self.session.close()
+            self.session_limits.release()
+            self.session = None
+
     async def _run(self, argv: list[str], plain_env: dict[str, str] | None, timeout_s: float,
-                   guard: CommandLimits) -> CommandResult:
+                   guard: CommandLimits, preexec: Callable[[], None]) -> CommandResult:
         proc = await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT, cwd=self.workspace, env=plain_env, start_new_session=True,
-            preexec_fn=guard.preexec)
+            preexec_fn=preexec)
         chunks: list[bytes] = []
         size, flooded = 0, False
 
@@ -170,7 +247,12 @@ class Sandbox:
             _kill(proc.pid)
             proc._transport.close()  # SubprocessTransport.close(); asyncio's Process does not expose it
             raise
-        text = b"".join(chunks).decode("utf-8", "replace")
+        code = proc.returncode if not timed_out else 124
+        return self._result(b"".join(chunks), size, code, timed_out, flooded, timeout_s, guard)
+
+    def _result(self, data: bytes, size: int, code: int, timed_out: bool, flooded: bool, timeout_s: float,
+                guard: CommandLimits) -> CommandResult:
+        text = data.decode("utf-8", "replace")
         if size > READ_LIMIT:
             text += f"\n[... output stopped being read after {READ_LIMIT} of {size} bytes ...]"
         text, cut = truncate(text)
@@ -180,7 +262,7 @@ class Sandbox:
             text += f"\n[command killed: it printed more than {self.limits.output_bytes >> 20} MiB]"
         if guard.memory_exceeded():
             text += f"\n[command hit the memory limit of {self.limits.memory_bytes >> 20} MiB]"
-        return CommandResult(proc.returncode if not timed_out else 124, text, timed_out, cut or size > READ_LIMIT)
+        return CommandResult(124 if timed_out else code, text, timed_out, cut or size > READ_LIMIT)
 
 
 def _git_snapshot(repo: Path, commit: str, dest: Path) -> None:

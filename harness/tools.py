@@ -1,14 +1,14 @@
 """The agent's tools: schemas for native tool calls, the text protocol, and execution.
 
-File tools act on the workspace from the harness (no process start) and refuse any
-path that resolves outside it, symlinks included.
+File tools see the workspace as commands do: with bubblewrap they are served by the sample's
+sandbox session (no process start); they refuse any path that resolves outside the workspace,
+symlinks included.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from .sandbox import Sandbox, truncate
@@ -37,13 +37,6 @@ class ToolError(Exception):
     """Goes back to the model as the tool's result; the run continues."""
 
 
-def _path(ws: Path, rel: str) -> Path:
-    p = (ws / rel).resolve()
-    if not p.is_relative_to(ws.resolve()):
-        raise ToolError(f"path '{rel}' is outside the workspace")
-    return p
-
-
 def parse_args(name: str, raw: str) -> dict[str, Any]:
     if name not in TOOL_NAMES:
         raise ToolError(f"unknown tool '{name}' (tools: {', '.join(sorted(TOOL_NAMES))})")
@@ -62,30 +55,30 @@ def parse_args(name: str, raw: str) -> dict[str, Any]:
 
 async def execute(name: str, args: dict[str, Any], sandbox: Sandbox, timeout_s: float) -> tuple[str, int]:
     """(text for the model, exit code: 0 ok, else failure). Raises ToolError for bad requests."""
-    ws = sandbox.workspace
     if name == "bash":
         if len(args["command"].encode()) > MAX_COMMAND:
             raise ToolError(f"command longer than {MAX_COMMAND} bytes; write a script file first")
         res = await sandbox.run(args["command"], timeout_s=timeout_s)
         return f"exit code: {res.exit_code}\n{res.output}", res.exit_code
-    path = _path(ws, sandbox.to_workspace(args["path"]))
-    if name == "read_file":
-        if not path.is_file():
-            raise ToolError(f"no such file: {args['path']}")
-        return truncate(path.read_text(errors="replace"))[0], 0
-    if name == "write_file":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(args["content"])
-        return f"wrote {len(args['content'])} characters to {args['path']}", 0
-    if name == "edit_file":
-        if not path.is_file():
-            raise ToolError(f"no such file: {args['path']}")
-        text = path.read_text()
-        n = text.count(args["old"]) if args["old"] else 0
-        if n != 1:
-            raise ToolError(f"old string occurs {n} times in {args['path']}; it must occur exactly once")
-        path.write_text(text.replace(args["old"], args["new"], 1))
-        return f"edited {args['path']}", 0
+    rel = sandbox.to_workspace(args["path"])
+    try:
+        if name == "read_file":
+            if (text := await sandbox.read_text(rel)) is None:
+                raise ToolError(f"no such file: {args['path']}")
+            return truncate(text)[0], 0
+        if name == "write_file":
+            await sandbox.write_text(rel, args["content"])
+            return f"wrote {len(args['content'])} characters to {args['path']}", 0
+        if name == "edit_file":
+            if (text := await sandbox.read_text(rel, errors="strict")) is None:
+                raise ToolError(f"no such file: {args['path']}")
+            n = text.count(args["old"]) if args["old"] else 0
+            if n != 1:
+                raise ToolError(f"old string occurs {n} times in {args['path']}; it must occur exactly once")
+            await sandbox.write_text(rel, text.replace(args["old"], args["new"], 1))
+            return f"edited {args['path']}", 0
+    except (OSError, UnicodeError) as exc:  # outside the workspace, a link, not a directory, not text
+        raise ToolError(f"{name} {args['path']}: {exc}") from exc
     raise ToolError(f"tool '{name}' cannot be executed")
 
 

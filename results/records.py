@@ -165,6 +165,8 @@ class RunManifest(BaseModel):
     max_turns: int | None = None  # a cap over the tasks' own turn limits, when given
     node: dict[str, Any] = Field(default_factory=dict)  # GPU type/count/$ per hour as given, and detected hardware
     sandbox: str  # which isolation the commands ran under: "bwrap" or "none"
+    # "overlay": copy-on-write over the task's files, one sandbox session per sample; "copy": a copy each
+    workspaces: str = "copy"
     host: dict[str, Any] = Field(default_factory=dict)
     started_at: str = Field(default_factory=now_iso)
     finished_at: str | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from harness.judge import deliverables, parse_verdict
+from harness.overlay import DirView
 from tasks import load_suite
 from tests.conftest import load_samples, run_json
 
@@ -60,7 +61,7 @@ def test_judge_sees_only_what_the_agent_wrote(tmp_path):
         (ws / rel).write_bytes(src.read_bytes())
     (ws / "reconciled.csv").write_text("department,budget\nSales,1\n")
     (ws / "notes" / "extra.md").write_text("scratch")
-    assert set(deliverables(task, ws)) == {"reconciled.csv", "notes/extra.md"}
+    assert set(deliverables(task, DirView(ws))) == {"reconciled.csv", "notes/extra.md"}
 
 
 def test_verdict_parsing():

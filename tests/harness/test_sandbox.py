@@ -32,14 +32,20 @@ def box(tmp_path):
 
 
 def run(sb: Sandbox, cmd: str, timeout: float = 30):
-    return asyncio.run(sb.run(cmd, timeout_s=timeout))
+    async def go():
+        try:
+            return await sb.run(cmd, timeout_s=timeout)
+        finally:
+            await sb.close()  # the session belongs to this event loop
+    return asyncio.run(go())
 
 
 def test_workspace_is_a_private_copy(box):
     sb, _ = box
-    res = run(sb, "cat hello.txt && echo more > new.txt")
+    res = run(sb, "cat hello.txt && echo more > new.txt && echo changed > hello.txt")
     assert res.exit_code == 0 and res.output.strip() == "hi"
-    assert (sb.workspace / "new.txt").read_text() == "more\n"
+    assert sb.files.locate("new.txt").read_text() == "more\n"
+    assert (sb.root.parent / "src" / "hello.txt").read_text() == "hi", "the task's own file is untouched"
 
 
 def test_environment_is_cleared(box, monkeypatch):
@@ -164,7 +170,7 @@ def test_huge_file_write_stops_at_the_file_limit(box, tmp_path):
     sb.prepare(tree(tmp_path / "src2", {"a.txt": "a"}))
     res = run(sb, "head -c 5000000 /dev/zero > big.bin; echo rc=$?; stat -c %s big.bin")
     assert "rc=153" in res.output or "File size limit exceeded" in res.output
-    assert (sb.workspace / "big.bin").stat().st_size <= 1 << 20
+    assert sb.files.locate("big.bin").stat().st_size <= 1 << 20
 
 
 def test_the_command_leaves_no_cgroup_behind(box):
@@ -179,3 +185,29 @@ def test_the_command_leaves_no_cgroup_behind(box):
     run(sb, "sleep 0.1 & echo hi")
     run(sb, ":(){ :|:& };: ; sleep 0.5", timeout=10)
     assert groups() <= before
+
+
+@needs_bwrap
+def test_one_session_runs_the_commands_and_nothing_outlives_a_command(box):
+    sb, _ = box
+
+    async def body():
+        a = await sb.run("sleep 300 & echo $PPID", timeout_s=30)
+        b = await sb.run("echo $PPID; ps -e -o comm=", timeout_s=30)
+        assert a.output.split()[0] == b.output.split()[0], "both ran under the same server"
+        assert "sleep" not in b.output, "the background process died with its command"
+        await sb.run(":(){ :|:& };: ; sleep 0.5", timeout_s=10)
+        after_bomb = (await sb.run("echo alive; ps -e -o comm=", timeout_s=30)).output.split()
+        assert after_bomb[0] == "alive" and "bash" not in after_bomb and len(after_bomb) == 4  # bwrap, the server, ps
+        # A command may kill the server (it shares the sandbox): it fails, and the next gets a new one.
+        dead = await sb.run("kill -9 $PPID; sleep 1", timeout_s=30)
+        assert dead.exit_code == -1 and "sandbox stopped" in dead.output
+        again = await sb.run("echo more >> hello.txt; cat hello.txt", timeout_s=30)
+        assert again.output == "himore\n", "the workspace outlives the session"
+
+    async def main():
+        try:
+            await body()
+        finally:
+            await sb.close()
+    asyncio.run(main())

@@ -1,0 +1,121 @@
+"""A sample's long-lived sandbox: one bubblewrap (and one overlay mount) for the whole agent loop,
+with harness/sandbox_server.py inside running each command. Per command the harness still makes
+the cgroups (the child is moved into them before it may run) and removes them after; the server
+kills whatever the command left running. If the server dies or stops answering (a command may kill
+it: it shares the sandbox), the session is torn down and the next command starts a new one; the
+workspace lives on disk and is not lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shlex
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .limits import CommandLimits
+
+SERVER = Path(__file__).with_name("sandbox_server.py")
+GRACE_S = 15  # beyond a command's own timeout, before the server is taken for dead
+
+
+class SessionError(OSError):
+    """The server died or stopped answering; to the agent, a failed command or file tool."""
+
+
+class Session:
+    def __init__(self, argv_for: Callable[[str], list[str]], cwd: Path, preexec: Callable[[], None]):
+        self.argv = argv_for(f"exec {shlex.quote(sys.executable)} -I {shlex.quote(str(SERVER))}")
+        self.cwd, self.preexec = cwd, preexec
+        self.proc: asyncio.subprocess.Process | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.lock = asyncio.Lock()
+
+    async def _start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.proc = await asyncio.create_subprocess_exec(
+            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, cwd=self.cwd, env={"PATH": os.environ.get("PATH", "")},
+            start_new_session=True, preexec_fn=self.preexec, limit=1 << 20)
+        await self._read(30)
+
+    async def _send(self, req: dict) -> None:
+        self.proc.stdin.write(json.dumps(req).encode() + b"\n")
+        await self.proc.stdin.drain()
+
+    async def _read(self, timeout: float) -> tuple[dict, bytes]:
+        async def once() -> tuple[dict, bytes]:
+            line = await self.proc.stdout.readline()
+            if not line:
+                raise SessionError("the sandbox's command server exited")
+            header = json.loads(line)
+            data = await self.proc.stdout.readexactly(header["len"]) if header["len"] else b""
+            return header, data
+
+        try:
+            return await asyncio.wait_for(once(), timeout)
+        except (TimeoutError, ValueError, KeyError, asyncio.IncompleteReadError) as exc:
+            raise SessionError(f"the sandbox's command server stopped answering ({type(exc).__name__})") from exc
+
+    async def request(self, req: dict, timeout: float, guard: CommandLimits | None = None) -> tuple[dict, bytes]:
+        async with self.lock:
+            try:
+                if self.proc is not None and self.loop is not asyncio.get_running_loop():
+                    self._kill()  # started under another event loop (asyncio.run per call): start afresh
+                    self.proc = None
+                if self.proc is None or self.proc.returncode is not None:
+                    await self._start()
+                await self._send(req)
+                if req.get("gate"):
+                    header, _ = await self._read(GRACE_S)
+                    pid = _host_pid(self.proc.pid, header["started"])
+                    if pid is not None and guard is not None:
+                        guard.adopt(pid)
+                    await self._send({"go": True})
+                return await self._read(timeout + GRACE_S)
+            except OSError as exc:  # a broken pipe, a reset, a server that went quiet
+                await self.close()
+                raise exc if isinstance(exc, SessionError) else SessionError(f"the sandbox's server: {exc}") from exc
+            except BaseException:  # cancelled mid-request (Ctrl-C): no awaiting here
+                self._kill()
+                if self.proc is not None:  # closed now, or asyncio closes it in a destructor after the loop has gone
+                    self.proc._transport.close()  # SubprocessTransport.close(); Process does not expose it
+                    self.proc = None
+                raise
+
+    def _kill(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)  # bwrap's death takes the namespace with it
+
+    async def close(self) -> None:
+        if self.proc is not None:
+            self._kill()
+            if self.loop is asyncio.get_running_loop():  # else its loop is gone, and with it the transport
+                with contextlib.suppress(ProcessLookupError, TimeoutError):
+                    await asyncio.wait_for(self.proc.wait(), 10)
+                self.proc._transport.close()
+            self.proc = None
+
+
+def _host_pid(root: int, ns_pid: int) -> int | None:
+    """The host PID of the server's child `ns_pid` (a PID inside the sandbox's namespace): among
+    bubblewrap's descendants, the one whose innermost NSpid is it."""
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        nspid = next((line.split()[-1] for line in status.splitlines() if line.startswith("NSpid:")), None)
+        if pid != root and nspid == str(ns_pid):
+            return pid
+        todo += [int(k) for k in kids]
+    return None
