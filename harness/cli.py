@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                         "openrouter, together, fireworks, anthropic); repeat for side by side; options after #: "
                         "protocol=text|tools, and for vLLM preset=NAME, port=N")
     r.add_argument("--epochs", type=int, default=1, help="samples per task and model (default 1)")
-    r.add_argument("--concurrency", type=int, default=4, help="samples in flight at once")
+    r.add_argument("--concurrency", type=int, default=4,
+                   help="agents at work at once (default 4); finished ones are graded beside them")
     r.add_argument("--limit", type=int, help="only the first N tasks")
     r.add_argument("--task", action="append", metavar="ID", help="only these task ids (repeatable)")
     r.add_argument("--out", type=Path, help="run directory; give an existing one to resume (default: runs/DATE-SUITE)")

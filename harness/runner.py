@@ -97,15 +97,19 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     sweep_stale()  # and the cgroups a killed run left behind
     scratch.mkdir(parents=True)
     hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve(), *plan.suite.hidden]
-    sem = asyncio.Semaphore(plan.concurrency)
+    # --concurrency counts agents at work. A sample gives its slot up when its agent stops, and is
+    # graded beside the others (as many gradings at once, at most): the model's server is not left
+    # idle while hidden tests run (benchmarks/vllm_serving.py).
+    agents, graders = asyncio.Semaphore(plan.concurrency), asyncio.Semaphore(plan.concurrency)
     budget = Budget(plan.budget_usd, store.load_samples())
 
     async def one(model: Model, task: Task, epoch: int) -> None:
-        async with sem:
+        slot = Slot(agents, lambda usd: budget.agent_done(model.info.spec, task.id, epoch, usd))
+        async with slot:
             if not budget.admit(model.info.spec, task.id, epoch):
                 return  # not started: no record, so a later run with a larger budget does it
             try:
-                rec = await run_sample(model, task, epoch, plan, store, scratch, hidden)
+                rec = await run_sample(model, task, epoch, plan, store, scratch, hidden, slot, graders)
             finally:
                 budget.release(model.info.spec, task.id, epoch)
         budget.add(rec)
@@ -135,6 +139,29 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     return session
 
 
+class Slot:
+    """A semaphore slot that can be given back early (when the agent stops), and only once; giving it
+    back tells `on_agent_done` what the agent spent."""
+
+    def __init__(self, sem: asyncio.Semaphore, on_agent_done=None):
+        self.sem, self.held, self.on_agent_done = sem, False, on_agent_done
+
+    async def __aenter__(self) -> Slot:
+        await self.sem.acquire()
+        self.held = True
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.give_back()
+
+    def give_back(self, usd: float | None = None) -> None:
+        if self.held:
+            self.held = False
+            if self.on_agent_done is not None:
+                self.on_agent_done(usd)
+            self.sem.release()
+
+
 class Budget:
     """--budget-usd: dollars already spent in this run directory (every session), plus an estimate for
     each sample in flight (its model's mean so far), must stay under the budget for a sample to start.
@@ -158,6 +185,11 @@ class Budget:
         self.in_flight[(model, task, epoch)] = sum(seen) / len(seen) if seen else 0.0
         return True
 
+    def agent_done(self, model: str, task: str, epoch: int, usd: float | None) -> None:
+        """The agent has stopped, so its dollars are known: they replace the estimate while it is graded."""
+        if (model, task, epoch) in self.in_flight:
+            self.in_flight[(model, task, epoch)] = usd or 0.0
+
     def release(self, model: str, task: str, epoch: int) -> None:
         self.in_flight.pop((model, task, epoch), None)
 
@@ -167,7 +199,7 @@ class Budget:
 
 
 async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store: RunStore,
-                     scratch: Path, hidden: list[Path]) -> SampleRecord:
+                     scratch: Path, hidden: list[Path], slot: Slot, graders: asyncio.Semaphore) -> SampleRecord:
     spec = model.info.spec
     rec = SampleRecord(sample_id=sample_id(spec, task.id, epoch), task_id=task.id, suite=task.suite,
                        task_version=task.digest, model=spec, epoch=epoch, protocol=model.info.protocol,
@@ -191,14 +223,16 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
         rec.error, rec.error_detail = res.error, res.error_detail
         rec.usd = sample_usd(res.calls, model.info.price)
+        slot.give_back(rec.usd)
         transcript.update(transcript_json(res))
         # A sample cut short by a limit or a model error is still graded as it stands;
         # one cut short by the infrastructure is not scored at all.
         if rec.error != ErrorClass.infra:
             grading = root / "grading"
             shutil.copytree(task.grader_dir, grading / "grader")  # the hidden grader enters only now
-            grade = await get_grader(task.config.grader.type).grade(
-                grading / "grader", sandbox.workspace, grading, sandbox.run, task.config.grader.timeout_s)
+            async with graders:
+                grade = await get_grader(task.config.grader.type).grade(
+                    grading / "grader", sandbox.workspace, grading, sandbox.run, task.config.grader.timeout_s)
             rec.grader = grade.as_dict()
             if grade.infra_error:
                 rec.error, rec.error_detail = ErrorClass.infra, f"grader: {grade.infra_error}"

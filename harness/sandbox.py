@@ -1,6 +1,8 @@
-"""Where a sample's commands run: its own workspace copy, a timeout, truncated output,
-and — where bubblewrap is installed — no network, a read-only view of the rest of the
-filesystem, a private /tmp, and the suites, the run directory and other samples hidden.
+"""Where a sample's commands run: its own workspace (copy-on-write over the task's files, or a
+copy), a timeout, truncated output, and — where bubblewrap is installed — no network, a
+read-only view of the rest of the filesystem, a private /tmp, and the suites, the run
+directory and other samples hidden. The agent's commands share one sandbox per sample (a
+session, harness/session.py); a grader's command, with its extra binds, gets one of its own.
 """
 
 from __future__ import annotations

@@ -66,8 +66,7 @@ class Session:
         async with self.lock:
             try:
                 if self.proc is not None and self.loop is not asyncio.get_running_loop():
-                    self._kill()  # started under another event loop (asyncio.run per call): start afresh
-                    self.proc = None
+                    self._drop()  # started under another event loop (asyncio.run per call): start afresh
                 if self.proc is None or self.proc.returncode is not None:
                     await self._start()
                 await self._send(req)
@@ -94,13 +93,22 @@ class Session:
                 os.killpg(self.proc.pid, signal.SIGKILL)  # bwrap's death takes the namespace with it
 
     async def close(self) -> None:
-        if self.proc is not None:
+        if self.proc is not None and self.loop is not asyncio.get_running_loop():
+            self._drop()
+        elif self.proc is not None:
             self._kill()
-            if self.loop is asyncio.get_running_loop():  # else its loop is gone, and with it the transport
-                with contextlib.suppress(ProcessLookupError, TimeoutError):
-                    await asyncio.wait_for(self.proc.wait(), 10)
-                self.proc._transport.close()
+            with contextlib.suppress(ProcessLookupError, TimeoutError):
+                await asyncio.wait_for(self.proc.wait(), 10)
+            self.proc._transport.close()
             self.proc = None
+
+    def _drop(self) -> None:
+        """Kill a session whose event loop has gone: its transport can only be marked closed (closing
+        it schedules a callback on that loop, which raises; left open, its destructor tries again)."""
+        self._kill()
+        with contextlib.suppress(RuntimeError):
+            self.proc._transport.close()
+        self.proc = None
 
 
 def _host_pid(root: int, ns_pid: int) -> int | None:

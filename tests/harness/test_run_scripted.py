@@ -228,3 +228,25 @@ def test_empty_enormous_and_wrong_protocol_replies_are_error_turns(cli, tmp_path
     assert len(feedback) == 3 and all("No tool was called" in f for f in feedback)
     assert "reply cut: 2,000,000 characters" in messages[4]["content"]
     assert max(len(m.get("content") or "") for m in messages) < 200_000, "an enormous reply is cut in the history"
+
+
+def test_a_sample_gives_its_agent_slot_up_before_it_is_graded(cli, tmp_path, write_script):
+    """--concurrency counts agents at work: with one slot, the next sample's agent starts while the
+    previous sample's (slow) hidden checks are still running, so the model is not left idle."""
+    suite = tmp_path / "suite"
+    for i in range(2):
+        t = suite / f"slow-grade-{i}"
+        (t / "workspace").mkdir(parents=True)
+        (t / "workspace" / "notes.txt").write_text("n\n")
+        (t / "grader").mkdir()
+        (t / "grader" / "checks.py").write_text("import time\n\n\ndef check_slow(ws):\n    time.sleep(3)\n")
+        (t / "solution").mkdir()
+        (t / "solution" / "solve.sh").write_text("true\n")
+        (t / "instruction.md").write_text("Submit.\n")
+        (t / "task.toml").write_text(f'id = "slow-grade-{i}"\nkind = "document"\n[grader]\ntype = "checks"\n')
+    out = tmp_path / "run"
+    script = write_script({"model": "m", "default": [SUBMIT]})
+    run_json(cli, "run", "--suite", suite, "--model", f"scripted:{script}", "--concurrency", "1", "--out", out)
+    first, second = sorted(load_samples(out), key=lambda s: s["started_at"])
+    assert first["passed"] and second["passed"]
+    assert second["started_at"] < first["finished_at"], "the second agent started during the first's grading"
