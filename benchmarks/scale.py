@@ -15,20 +15,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-
-def tiny_suite(root: Path, n: int = 10) -> Path:
-    for i in range(n):
-        t = root / f"t{i:02d}"
-        (t / "workspace").mkdir(parents=True)
-        (t / "workspace" / "notes.txt").write_text(f"task {i}\n")
-        (t / "grader").mkdir()
-        (t / "grader" / "checks.py").write_text("def check_answer(ws):\n    assert (ws / 'answer.txt').is_file()\n")
-        (t / "solution").mkdir()
-        (t / "solution" / "solve.sh").write_text("echo 42 > answer.txt\n")
-        (t / "instruction.md").write_text("Write answer.txt.\n")
-        (t / "task.toml").write_text(f'id = "t{i:02d}"\nkind = "document"\n[grader]\ntype = "checks"\n')
-    return root
+from tasks.authoring.synthetic import write_suite  # noqa: E402
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -45,7 +34,7 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        suite = tiny_suite(tmp / "suite")
+        suite = write_suite(tmp / "suite")
         script = tmp / "script.json"
         script.write_text(json.dumps({"model": "scale", "default": [
             {"tool_calls": [{"name": "submit", "arguments": {}}], "usage": {"prompt_tokens": 500, "completion_tokens": 5}}]}))

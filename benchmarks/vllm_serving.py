@@ -45,6 +45,7 @@ from providers.vllm.metrics import metrics_url, scrape_sync  # noqa: E402
 from providers.vllm.models import tiny_moe, vllm_python  # noqa: E402
 from providers.vllm.presets import get_preset  # noqa: E402
 from providers.vllm.server import VLLMServer  # noqa: E402
+from tasks.authoring.synthetic import write_suite  # noqa: E402
 
 INSTRUCTION = ("The quarterly figures in finance/q3.xlsx disagree with the totals quoted in the emails under "
                "mail/. Find which figures were superseded, reconcile the budget per department, and write "
@@ -78,20 +79,6 @@ class Poller(threading.Thread):
         return {"gen_tokens": int(last[1] - first[1]), "window_s": round(last[0] - first[0], 2),
                 "out_tok_s": round((last[1] - first[1]) / (last[0] - first[0]), 1),
                 "mean_running": round(sum(busy) / len(busy), 2)}
-
-
-def tiny_suite(root: Path, n: int) -> Path:
-    for i in range(n):
-        t = root / f"t{i:02d}"
-        (t / "workspace").mkdir(parents=True)
-        (t / "workspace" / "notes.md").write_text(f"task {i}\n")
-        (t / "grader").mkdir()
-        (t / "grader" / "checks.py").write_text("def check_csv(ws):\n    assert (ws / 'reconciled.csv').is_file()\n")
-        (t / "solution").mkdir()
-        (t / "solution" / "solve.sh").write_text("echo department > reconciled.csv\n")
-        (t / "instruction.md").write_text(f"Task {i}. {INSTRUCTION}\n")
-        (t / "task.toml").write_text(f'id = "t{i:02d}"\nkind = "document"\n[grader]\ntype = "checks"\n')
-    return root
 
 
 def requests_of(run: Path) -> list[list[dict]]:
@@ -215,7 +202,8 @@ def main() -> None:
             poller = Poller(url)
             poller.start()
             tasks = 8
-            suite = tiny_suite(tmp / "suite", tasks)
+            suite = write_suite(tmp / "suite", tasks, instruction=INSTRUCTION,
+                                check="assert (ws / 'reconciled.csv').is_file()")
             rounds = []  # pertask and its bare replay alternate: the machine's noise hits both alike
             for r in range(a.rounds):
                 run = tmp / f"run{r}"

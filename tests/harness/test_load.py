@@ -9,21 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from tasks.authoring.synthetic import write_suite
 from tests.conftest import PERTASK, ROOT, SUBMIT, subprocess_env
-
-
-def tiny_suite(root: Path, n: int = 10) -> Path:
-    for i in range(n):
-        t = root / f"t{i:02d}"
-        (t / "workspace").mkdir(parents=True)
-        (t / "workspace" / "notes.txt").write_text(f"task {i}\n")
-        (t / "grader").mkdir()
-        (t / "grader" / "checks.py").write_text("def check_answer(ws):\n    assert (ws / 'answer.txt').is_file()\n")
-        (t / "solution").mkdir()
-        (t / "solution" / "solve.sh").write_text("echo 42 > answer.txt\n")
-        (t / "instruction.md").write_text("Write answer.txt.\n")
-        (t / "task.toml").write_text(f'id = "t{i:02d}"\nkind = "document"\n[grader]\ntype = "checks"\n')
-    return root
 
 
 def rss_mb(pid: int) -> float:
@@ -34,7 +21,7 @@ def rss_mb(pid: int) -> float:
 
 
 def test_thousand_samples_at_concurrency_64(tmp_path, write_script):
-    suite = tiny_suite(tmp_path / "suite")
+    suite = write_suite(tmp_path / "suite")
     script = write_script({"model": "load", "default": [
         dict(SUBMIT, usage={"prompt_tokens": 500, "completion_tokens": 5})]})
     out = tmp_path / "run"

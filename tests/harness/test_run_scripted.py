@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from tasks.authoring.synthetic import write_suite
 from tasks.loader import SUITES_ROOT
 from tests.conftest import SUBMIT, bash, call, load_samples, run_json
 
@@ -233,17 +234,7 @@ def test_empty_enormous_and_wrong_protocol_replies_are_error_turns(cli, tmp_path
 def test_a_sample_gives_its_agent_slot_up_before_it_is_graded(cli, tmp_path, write_script):
     """--concurrency counts agents at work: with one slot, the next sample's agent starts while the
     previous sample's (slow) hidden checks are still running, so the model is not left idle."""
-    suite = tmp_path / "suite"
-    for i in range(2):
-        t = suite / f"slow-grade-{i}"
-        (t / "workspace").mkdir(parents=True)
-        (t / "workspace" / "notes.txt").write_text("n\n")
-        (t / "grader").mkdir()
-        (t / "grader" / "checks.py").write_text("import time\n\n\ndef check_slow(ws):\n    time.sleep(3)\n")
-        (t / "solution").mkdir()
-        (t / "solution" / "solve.sh").write_text("true\n")
-        (t / "instruction.md").write_text("Submit.\n")
-        (t / "task.toml").write_text(f'id = "slow-grade-{i}"\nkind = "document"\n[grader]\ntype = "checks"\n')
+    suite = write_suite(tmp_path / "suite", 2, prefix="slow-grade-", check="time.sleep(3)")
     out = tmp_path / "run"
     script = write_script({"model": "m", "default": [SUBMIT]})
     run_json(cli, "run", "--suite", suite, "--model", f"scripted:{script}", "--concurrency", "1", "--out", out)
