@@ -30,7 +30,8 @@ class SessionError(OSError):
 
 class Session:
     def __init__(self, argv_for: Callable[[str], list[str]], cwd: Path, preexec: Callable[[], None]):
-        self.argv = argv_for(f"exec {shlex.quote(sys.executable)} -I {shlex.quote(str(SERVER))}")
+        # -I -S: no user site, no environment, no site-packages: the server needs the standard library only.
+        self.argv = argv_for(f"exec {shlex.quote(sys.executable)} -I -S {shlex.quote(str(SERVER))}")
         self.cwd, self.preexec = cwd, preexec
         self.proc: asyncio.subprocess.Process | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
