@@ -6,14 +6,16 @@ harness's CPU milliseconds per turn at concurrency 1, 16 and 64: the harness pro
 SDK's HTTP client and JSON included) and, apart, the samples' sandbox sessions that serve the
 file tool (bubblewrap and its server, counted once each has exited).
 
-    .venv/bin/python benchmarks/harness_overhead.py [--turns 20] [--samples-per-worker 3]
+    .venv/bin/python benchmarks/harness_overhead.py [--turns 20] [--samples-per-worker 3] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
+import pstats
 import resource
 import subprocess
 import sys
@@ -47,36 +49,66 @@ def start_server(turns: int, tmp: Path, call: dict | None = None, submit: dict |
     return proc, proc.stdout.readline().strip()
 
 
-async def measure(url: str, concurrency: int, samples: int, tmp: Path) -> dict:
-    src = tmp / "src"
-    src.mkdir(exist_ok=True)
-    (src / "notes.txt").write_text("some notes\n" * 20)
+async def agents(url: str, concurrency: int, samples: int, tmp: Path, instruction: str) -> tuple[list, float]:
+    """`samples` agent loops, `concurrency` at a time, each in its own sandbox over tmp/src, closed after
+    its loop as the runner does (so that its session's CPU is counted as a finished child's)."""
     model = OpenAIModel(ModelInfo(spec="bench", kind="openai-compatible", model_name="bench", base_url=url),
                         api_key="x", max_connections=concurrency)
     boxes = []
     for i in range(samples):
         sb = Sandbox(tmp / f"c{concurrency}-{i}", hidden=[], use_bwrap=True)
-        sb.prepare(src)
+        sb.prepare(tmp / "src")
         boxes.append(sb)
     sem = asyncio.Semaphore(concurrency)
-    limits = Limits(max_turns=1000)
 
     async def one(sb):
         async with sem:
             try:
-                return await run_agent(model, "Read notes.txt, then submit.", sb, limits=limits, sampling=Sampling())
+                return await run_agent(model, instruction, sb, limits=Limits(max_turns=1000), sampling=Sampling())
             finally:
-                await sb.close()  # as the runner does; its sandbox session's CPU is then counted below
+                await sb.close()
 
-    cpu0, kids0, t0 = time.process_time(), children_cpu(), time.perf_counter()
+    t0 = time.perf_counter()
     results = await asyncio.gather(*(one(sb) for sb in boxes))
-    wall, cpu, kids = time.perf_counter() - t0, time.process_time() - cpu0, children_cpu() - kids0
+    wall = time.perf_counter() - t0
     await model.aclose()
-    turns = sum(r.turns for r in results)
     assert all(r.submitted for r in results), "every sample must finish"
+    return results, wall
+
+
+async def measure(url: str, concurrency: int, samples: int, tmp: Path) -> dict:
+    src = tmp / "src"
+    src.mkdir(exist_ok=True)
+    (src / "notes.txt").write_text("some notes\n" * 20)
+    cpu0, kids0 = time.process_time(), children_cpu()
+    results, wall = await agents(url, concurrency, samples, tmp, "Read notes.txt, then submit.")
+    cpu, kids = time.process_time() - cpu0, children_cpu() - kids0
+    turns = sum(r.turns for r in results)
     return {"concurrency": concurrency, "samples": samples, "turns": turns, "wall_s": round(wall, 3),
             "turns_per_s": round(turns / wall, 1), "cpu_ms_per_turn": round(1000 * cpu / turns, 3),
             "sandbox_cpu_ms_per_turn": round(1000 * kids / turns, 3)}
+
+
+def profile(url: str, tmp: Path) -> None:
+    """Where the harness's time goes at concurrency 16, as shares of the agent loops' time (cProfile
+    slows every function alike, roughly): the openai SDK's request, the file tool's round trip to
+    the sandbox session (starting it included), and the rest (pertask's loop and bookkeeping)."""
+    prof = cProfile.Profile()
+    prof.enable()
+    asyncio.run(measure(url, 16, 48, tmp))
+    prof.disable()
+    total = {"loop": 0.0, "sdk": 0.0, "sandbox": 0.0}
+    for (file, _, func), (_, _, _, cum, _) in pstats.Stats(prof).stats.items():
+        if func == "run_agent" and file.endswith("harness/agent.py"):
+            total["loop"] += cum
+        elif func == "post" and file.endswith("openai/_base_client.py"):
+            total["sdk"] += cum
+        elif func == "execute" and file.endswith("harness/tools.py"):
+            total["sandbox"] += cum
+    loop = total["loop"]
+    print(f"profile, concurrency 16: openai SDK request {100 * total['sdk'] / loop:.0f}%, file tool via the sandbox "
+          f"session {100 * total['sandbox'] / loop:.0f}%, pertask's own loop and bookkeeping "
+          f"{100 * (loop - total['sdk'] - total['sandbox']) / loop:.0f}%")
 
 
 def children_cpu() -> float:
@@ -89,12 +121,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--turns", type=int, default=20)
     ap.add_argument("--samples-per-worker", type=int, default=3)
+    ap.add_argument("--profile", action="store_true", help="also say where the time goes (a profiled run)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         server, url = start_server(a.turns, tmp)
         try:
             rows = [asyncio.run(measure(url, c, max(4, c * a.samples_per_worker), tmp)) for c in (1, 16, 64)]
+            if a.profile:
+                (tmp / "profiled").mkdir()
+                profile(url, tmp / "profiled")
         finally:
             server.kill()
     print(f"{'concurrency':>11} {'samples':>7} {'turns':>6} {'wall s':>7} {'turns/s':>8} {'CPU ms/turn':>11} "

@@ -34,17 +34,30 @@ def make_repo(root: Path, files: int) -> Path:
     return root
 
 
-async def sample(sb: Sandbox, grader: Path, out: Path) -> tuple[float, float, object]:
+def session_rss_mb(root_pid: int) -> float:
+    """Resident memory of a sandbox session: bubblewrap's processes and the server (shared pages
+    counted in each)."""
+    todo, kb = [root_pid], 0
+    while todo:
+        pid = todo.pop()
+        status = Path(f"/proc/{pid}/status").read_text()
+        kb += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        todo += [int(k) for k in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return kb / 1024
+
+
+async def sample(sb: Sandbox, grader: Path, out: Path) -> tuple[float, float, float, object]:
     """One sample in one event loop, as the runner has it: 20 commands, then grading."""
     t0 = time.perf_counter()
     for _ in range(20):
         await sb.run("true", timeout_s=30)
     t_cmd = (time.perf_counter() - t0) / 20
+    rss = session_rss_mb(sb.session.proc.pid)
     await sb.close()
     t0 = time.perf_counter()
     shutil.copytree(grader, out / "grader")  # as the runner does: the hidden tests enter only now
     res = await get_grader("pytest").grade(out / "grader", sb.workspace, out, sb.run, 120)
-    return t_cmd, time.perf_counter() - t0, res
+    return t_cmd, time.perf_counter() - t0, rss, res
 
 
 def main() -> None:
@@ -61,22 +74,24 @@ def main() -> None:
         size = sum(p.stat().st_size for p in repo.rglob("*") if p.is_file())
         print(f"repository: {a.files} files, {size / 1e6:.1f} MB")
         for cow in (True, False):  # the same machine, minutes apart: compare the two as a ratio
-            prep, grade, cmd = [], [], []
+            prep, grade, cmd, rss = [], [], [], []
             for i in range(a.repeat):
                 sb = Sandbox(tmp / f"s{cow}{i}", hidden=[], use_bwrap=True)
                 t0 = time.perf_counter()
                 sb.prepare(repo, cow=cow)
                 prep.append(time.perf_counter() - t0)
-                t_cmd, t_grade, res = asyncio.run(sample(sb, grader, tmp / f"s{cow}{i}" / "grading"))
+                t_cmd, t_grade, mb, res = asyncio.run(sample(sb, grader, tmp / f"s{cow}{i}" / "grading"))
                 cmd.append(t_cmd)
                 grade.append(t_grade)
+                rss.append(mb)
                 assert res.passed, res.detail
                 shutil.rmtree(tmp / f"s{cow}{i}")
             mode = "overlay" if sb.overlay else "copy"
             print(f"{mode:8} workspace creation: median {statistics.median(prep) * 1000:.2f} ms "
                   f"(min {min(prep) * 1000:.2f}, max {max(prep) * 1000:.2f}) over {a.repeat}; "
                   f"one command: median {statistics.median(cmd) * 1000:.1f} ms; "
-                  f"grading (pytest in the sandbox): median {statistics.median(grade) * 1000:.0f} ms")
+                  f"grading (pytest in the sandbox): median {statistics.median(grade) * 1000:.0f} ms; "
+                  f"sandbox session resident: {statistics.median(rss):.1f} MB")
 
 
 if __name__ == "__main__":

@@ -18,19 +18,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness_overhead import ROOT, start_server  # noqa: E402
+from harness_overhead import ROOT, agents, start_server  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from harness.agent import run_agent  # noqa: E402
-from harness.sandbox import Sandbox  # noqa: E402
-from providers.base import Sampling  # noqa: E402
-from providers.openai_client import OpenAIModel  # noqa: E402
-from results.records import ModelInfo  # noqa: E402
-from tasks.model import Limits  # noqa: E402
 
 INSPECT = '''
 import sys, time
@@ -54,30 +47,8 @@ print(f"RESULT {wall} {turns}")
 
 
 async def pertask(url: str, samples: int, concurrency: int, tmp: Path) -> tuple[float, int]:
-    src = tmp / "src"
-    src.mkdir(exist_ok=True)
-    model = OpenAIModel(ModelInfo(spec="bench", kind="openai-compatible", model_name="bench", base_url=url),
-                        api_key="x", max_connections=concurrency)
-    boxes = []
-    for i in range(samples):
-        sb = Sandbox(tmp / f"p{i}", hidden=[], use_bwrap=True)
-        sb.prepare(src)
-        boxes.append(sb)
-    sem = asyncio.Semaphore(concurrency)
-
-    async def one(sb):
-        async with sem:
-            try:
-                return await run_agent(model, "Run the commands, then submit.", sb, limits=Limits(max_turns=1000),
-                                       sampling=Sampling())
-            finally:
-                await sb.close()
-
-    t0 = time.perf_counter()
-    results = await asyncio.gather(*(one(sb) for sb in boxes))
-    wall = time.perf_counter() - t0
-    await model.aclose()
-    assert all(r.submitted for r in results)
+    (tmp / "src").mkdir(exist_ok=True)
+    results, wall = await agents(url, concurrency, samples, tmp, "Run the commands, then submit.")
     return wall, sum(r.turns for r in results)
 
 

@@ -85,7 +85,6 @@ class OverlayView:
 
     def __init__(self, lowers: list[Path], upper: Path):
         self.layers = [upper, *lowers]  # top first
-        self.upper = upper
 
     def _lookup(self, parts: tuple[str, ...]) -> list[Path]:
         """The layers' paths that make up `parts` in the merged view, top first: [] when absent; one

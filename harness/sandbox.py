@@ -70,6 +70,7 @@ class Sandbox:
         self.overlay: tuple[list[Path], Path, Path] | None = None  # (lowers, upper, work) when copy-on-write
         self.files: overlay.DirView | overlay.OverlayView = overlay.DirView(self.workspace)
         self.session: Session | None = None  # with bubblewrap: one sandbox for all the agent's commands
+        self.session_limits: CommandLimits | None = None  # its commands' cgroups, reused one command after another
         if workdir and not self.bwrap:
             raise SandboxError(f"this task works in {workdir}, which needs bubblewrap (apt-get install bubblewrap)")
 
@@ -170,8 +171,8 @@ class Sandbox:
         if self.session is None:
             self.session = Session(lambda cmd: self._argv(cmd, [], {}), self.workspace,
                                    self._preexec(CommandLimits(self.limits, cgroups=False)))
-            # One set of cgroups for the session's commands, one command at a time, emptied after each:
-            # making and removing cgroups costs more than the rest of a command here.
+            # Made once, emptied after each command: making and removing cgroups costs more than the rest
+            # of a command here.
             self.session_limits = CommandLimits(self.limits)
         return self.session
 

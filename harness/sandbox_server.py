@@ -1,7 +1,7 @@
 """Runs inside a sample's sandbox for the whole agent loop and runs its commands, so that a command
 costs a fork and an exec instead of a new bubblewrap (namespaces, mounts, an interpreter).
 
-Standard library only: it starts with `python -I` and imports nothing of pertask. It reads one JSON
+Standard library only: it starts with `python -I -S` and imports nothing of pertask. It reads one JSON
 request per line on stdin and answers with one JSON line, followed, for a command or a read, by
 `len` bytes of output. Requests:
   {"op": "run", "command": ..., "timeout": s, "read_limit": n, "output_limit": n, "gate": bool}
