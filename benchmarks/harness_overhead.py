@@ -2,9 +2,10 @@
 
 The agent loop against a zero-latency scripted server on loopback (its own process, so its CPU is
 not counted): each sample makes TURNS read_file calls and then submits. Printed: turns/s and the
-harness's CPU milliseconds per turn at concurrency 1, 16 and 64: the harness process (the openai
-SDK's HTTP client and JSON included) and, apart, the samples' sandbox sessions that serve the
-file tool (bubblewrap and its server, counted once each has exited).
+harness's CPU milliseconds per turn at concurrency 1, 16 and 64, for each of the client's transports
+(`direct`, the default, and the openai SDK): the harness process (HTTP client and JSON included) and,
+apart, the samples' sandbox sessions that serve the file tool (bubblewrap and its server, counted once
+each has exited).
 
     .venv/bin/python benchmarks/harness_overhead.py [--turns 20] [--samples-per-worker 3] [--profile]
 """
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from harness.agent import run_agent  # noqa: E402
 from harness.sandbox import Sandbox  # noqa: E402
 from providers.base import Sampling  # noqa: E402
+from providers.http import TRANSPORTS  # noqa: E402
 from providers.openai_client import OpenAIModel  # noqa: E402
 from results.records import ModelInfo  # noqa: E402
 from tasks.model import Limits  # noqa: E402
@@ -49,11 +51,12 @@ def start_server(turns: int, tmp: Path, call: dict | None = None, submit: dict |
     return proc, proc.stdout.readline().strip()
 
 
-async def agents(url: str, concurrency: int, samples: int, tmp: Path, instruction: str) -> tuple[list, float]:
+async def agents(url: str, concurrency: int, samples: int, tmp: Path, instruction: str,
+                 client: str = "direct") -> tuple[list, float]:
     """`samples` agent loops, `concurrency` at a time, each in its own sandbox over tmp/src, closed after
     its loop as the runner does (so that its session's CPU is counted as a finished child's)."""
     model = OpenAIModel(ModelInfo(spec="bench", kind="openai-compatible", model_name="bench", base_url=url),
-                        api_key="x", max_connections=concurrency)
+                        api_key="x", max_connections=concurrency, client=client)
     boxes = []
     for i in range(samples):
         sb = Sandbox(tmp / f"c{concurrency}-{i}", hidden=[], use_bwrap=True)
@@ -76,39 +79,41 @@ async def agents(url: str, concurrency: int, samples: int, tmp: Path, instructio
     return results, wall
 
 
-async def measure(url: str, concurrency: int, samples: int, tmp: Path) -> dict:
+async def measure(url: str, concurrency: int, samples: int, tmp: Path, client: str = "direct") -> dict:
+    tmp = tmp / f"{client}-c{concurrency}"
     src = tmp / "src"
-    src.mkdir(exist_ok=True)
+    src.mkdir(parents=True)
     (src / "notes.txt").write_text("some notes\n" * 20)
     cpu0, kids0 = time.process_time(), children_cpu()
-    results, wall = await agents(url, concurrency, samples, tmp, "Read notes.txt, then submit.")
+    results, wall = await agents(url, concurrency, samples, tmp, "Read notes.txt, then submit.", client)
     cpu, kids = time.process_time() - cpu0, children_cpu() - kids0
     turns = sum(r.turns for r in results)
-    return {"concurrency": concurrency, "samples": samples, "turns": turns, "wall_s": round(wall, 3),
+    return {"client": client, "concurrency": concurrency, "samples": samples, "turns": turns, "wall_s": round(wall, 3),
             "turns_per_s": round(turns / wall, 1), "cpu_ms_per_turn": round(1000 * cpu / turns, 3),
             "sandbox_cpu_ms_per_turn": round(1000 * kids / turns, 3)}
 
 
 def profile(url: str, tmp: Path) -> None:
-    """Where the harness's time goes at concurrency 16, as shares of the agent loops' time (cProfile
-    slows every function alike, roughly): the openai SDK's request, the file tool's round trip to
-    the sandbox session (starting it included), and the rest (pertask's loop and bookkeeping)."""
+    """Where the harness's time goes at concurrency 16 (default client), as shares of the agent loops'
+    time (cProfile slows every function alike, roughly): the model call (HTTP client, JSON, retries),
+    the file tool's round trip to the sandbox session (starting it included), and the rest (pertask's
+    loop and bookkeeping)."""
     prof = cProfile.Profile()
     prof.enable()
     asyncio.run(measure(url, 16, 48, tmp))
     prof.disable()
-    total = {"loop": 0.0, "sdk": 0.0, "sandbox": 0.0}
+    total = {"loop": 0.0, "call": 0.0, "sandbox": 0.0}
     for (file, _, func), (_, _, _, cum, _) in pstats.Stats(prof).stats.items():
         if func == "run_agent" and file.endswith("harness/agent.py"):
             total["loop"] += cum
-        elif func == "post" and file.endswith("openai/_base_client.py"):
-            total["sdk"] += cum
+        elif func == "generate" and file.endswith("providers/openai_client.py"):
+            total["call"] += cum
         elif func == "execute" and file.endswith("harness/tools.py"):
             total["sandbox"] += cum
     loop = total["loop"]
-    print(f"profile, concurrency 16: openai SDK request {100 * total['sdk'] / loop:.0f}%, file tool via the sandbox "
-          f"session {100 * total['sandbox'] / loop:.0f}%, pertask's own loop and bookkeeping "
-          f"{100 * (loop - total['sdk'] - total['sandbox']) / loop:.0f}%")
+    print(f"profile, concurrency 16: model call (HTTP client, JSON) {100 * total['call'] / loop:.0f}%, file tool via "
+          f"the sandbox session {100 * total['sandbox'] / loop:.0f}%, pertask's own loop and bookkeeping "
+          f"{100 * (loop - total['call'] - total['sandbox']) / loop:.0f}%")
 
 
 def children_cpu() -> float:
@@ -122,21 +127,25 @@ def main() -> None:
     ap.add_argument("--turns", type=int, default=20)
     ap.add_argument("--samples-per-worker", type=int, default=3)
     ap.add_argument("--profile", action="store_true", help="also say where the time goes (a profiled run)")
+    ap.add_argument("--clients", nargs="+", choices=TRANSPORTS, default=list(TRANSPORTS),
+                    help="the client's transports to measure, each in the same run (default: all)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         server, url = start_server(a.turns, tmp)
         try:
-            rows = [asyncio.run(measure(url, c, max(4, c * a.samples_per_worker), tmp)) for c in (1, 16, 64)]
+            rows = []
+            for client in a.clients:
+                asyncio.run(measure(url, 1, 1, tmp / "warm-up", client))  # imports and first connections: once a run
+                rows += [asyncio.run(measure(url, c, max(4, c * a.samples_per_worker), tmp, client)) for c in (1, 16, 64)]
             if a.profile:
-                (tmp / "profiled").mkdir()
                 profile(url, tmp / "profiled")
         finally:
             server.kill()
-    print(f"{'concurrency':>11} {'samples':>7} {'turns':>6} {'wall s':>7} {'turns/s':>8} {'CPU ms/turn':>11} "
+    print(f"{'client':>7} {'concurrency':>11} {'samples':>7} {'turns':>6} {'wall s':>7} {'turns/s':>8} {'CPU ms/turn':>11} "
           f"{'+ sandbox':>9}")
     for r in rows:
-        print(f"{r['concurrency']:>11} {r['samples']:>7} {r['turns']:>6} {r['wall_s']:>7} {r['turns_per_s']:>8} "
+        print(f"{r['client']:>7} {r['concurrency']:>11} {r['samples']:>7} {r['turns']:>6} {r['wall_s']:>7} {r['turns_per_s']:>8} "
               f"{r['cpu_ms_per_turn']:>11} {r['sandbox_cpu_ms_per_turn']:>9}")
     print(json.dumps(rows))
 

@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="oracle | null | local | vllm:PATH | vllm:NAME@URL | scripted:FILE | "
                         "openai-compatible:NAME@URL | PROVIDER:MODEL[@URL] (openai, zai, deepseek, moonshot, "
                         "openrouter, together, fireworks, anthropic); repeat for side by side; options after #: "
-                        "protocol=text|tools, and for vLLM preset=NAME, port=N")
+                        "protocol=text|tools, client=direct|sdk (HTTP transport), and for vLLM preset=NAME, port=N")
     r.add_argument("--epochs", type=int, default=1, help="samples per task and model (default 1)")
     r.add_argument("--concurrency", type=int, default=4,
                    help="agents at work at once (default 4); finished ones are graded beside them")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -30,7 +31,12 @@ PATH = f"{Path(sys.executable).parent}:/usr/local/sbin:/usr/local/bin:/usr/sbin:
 
 
 def bwrap_path() -> str | None:
-    return shutil.which("bwrap")
+    return _which("bwrap", os.environ.get("PATH", ""))
+
+
+@functools.cache
+def _which(name: str, path: str) -> str | None:  # a PATH walk per sandbox adds up over thousands of samples
+    return shutil.which(name, path=path)
 
 
 class SandboxError(RuntimeError):

@@ -50,16 +50,13 @@ class Session:
         await self.proc.stdin.drain()
 
     async def _read(self, timeout: float) -> tuple[dict, bytes]:
-        async def once() -> tuple[dict, bytes]:
-            line = await self.proc.stdout.readline()
-            if not line:
-                raise SessionError("the sandbox's command server exited")
-            header = json.loads(line)
-            data = await self.proc.stdout.readexactly(header["len"]) if header["len"] else b""
-            return header, data
-
         try:
-            return await asyncio.wait_for(once(), timeout)
+            async with asyncio.timeout(timeout):  # not wait_for: that makes a task per read
+                line = await self.proc.stdout.readline()
+                if not line:
+                    raise SessionError("the sandbox's command server exited")
+                header = json.loads(line)
+                return header, (await self.proc.stdout.readexactly(header["len"]) if header["len"] else b"")
         except (TimeoutError, ValueError, KeyError, asyncio.IncompleteReadError) as exc:
             raise SessionError(f"the sandbox's command server stopped answering ({type(exc).__name__})") from exc
 

@@ -2,7 +2,9 @@
 
     oracle | null | scripted:FILE | openai-compatible:NAME@URL | PROVIDER:MODEL[@URL]
     local | vllm:PATH_OR_ID (launch) | vllm:NAME@URL (attach)
-Any spec may end in `#protocol=text|tools`; vLLM specs also take `#preset=NAME` and `#port=N`.
+Any spec may end in `#protocol=text|tools`; models served over HTTP take `#client=direct|sdk` (the
+transport: aiohttp, the default, or the openai SDK); vLLM specs also take `#preset=NAME` and `#port=N`.
+Options are joined with commas: `vllm:NAME@URL#preset=qwen3,client=sdk`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ def endpoints() -> dict[str, dict[str, str]]:
     return tomllib.loads(resources.files("providers").joinpath("data/endpoints.toml").read_text())
 
 
-OPTIONS = ("protocol", "preset", "port")
+OPTIONS = ("protocol", "preset", "port", "client")
+CLIENTS = ("direct", "sdk")  # providers.http.TRANSPORTS, named here so that the registry imports no HTTP stack
 
 
 def _split_options(spec: str) -> tuple[str, dict[str, str]]:
@@ -37,6 +40,8 @@ def _split_options(spec: str) -> tuple[str, dict[str, str]]:
         raise SpecError(f"--model {spec}: unknown option '{opts}' (valid: {', '.join(o + '=' for o in OPTIONS)})")
     if options.get("protocol", "tools") not in PROTOCOLS:
         raise SpecError(f"--model {spec}: protocol must be one of {', '.join(PROTOCOLS)}")
+    if options.get("client", "direct") not in CLIENTS:
+        raise SpecError(f"--model {spec}: client must be one of {', '.join(CLIENTS)}")
     return body, options
 
 
@@ -131,10 +136,14 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_a
     if kind in ("local", "vllm"):
         model = _vllm(spec, kind, rest, catalog, options, vllm_args or [])
     else:
-        if set(options) - {"protocol"}:
+        if set(options) - {"protocol", "client"}:
             raise SpecError(f"--model {spec}: only vLLM models take preset= or port=")
+        if kind in ("oracle", "null") and "client" in options:
+            raise SpecError(f"--model {spec}: the {kind} model is not served over HTTP; client= does not apply")
         model = table[kind](spec, kind, rest, catalog)
     model.info.protocol = options.get("protocol") or protocol or model.info.protocol
     if kind in ("oracle", "null") and model.info.protocol != "tools":
         raise SpecError(f"--model {spec}: the {kind} model acts through tool calls only")
+    if "client" in options:
+        model.use_client(options["client"])
     return model

@@ -17,8 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import httpx
-import openai
+from .http import HTTPStatusError, Unreachable
 
 T = TypeVar("T")
 
@@ -27,8 +26,11 @@ class MalformedResponse(Exception):
     """A body or stream the client could not read to its end: transient, like a dropped connection."""
 
 
-TRANSIENT = (openai.APIConnectionError, openai.APITimeoutError, openai.InternalServerError, httpx.TransportError,
-             MalformedResponse)
+def _transient(exc: Exception) -> bool:
+    # 408 (request timeout) and 5xx are the server's bad moment; other 4xx are answers to this request.
+    if isinstance(exc, HTTPStatusError):
+        return exc.status >= 500 or exc.status == 408
+    return isinstance(exc, Unreachable | MalformedResponse)
 
 
 @dataclass
@@ -40,8 +42,7 @@ class RetryPolicy:
 
 
 def retry_after(exc: Exception) -> float | None:
-    response = getattr(exc, "response", None)
-    value = response.headers.get("retry-after") if response is not None else None
+    value = getattr(exc, "retry_after", None)
     try:
         return min(max(float(value), 0.0), 120.0) if value is not None else None
     except ValueError:  # an HTTP date: fall back to our own backoff
@@ -106,19 +107,20 @@ async def call_with_retries(fn: Callable[[], Awaitable[T]], limiter: EndpointLim
                 result = await fn()
                 limiter.succeeded()
                 return result
-            except openai.RateLimitError as exc:
-                limiter.rate_limited()
-                delay = retry_after(exc)
-                delay = delay if delay is not None else min(policy.cap_s, policy.base_s * 2 ** min(attempt, 6))
-                delay += random.uniform(0, policy.base_s)
-                if stormed + delay > policy.storm_budget_s:
-                    raise
-                stormed += delay
-            except TRANSIENT as exc:
-                attempt += 1
-                if attempt > policy.attempts:
-                    raise
-                delay = retry_after(exc)
-                delay = delay if delay is not None else min(policy.cap_s, policy.base_s * 2 ** (attempt - 1))
-                delay += random.uniform(0, policy.base_s / 2)
+            except (HTTPStatusError, Unreachable, MalformedResponse) as exc:
+                if isinstance(exc, HTTPStatusError) and exc.status == 429:
+                    limiter.rate_limited()
+                    delay = retry_after(exc)
+                    delay = delay if delay is not None else min(policy.cap_s, policy.base_s * 2 ** min(attempt, 6))
+                    delay += random.uniform(0, policy.base_s)
+                    if stormed + delay > policy.storm_budget_s:
+                        raise
+                    stormed += delay
+                else:
+                    attempt += 1
+                    if not _transient(exc) or attempt > policy.attempts:
+                        raise
+                    delay = retry_after(exc)
+                    delay = delay if delay is not None else min(policy.cap_s, policy.base_s * 2 ** (attempt - 1))
+                    delay += random.uniform(0, policy.base_s / 2)
         await asyncio.sleep(delay)

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-FAULTS = ("http_500", "http_502", "http_503", "http_429", "drop", "malformed_json", "no_usage", "truncated_stream",
+FAULTS = ("http_400", "http_500", "http_502", "http_503", "http_429", "drop", "malformed_json", "no_usage", "truncated_stream",
           "hang")
 
 

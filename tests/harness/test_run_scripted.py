@@ -42,13 +42,14 @@ def test_native_tool_calls_solve_a_coding_task(cli, tmp_path, write_script):
     assert s["protocol"] == "tools" and s["turns"] == 3 and s["format_errors"] == 0
 
 
-@pytest.mark.parametrize("stream", [False, True])
-def test_tokens_and_dollars_equal_what_the_server_sent(cli, tmp_path, write_script, stream):
+@pytest.mark.parametrize(("stream", "client"), [(False, "direct"), (True, "direct"), (False, "sdk"), (True, "sdk")])
+def test_tokens_and_dollars_equal_what_the_server_sent(cli, tmp_path, write_script, stream, client):
     prices = tmp_path / "prices.toml"
     prices.write_text('[[price]]\nprovider = "scripted"\nmodel = "acct-test"\ninput = 2.0\n'
                       'cached_input = 0.5\ncache_write = 2.5\noutput = 10.0\n')
     out = tmp_path / "run"
-    args = ["run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(native_script())}",
+    spec = f"scripted:{write_script(native_script())}" + ("#client=sdk" if client == "sdk" else "")
+    args = ["run", "--suite", "smoke", "--task", "fix-median", "--model", spec,
             "--prices", prices, "--out", out] + (["--stream"] if stream else [])
     (m,) = run_json(cli, *args)["models"]
     (s,) = load_samples(out)
@@ -67,6 +68,7 @@ def test_tokens_and_dollars_equal_what_the_server_sent(cli, tmp_path, write_scri
     assert sum(c["usd"] for c in calls) == pytest.approx(hand)
     if stream:
         assert all(c["usage"]["ttft_s"] is not None for c in calls)
+    assert json.loads((out / "manifest.json").read_text())["models"][0]["client"] == client
 
 
 def test_text_protocol_solves_a_document_task(cli, tmp_path, write_script):
@@ -97,6 +99,14 @@ def test_protocol_override_on_the_spec(cli, tmp_path, write_script):
         f"scripted:{write_script(script)}#protocol=text", "--out", out)
     (s,) = load_samples(out)
     assert s["protocol"] == "text" and s["turns"] == 1 and s["error"] == "none"
+
+
+@pytest.mark.parametrize(("option", "message"), [("client=curl", "client must be one of direct, sdk"),
+                                                  ("speed=fast", "unknown option")])
+def test_a_bad_spec_option_is_one_clear_line(cli, tmp_path, write_script, option, message):
+    script = write_script({"model": "m", "default": [SUBMIT]})
+    code, _, err = cli("run", "--suite", "smoke", "--model", f"scripted:{script}#{option}", "--out", tmp_path / "run")
+    assert code == 2 and message in err and "Traceback" not in err
 
 
 def test_malformed_tool_calls_become_error_turns(cli, tmp_path, write_script):

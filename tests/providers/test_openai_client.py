@@ -1,4 +1,5 @@
-"""The one client against the real scripted HTTP server: usage, streaming, faults."""
+"""The one client against the real scripted HTTP server: usage, streaming, faults, through both
+transports (`direct`: aiohttp; `sdk`: the real openai SDK)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import pytest
 
 from providers.base import ChatRequest, ModelCallError, Sampling
+from providers.http import TRANSPORTS
 from providers.openai_client import OpenAIModel, usage_from_server
 from providers.script import Script
 from providers.scripted import ScriptedServer
@@ -15,15 +17,25 @@ from results.records import ModelInfo
 HELLO = [{"role": "user", "content": "hello"}]
 
 
+def test_the_registry_offers_every_transport():
+    from providers.registry import CLIENTS  # named there so that choosing a model imports no HTTP stack
+    assert CLIENTS == TRANSPORTS
+
+
+@pytest.fixture(params=TRANSPORTS)
+def transport(request) -> str:
+    return request.param
+
+
 def serve(turns: list[dict], **client) -> tuple[ScriptedServer, OpenAIModel]:
     server = ScriptedServer(Script.model_validate({"model": "t", "default": turns}))
     info = ModelInfo(spec="t", kind="openai-compatible", model_name="t", base_url=server.start())
     return server, OpenAIModel(info, api_key="x", **{"max_retries": 2, **client})
 
 
-def generate(turns: list[dict], client: dict | None = None, **sampling):
+def generate(turns: list[dict], transport: str, client: dict | None = None, **sampling):
     async def go():
-        server, model = serve(turns, **(client or {}))
+        server, model = serve(turns, client=transport, **(client or {}))
         try:
             return await model.generate(ChatRequest(HELLO, sampling=Sampling(**sampling))), server
         finally:
@@ -42,10 +54,10 @@ def test_usage_subsets_are_split_not_added():
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_tool_call_and_usage_round_trip(stream):
+def test_tool_call_and_usage_round_trip(stream, transport):
     turn = {"content": "ok", "tool_calls": [{"name": "bash", "arguments": {"command": "ls"}}],
             "reasoning": "thinking", "usage": {"prompt_tokens": 50, "completion_tokens": 7, "cached_tokens": 32}}
-    out, _ = generate([turn], stream=stream)
+    out, _ = generate([turn], transport, stream=stream)
     call = out.message["tool_calls"][0]
     assert call["function"] == {"name": "bash", "arguments": '{"command": "ls"}'}
     assert (out.usage.input_uncached, out.usage.input_cached, out.usage.output) == (18, 32, 7)
@@ -55,37 +67,37 @@ def test_tool_call_and_usage_round_trip(stream):
 
 
 @pytest.mark.parametrize("fault", ["http_500", "http_502", "http_503", "http_429", "drop", "malformed_json"])
-def test_transient_fault_is_retried(fault):
-    out, server = generate([{"content": "fine", "fault": fault, "fault_times": 1}])
+def test_transient_fault_is_retried(fault, transport):
+    out, server = generate([{"content": "fine", "fault": fault, "fault_times": 1}], transport)
     assert out.message["content"] == "fine"
     assert [r["fault"] for r in server.requests] == [fault, None]
 
 
-def test_truncated_stream_is_retried_not_taken_as_an_answer():
+def test_truncated_stream_is_retried_not_taken_as_an_answer(transport):
     out, server = generate([{"content": "whole answer", "fault": "truncated_stream", "fault_times": 2,
-                             "usage": {"prompt_tokens": 10, "completion_tokens": 2}}], stream=True)
+                             "usage": {"prompt_tokens": 10, "completion_tokens": 2}}], transport, stream=True)
     assert out.message["content"] == "whole answer" and out.usage.output == 2
     assert [r["fault"] for r in server.requests] == ["truncated_stream", "truncated_stream", None]
 
 
-def test_a_hung_server_times_out_and_is_retried():
-    out, server = generate([{"content": "late but fine", "fault": "hang", "fault_times": 1}],
+def test_a_hung_server_times_out_and_is_retried(transport):
+    out, server = generate([{"content": "late but fine", "fault": "hang", "fault_times": 1}], transport,
                            client={"timeout_s": 0.5})
     assert out.message["content"] == "late but fine" and len(server.requests) == 2
 
 
-def test_retry_after_is_honoured():
-    out, server = generate([{"content": "ok", "fault": "http_429", "fault_times": 1, "retry_after_s": 0.4}])
+def test_retry_after_is_honoured(transport):
+    out, server = generate([{"content": "ok", "fault": "http_429", "fault_times": 1, "retry_after_s": 0.4}], transport)
     gap = server.requests[1]["t"] - server.requests[0]["t"]
     assert out.message["content"] == "ok" and gap >= 0.4  # a lower bound: the client waited at least that long
 
 
-def test_rate_limit_storm_slows_down_instead_of_failing():
+def test_rate_limit_storm_slows_down_instead_of_failing(transport):
     """Every first request is refused with 429: the endpoint's limit halves, all calls still finish,
     and never more than the limit were in flight at once."""
     async def go():
         server, model = serve([{"content": "done", "fault": "http_429", "fault_times": 12, "retry_after_s": 0.05,
-                                "delay_s": 0.02}], max_connections=4)
+                                "delay_s": 0.02}], client=transport, max_connections=4)
         try:
             outs = await asyncio.gather(*(model.generate(ChatRequest(HELLO)) for _ in range(12)))
             return outs, server, model.limiter
@@ -99,9 +111,10 @@ def test_rate_limit_storm_slows_down_instead_of_failing():
     assert sum(1 for r in server.requests if r["fault"] is None) == 12
 
 
-def test_a_storm_longer_than_the_budget_is_an_infra_error():
+def test_a_storm_longer_than_the_budget_is_an_infra_error(transport):
     async def go():
-        server, model = serve([{"content": "never", "fault": "http_429", "fault_times": 999, "retry_after_s": 0.1}])
+        server, model = serve([{"content": "never", "fault": "http_429", "fault_times": 999, "retry_after_s": 0.1}],
+                              client=transport)
         model.policy.storm_budget_s = 0.5
         try:
             return await model.generate(ChatRequest(HELLO))
@@ -111,21 +124,58 @@ def test_a_storm_longer_than_the_budget_is_an_infra_error():
 
     with pytest.raises(ModelCallError) as exc:
         asyncio.run(go())
-    assert exc.value.kind == "infra" and "RateLimit" in exc.value.detail
+    assert exc.value.kind == "infra" and "HTTP 429" in exc.value.detail
 
 
-def test_persistent_fault_is_an_infra_error():
+def test_persistent_fault_is_an_infra_error(transport):
     with pytest.raises(ModelCallError) as exc:
-        generate([{"content": "never", "fault": "http_500", "fault_times": 99}])
+        generate([{"content": "never", "fault": "http_500", "fault_times": 99}], transport)
     assert exc.value.kind == "infra"
 
 
-def test_malformed_body_is_an_infra_error():
+def test_malformed_body_is_an_infra_error(transport):
     with pytest.raises(ModelCallError) as exc:
-        generate([{"content": "x", "fault": "malformed_json", "fault_times": 99}])
+        generate([{"content": "x", "fault": "malformed_json", "fault_times": 99}], transport)
     assert exc.value.kind == "infra"
 
 
-def test_missing_usage_is_unknown_not_zero():
-    out, _ = generate([{"content": "x", "fault": "no_usage"}])
+def test_missing_usage_is_unknown_not_zero(transport):
+    out, _ = generate([{"content": "x", "fault": "no_usage"}], transport)
     assert out.usage.calls_without_usage == 1 and out.raw_usage is None
+
+
+def test_a_refused_conversation_is_the_models_error_not_retried(transport):
+    with pytest.raises(ModelCallError) as exc:
+        generate([{"content": "x", "fault": "http_400", "fault_times": 99}], transport)
+    assert exc.value.kind == "model" and "maximum context length" in exc.value.detail
+
+
+def test_nothing_listening_is_an_infra_error(transport):
+    async def go():
+        info = ModelInfo(spec="t", kind="openai-compatible", model_name="t", base_url="http://127.0.0.1:9/v1")
+        model = OpenAIModel(info, api_key="x", max_retries=1, client=transport)
+        model.policy.base_s = 0.01
+        try:
+            return await model.generate(ChatRequest(HELLO))
+        finally:
+            await model.aclose()
+
+    with pytest.raises(ModelCallError) as exc:
+        asyncio.run(go())
+    assert exc.value.kind == "infra" and "Unreachable" in exc.value.detail
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_both_transports_read_a_reply_alike(stream):
+    """The lean transport is checked against the openai SDK on the same bytes: reasoning, several tool
+    calls, cache details, reasoning tokens."""
+    turn = {"content": "two calls", "reasoning": "hmm",
+            "tool_calls": [{"name": "bash", "arguments": {"command": "ls -la"}},
+                           {"name": "read_file", "arguments": {"path": "caf\u00e9.txt"}}],
+            "usage": {"prompt_tokens": 900, "completion_tokens": 40, "cached_tokens": 512, "reasoning_tokens": 12}}
+    direct, _ = generate([turn], "direct", stream=stream)
+    sdk, _ = generate([turn], "sdk", stream=stream)
+    for out in (direct, sdk):
+        out.usage.latency_s = out.usage.ttft_s = None
+    assert direct == sdk
+    assert [c["function"]["name"] for c in direct.message["tool_calls"]] == ["bash", "read_file"]

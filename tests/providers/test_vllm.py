@@ -145,10 +145,10 @@ def test_server_killed_mid_run_gives_infra_errors_and_resume_reruns_only_those(t
             assert line or serve.poll() is None, "pertask serve exited before the server was ready"
         spec = line.split("--model ")[1].split()[0].strip("'")
         assert spec == f"vllm:tiny-moe@http://127.0.0.1:{port}/v1" and "#protocol=text" in line
-        # Enough turns that, while the first sample is graded (beside the next agent), the later samples
-        # still need the server when it dies.
+        # Enough turns that the later samples still need the server when it dies: the first sample is
+        # graded beside the next agent, and vLLM takes seconds to shut down after Ctrl-C.
         cmd = [*PERTASK, "run", "--suite", "smoke", "--model", spec, "--protocol", "text", "--concurrency", "1",
-               "--max-turns", "8", "--max-tokens", "24", "--out", str(out)]
+               "--max-turns", "24", "--max-tokens", "24", "--out", str(out)]
         run = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 300
