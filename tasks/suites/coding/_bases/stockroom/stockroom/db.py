@@ -33,6 +33,25 @@ MIGRATIONS = [
     );
     CREATE INDEX movements_product ON movements(product_id);
     """,
+    """
+    CREATE TABLE purchase_orders (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        supplier TEXT NOT NULL,
+        warehouse_id INTEGER NOT NULL REFERENCES warehouses(id),
+        status TEXT NOT NULL DEFAULT 'draft'
+            CHECK (status IN ('draft', 'sent', 'partial', 'received', 'cancelled')),
+        created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE TABLE purchase_lines (
+        order_id INTEGER NOT NULL REFERENCES purchase_orders(id),
+        product_id INTEGER NOT NULL REFERENCES products(id),
+        ordered INTEGER NOT NULL CHECK (ordered > 0),
+        received INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= ordered),
+        unit_cost_cents INTEGER NOT NULL CHECK (unit_cost_cents >= 0),
+        PRIMARY KEY (order_id, product_id)
+    );
+    """,
 ]
 
 

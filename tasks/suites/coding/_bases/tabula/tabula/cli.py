@@ -4,9 +4,12 @@ import argparse
 import sys
 
 from . import readers
+from .diff import diff_tables
 from .errors import TabulaError
 from .inspect import profile
 from .pipeline import load_pipeline
+from .schema import Schema
+from .validate import Rules, summarize, validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,8 +20,27 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--dry-run", action="store_true", help="print the first rows instead of writing")
     i = sub.add_parser("inspect", help="profile a data file")
     i.add_argument("file")
+    v = sub.add_parser("validate", help="check a data file against data-quality rules")
+    v.add_argument("file")
+    v.add_argument("--rules", required=True, help="a TOML rules file")
+    v.add_argument("--schema", action="append", default=[], metavar="COLUMN=TYPE",
+                   help="type a column before checking (repeatable), e.g. amount=decimal")
+    v.add_argument("--limit", type=int, default=50, help="violations to print (default 50)")
+    d = sub.add_parser("diff", help="compare two data files by key")
+    d.add_argument("old")
+    d.add_argument("new")
+    d.add_argument("--key", required=True, help="key column(s), comma-separated")
+    d.add_argument("--ignore", default="", help="columns not to compare, comma-separated")
     a = ap.parse_args(argv)
     try:
+        if a.cmd == "validate":
+            return _validate(a)
+        if a.cmd == "diff":
+            result = diff_tables(readers.read(a.old), readers.read(a.new), _names(a.key), _names(a.ignore))
+            for line in result.lines():
+                print(line)
+            print(result.summary())
+            return 0 if result.empty else 1
         if a.cmd == "run":
             p = load_pipeline(a.pipeline)
             if a.dry_run:
@@ -34,3 +56,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tabula: error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def _validate(a) -> int:
+    """Exit 0 when the data passes, 1 when it has violations (so scripts can gate on it)."""
+    types = {}
+    for item in a.schema:
+        column, sep, kind = item.partition("=")
+        if not sep:
+            raise TabulaError(f"--schema {item}: expected COLUMN=TYPE")
+        types[column.strip()] = kind.strip()
+    rows = readers.read(a.file)
+    if types:
+        rows = Schema(types).apply(rows)
+    violations = validate(rows, Rules.load(a.rules))
+    for v in violations[: a.limit]:
+        print(v)
+    if len(violations) > a.limit:
+        print(f"... and {len(violations) - a.limit} more")
+    for rule, n in sorted(summarize(violations).items()):
+        print(f"{rule}: {n}")
+    print(f"{len(rows)} rows, {len(violations)} violations")
+    return 1 if violations else 0

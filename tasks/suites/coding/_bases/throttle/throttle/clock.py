@@ -7,6 +7,12 @@ def monotonic() -> float:
     return time.monotonic()
 
 
+def wall() -> float:
+    """Seconds since the epoch, for calendar periods (quotas), where monotonic time means nothing.
+    Like monotonic(), the one place that reads it: everything else takes a clock."""
+    return time.time()
+
+
 class FakeClock:
     """A clock for tests: time moves only when told to."""
 

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from ..errors import PipelineError
 from .csv_reader import read_csv
+from .fixed_width_reader import read_fixed_width
 from .jsonl_reader import read_jsonl
 
-READERS = {".csv": read_csv, ".tsv": read_csv, ".jsonl": read_jsonl, ".ndjson": read_jsonl}
+READERS = {".csv": read_csv, ".tsv": read_csv, ".jsonl": read_jsonl, ".ndjson": read_jsonl,
+           ".fwf": read_fixed_width, ".dat": read_fixed_width}
 
 
 def read(path: str | Path, **options):
