@@ -224,12 +224,16 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         rec.error, rec.error_detail = res.error, res.error_detail
         rec.usd = sample_usd(res.calls, model.info.price)
         slot.give_back(rec.usd)
+        # Let the next sample take the slot and send its first request now: what follows blocks the event
+        # loop (copying the grader, starting its sandbox: fork and exec), and the model's server would
+        # otherwise wait ~0.1 s per sample for the next agent (benchmarks/vllm_serving.py).
+        await asyncio.sleep(0)
         transcript.update(transcript_json(res))
         # A sample cut short by a limit or a model error is still graded as it stands;
         # one cut short by the infrastructure is not scored at all.
         if rec.error != ErrorClass.infra:
             grading = root / "grading"
-            shutil.copytree(task.grader_dir, grading / "grader")  # the hidden grader enters only now
+            await asyncio.to_thread(shutil.copytree, task.grader_dir, grading / "grader")  # enters only now
             async with graders:
                 grade = await get_grader(task.config.grader.type).grade(
                     grading / "grader", sandbox.workspace, grading, sandbox.run, task.config.grader.timeout_s)
