@@ -145,9 +145,19 @@ def test_missing_usage_is_unknown_not_zero(transport):
 
 
 def test_a_refused_conversation_is_the_models_error_not_retried(transport):
-    with pytest.raises(ModelCallError) as exc:
-        generate([{"content": "x", "fault": "http_400", "fault_times": 99}], transport)
-    assert exc.value.kind == "model" and "maximum context length" in exc.value.detail
+    async def go():
+        server, model = serve([{"content": "x", "fault": "http_400", "fault_times": 99}], client=transport)
+        try:
+            with pytest.raises(ModelCallError) as exc:
+                await model.generate(ChatRequest(HELLO))
+            return exc.value, server
+        finally:
+            await model.aclose()
+            server.stop()
+
+    err, server = asyncio.run(go())
+    assert err.kind == "model" and "maximum context length" in err.detail
+    assert len(server.requests) == 1, "a refusal is an answer: asked once"
 
 
 def test_nothing_listening_is_an_infra_error(transport):
