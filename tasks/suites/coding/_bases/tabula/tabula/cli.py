@@ -8,6 +8,7 @@ from .diff import diff_tables
 from .errors import TabulaError
 from .inspect import profile
 from .pipeline import load_pipeline
+from .pivot import pivot
 from .schema import Schema
 from .validate import Rules, summarize, validate
 
@@ -31,8 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("new")
     d.add_argument("--key", required=True, help="key column(s), comma-separated")
     d.add_argument("--ignore", default="", help="columns not to compare, comma-separated")
+    pv = sub.add_parser("pivot", help="a pivot table of a data file, printed as CSV")
+    pv.add_argument("file")
+    pv.add_argument("--index", required=True)
+    pv.add_argument("--columns", required=True)
+    pv.add_argument("--values", required=True)
+    pv.add_argument("--agg", default="sum")
+    pv.add_argument("--schema", action="append", default=[], metavar="COLUMN=TYPE")
+    pv.add_argument("--margins", action="store_true", help="add a total row and column")
     a = ap.parse_args(argv)
     try:
+        if a.cmd == "pivot":
+            return _pivot(a)
         if a.cmd == "validate":
             return _validate(a)
         if a.cmd == "diff":
@@ -62,14 +73,36 @@ def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
 
 
-def _validate(a) -> int:
-    """Exit 0 when the data passes, 1 when it has violations (so scripts can gate on it)."""
+def _types(items: list[str]) -> dict[str, str]:
     types = {}
-    for item in a.schema:
+    for item in items:
         column, sep, kind = item.partition("=")
         if not sep:
             raise TabulaError(f"--schema {item}: expected COLUMN=TYPE")
         types[column.strip()] = kind.strip()
+    return types
+
+
+def _pivot(a) -> int:
+    import csv
+
+    from .writers.format import to_text
+    rows = readers.read(a.file)
+    types = _types(a.schema)
+    if types:
+        rows = Schema(types).apply(rows)
+    table = pivot(rows, a.index, a.columns, a.values, a.agg, margins=a.margins)
+    if table:
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(list(table[0]))
+        for row in table:
+            w.writerow([to_text(v) for v in row.values()])
+    return 0
+
+
+def _validate(a) -> int:
+    """Exit 0 when the data passes, 1 when it has violations (so scripts can gate on it)."""
+    types = _types(a.schema)
     rows = readers.read(a.file)
     if types:
         rows = Schema(types).apply(rows)
