@@ -7,6 +7,7 @@ from .aging import age_stock, value_by_warehouse
 from .audit import check
 from .db import connect
 from .errors import StockError
+from .forecast import forecast
 from .purchasing import Purchasing
 from .importer import import_csv
 from .reports import format_cents, inventory_report, reorder_list
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("reorder")
     sub.add_parser("check", help="do stock levels agree with the movements? (exit 1 if not)")
     sub.add_parser("aging", help="units on hand by age, and stock value by warehouse")
+    fc = sub.add_parser("forecast", help="daily demand, days of cover and a suggested order per product")
+    fc.add_argument("--target-days", type=int, default=30)
+    fc.add_argument("--lead-days", type=int, default=7)
     po = sub.add_parser("po", help="purchase orders")
     po_sub = po.add_subparsers(dest="po_cmd", required=True)
     c = po_sub.add_parser("create")
@@ -70,6 +74,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(line)
             print("consistent" if not problems else f"{len(problems)} problem(s)")
             return 1 if problems else 0
+        if a.cmd == "forecast":
+            open_orders = Purchasing(inv).open_orders()
+            coming: dict[str, int] = {}
+            for order in open_orders:
+                for sku, left in order.outstanding.items():
+                    coming[sku] = coming.get(sku, 0) + left
+            for f in forecast(inv.repo.conn, target_days=a.target_days, lead_days=a.lead_days, on_order=coming):
+                cover = "-" if f.days_of_cover is None else f"{f.days_of_cover:g} days"
+                print(f"{f.sku:<12} {f.on_hand:>6} on hand  {f.daily_demand:>7.2f}/day  cover {cover:<10} "
+                      f"order {f.suggested_order}")
+            return 0
         if a.cmd == "aging":
             aged = age_stock(inv.repo.conn)
             for row in aged:
