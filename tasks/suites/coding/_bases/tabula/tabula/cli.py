@@ -9,6 +9,7 @@ from .errors import TabulaError
 from .inspect import profile
 from .pipeline import load_pipeline
 from .pivot import pivot
+from .report import build_report, render
 from .schema import Schema
 from .validate import Rules, summarize, validate
 
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("new")
     d.add_argument("--key", required=True, help="key column(s), comma-separated")
     d.add_argument("--ignore", default="", help="columns not to compare, comma-separated")
+    rp = sub.add_parser("report", help="a data-quality report of a file, in Markdown")
+    rp.add_argument("file")
     pv = sub.add_parser("pivot", help="a pivot table of a data file, printed as CSV")
     pv.add_argument("file")
     pv.add_argument("--index", required=True)
@@ -44,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.cmd == "pivot":
             return _pivot(a)
+        if a.cmd == "report":
+            from pathlib import Path
+            print(render(Path(a.file).name, build_report(readers.read(a.file))), end="")
+            return 0
         if a.cmd == "validate":
             return _validate(a)
         if a.cmd == "diff":
