@@ -4,12 +4,14 @@ from pathlib import Path
 
 from ..errors import PipelineError
 from .csv_writer import write_csv
+from .html_writer import write_html
 from .json_writer import write_json
 from .markdown_writer import write_markdown
 from .sqlite_writer import write_sqlite
 
 WRITERS = {".csv": write_csv, ".json": write_json, ".jsonl": write_json, ".md": write_markdown,
-           ".sqlite": write_sqlite, ".db": write_sqlite}
+           ".sqlite": write_sqlite, ".db": write_sqlite,
+           ".html": write_html}
 
 
 def write(rows, path: str | Path, **options) -> Path:
