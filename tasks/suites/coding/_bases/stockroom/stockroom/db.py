@@ -52,6 +52,18 @@ MIGRATIONS = [
         PRIMARY KEY (order_id, product_id)
     );
     """,
+    """
+    CREATE TABLE reservations (
+        id INTEGER PRIMARY KEY,
+        reference TEXT NOT NULL,
+        product_id INTEGER NOT NULL REFERENCES products(id),
+        warehouse_id INTEGER NOT NULL REFERENCES warehouses(id),
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        status TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'fulfilled', 'released')),
+        expires TEXT,
+        UNIQUE (reference, product_id, warehouse_id)
+    );
+    """,
 ]
 
 
