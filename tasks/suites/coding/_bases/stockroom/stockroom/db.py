@@ -64,6 +64,21 @@ MIGRATIONS = [
         UNIQUE (reference, product_id, warehouse_id)
     );
     """,
+    """
+    CREATE TABLE bins (
+        id INTEGER PRIMARY KEY,
+        warehouse_id INTEGER NOT NULL REFERENCES warehouses(id),
+        code TEXT NOT NULL,
+        capacity INTEGER NOT NULL CHECK (capacity > 0),
+        UNIQUE (warehouse_id, code)
+    );
+    CREATE TABLE bin_stock (
+        bin_id INTEGER NOT NULL REFERENCES bins(id),
+        product_id INTEGER NOT NULL REFERENCES products(id),
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        PRIMARY KEY (bin_id, product_id)
+    );
+    """,
 ]
 
 
