@@ -226,7 +226,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         slot.give_back(rec.usd)
         # Let the next sample take the slot and send its first request now: what follows blocks the event
         # loop (copying the grader, starting its sandbox: fork and exec), and the model's server would
-        # otherwise wait ~0.1 s per sample for the next agent (benchmarks/vllm_serving.py).
+        # otherwise wait ~0.1 s per sample for the next agent (benchmarks/slot_handoff.py).
         await asyncio.sleep(0)
         transcript.update(transcript_json(res))
         # A sample cut short by a limit or a model error is still graded as it stands;

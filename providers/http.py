@@ -1,10 +1,10 @@
 """Transports for the one OpenAI-compatible client: how a chat-completions body reaches a server.
 
 `direct` (the default): aiohttp and plain JSON. Through the openai SDK, every request is built
-from option models, parsed URLs, merged headers and httpx's machinery: ~1.5 ms of CPU a call on
-the harness's one event loop, most of its cost per model turn (benchmarks/harness_overhead.py).
-`direct` sends the same bytes for ~0.2 ms. `sdk` (`--model SPEC#client=sdk`) is the openai SDK,
-kept for anyone who wants its HTTP stack; tests run the same faults through both.
+from option models, parsed URLs, merged headers and httpx's machinery, on the harness's one event
+loop: about 3x the harness's CPU per model turn (benchmarks/harness_overhead.py measures both).
+`sdk` (`--model SPEC#client=sdk`) is the openai SDK, kept for anyone who wants its HTTP stack;
+tests run the same faults through both.
 
 Either transport raises only the errors below, so retries and classification are one taxonomy.
 """
@@ -47,6 +47,15 @@ class Transport(Protocol):
     async def close(self) -> None: ...
 
 
+@contextlib.contextmanager
+def _answer_or_unreachable():
+    """aiohttp's connection errors and read timeouts, as the one error the retries know."""
+    try:
+        yield
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
+
+
 class DirectTransport:
     def __init__(self, base_url: str, api_key: str, timeout_s: float, max_connections: int):
         self.base_url = base_url
@@ -68,11 +77,9 @@ class DirectTransport:
         return self._session
 
     async def _post(self, body: dict[str, Any]) -> aiohttp.ClientResponse:
-        try:
+        with _answer_or_unreachable():
             resp = await self._client().post(self.base_url.rstrip("/") + "/chat/completions",
                                              data=json.dumps(body, ensure_ascii=False).encode())
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
         if resp.status >= 400:
             try:
                 text = await resp.text(errors="replace")
@@ -85,9 +92,8 @@ class DirectTransport:
     async def complete(self, body: dict[str, Any]) -> dict[str, Any]:
         resp = await self._post(body)
         try:
-            raw = await resp.read()
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
+            with _answer_or_unreachable():
+                raw = await resp.read()
         finally:
             resp.release()
         return json.loads(raw)  # a ValueError here is a malformed body: the caller retries it
@@ -95,15 +101,14 @@ class DirectTransport:
     async def stream(self, body: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         resp = await self._post(body)
         try:
-            async for line in resp.content:  # server-sent events: one `data: {json}` line per chunk
-                if line.startswith(b"data:"):
-                    data = line[5:].strip()
-                    if data == b"[DONE]":
-                        return
-                    if data:
-                        yield json.loads(data)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
+            with _answer_or_unreachable():
+                async for line in resp.content:  # server-sent events: one `data: {json}` line per chunk
+                    if line.startswith(b"data:"):
+                        data = line[5:].strip()
+                        if data == b"[DONE]":
+                            return
+                        if data:
+                            yield json.loads(data)
         finally:
             resp.release()
 
@@ -114,7 +119,7 @@ class DirectTransport:
 
 def _proxy_for(url: str) -> str | None:
     # HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured, as the SDK's httpx honours them; read once per
-    # session here, because aiohttp's trust_env reads them in a thread on every request (~0.4 ms a call).
+    # session here, because aiohttp's trust_env reads them in a thread on every request.
     host = urllib.parse.urlsplit(url).hostname or ""
     if urllib.request.proxy_bypass(host):
         return None
