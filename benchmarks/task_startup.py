@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import shutil
 import statistics
 import sys
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from harness.sandbox import Sandbox  # noqa: E402
 from tasks.graders import get_grader  # noqa: E402
+from tasks.graders.base import prepare_grading  # noqa: E402
 
 
 def make_repo(root: Path, files: int) -> Path:
@@ -55,8 +57,9 @@ async def sample(sb: Sandbox, grader: Path, out: Path) -> tuple[float, float, fl
     rss = session_rss_mb(sb.session.proc.pid)
     await sb.close()
     t0 = time.perf_counter()
-    shutil.copytree(grader, out / "grader")  # as the runner does: the hidden tests enter only now
-    res = await get_grader("pytest").grade(out / "grader", sb.workspace, out, sb.run, 120)
+    dirs = prepare_grading(grader, out / "grading")  # as the runner does: the hidden tests enter only now
+    res = await get_grader("pytest").grade(dirs.grader, sb.workspace, dirs.out,
+                                           functools.partial(sb.run, ro_binds=dirs.read_only), 120)
     return t_cmd, time.perf_counter() - t0, rss, res
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import os
 import platform
 import shutil
@@ -22,6 +23,7 @@ from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
 from results.store import RunStore, sample_id
 from tasks import Suite, Task
 from tasks.graders import get_grader
+from tasks.graders.base import prepare_grading
 from tasks.loader import SUITES_ROOT
 
 from . import overlay
@@ -232,11 +234,11 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         # A sample cut short by a limit or a model error is still graded as it stands;
         # one cut short by the infrastructure is not scored at all.
         if rec.error != ErrorClass.infra:
-            grading = root / "grading"
-            await asyncio.to_thread(shutil.copytree, task.grader_dir, grading / "grader")  # enters only now
+            dirs = await asyncio.to_thread(prepare_grading, task.grader_dir, root / "grading")  # enters only now
             async with graders:
                 grade = await get_grader(task.config.grader.type).grade(
-                    grading / "grader", sandbox.workspace, grading, sandbox.run, task.config.grader.timeout_s)
+                    dirs.grader, sandbox.workspace, dirs.out, functools.partial(sandbox.run, ro_binds=dirs.read_only),
+                    task.config.grader.timeout_s)
             rec.grader = grade.as_dict()
             if grade.infra_error:
                 rec.error, rec.error_detail = ErrorClass.infra, f"grader: {grade.infra_error}"

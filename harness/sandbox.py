@@ -1,8 +1,15 @@
 """Where a sample's commands run: its own workspace (copy-on-write over the task's files, or a
-copy), a timeout, truncated output, and — where bubblewrap is installed — no network, a
-read-only view of the rest of the filesystem, a private /tmp, and the suites, the run
-directory and other samples hidden. The agent's commands share one sandbox per sample (a
-session, harness/session.py); a grader's command, with its extra binds, gets one of its own.
+copy), a timeout, truncated output, and — where bubblewrap is installed — no network, no
+privileges and an allow-list of what is visible. The agent's commands share one sandbox per
+sample (a session, harness/session.py); a grader's command, with its extra binds, gets one of
+its own.
+
+What a command sees (bubblewrap): an empty read-only root holding the system's read-only
+directories (/usr and its links, /etc), the Python installation pertask runs on (read-only: its
+python3 has what tasks need), the workspace, a private /tmp and whatever a grader binds — not
+"everything except what we hid": no project checkout, no .git, no other run, no host sockets.
+It runs as an unprivileged user in a user namespace of its own (no capability), so no mount,
+umount or remount can unhide or write anything.
 """
 
 from __future__ import annotations
@@ -21,13 +28,16 @@ from pathlib import Path
 
 from . import overlay
 from .limits import CommandLimits, ResourceLimits
-from .session import Session, SessionError
+from .session import SERVER, Session, SessionError
 
 OUTPUT_LIMIT = 16_000  # characters the model sees of one command's output (head and tail kept)
 READ_LIMIT = 8 * 1024 * 1024  # bytes read from a command before we stop listening to it
 # pertask's own interpreter comes first: its python3 has what the tasks need to read and grade
 # (pytest, openpyxl, python-docx, pypdf), so `python3` means the same in every sandbox.
 PATH = f"{Path(sys.executable).parent}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SANDBOX_UID = SANDBOX_GID = 1000  # who commands run as inside their own user namespace: not root, no capability
+# The system's read-only parts, visible to every command; anything else must be bound explicitly.
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 
 
 def bwrap_path() -> str | None:
@@ -125,38 +135,43 @@ class Sandbox:
         return {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8", "TMPDIR": tmpdir, **extra}
 
     def _argv(self, command: str, binds: list[Path], env: dict[str, str],
-              mounts: dict[str, Path] | None = None) -> list[str]:
+              mounts: dict[str, Path] | None = None, ro_binds: list[Path] | None = None) -> list[str]:
         base_env = self._env("/tmp", env)
         if not self.bwrap:
             return ["bash", "-c", command]
         maps = {self.workdir: self.workspace} if self.workdir else {}
         maps.update(mounts or {})
-        argv = [self.bwrap, *_root(maps), "--dev", "/dev", "--proc", "/proc", "--bind", str(self.tmp), "/tmp"]
-        # The private /tmp covers the host's; the interpreter and pertask itself may live there.
-        for keep in {Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[1]}:
-            if keep.is_relative_to("/tmp"):
-                argv += ["--ro-bind", str(keep), str(keep)]
-        for h in self.hidden:  # a folder gets an empty tmpfs over it, a file an empty file
-            argv += ["--tmpfs", str(h)] if h.is_dir() else ["--ro-bind", "/dev/null", str(h)]
+        argv = [self.bwrap, *_system_root(), "--bind", str(self.tmp), "/tmp", *_python_binds()]
+        visible = [Path(p) for p in (*SYSTEM_DIRS, *_python_dirs())]
+        for h in self.hidden:  # defence in depth: hidden things that lie inside a visible directory
+            if any(h.is_relative_to(v) for v in visible):
+                argv += ["--tmpfs", str(h)] if h.is_dir() else ["--ro-bind", "/dev/null", str(h)]
+        for b in ro_binds or []:
+            argv += ["--ro-bind", str(b), str(b)]
         for b in [self.workspace, *binds]:
             argv += ["--bind", str(b), str(b)]
         # Container-style paths last, so that they cover whatever the host has there.
         for target, src in maps.items():
             argv += ["--bind", str(src), target]
-        argv += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
-                 "--new-session", "--clearenv"]
+        argv += ["--remount-ro", "/",  # the empty root's mount points are made: nothing more may be created there
+                 "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_GID), "--cap-drop", "ALL",
+                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+                 "--die-with-parent", "--new-session", "--clearenv"]
         for k, v in base_env.items():
             argv += ["--setenv", k, v]
         return argv + ["--chdir", self.workdir or str(self.workspace), "bash", "-c", command]
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
-                  env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None) -> CommandResult:
+                  env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
+                  ro_binds: list[Path] | None = None) -> CommandResult:
+        """`binds` are writable, `ro_binds` read-only, both at their own paths; `mounts` maps a path
+        inside (/tests) onto a host folder."""
         env = env or {}
         if mounts and not self.bwrap:
             raise SandboxError(f"mapping {', '.join(mounts)} needs bubblewrap (apt-get install bubblewrap)")
-        if self.bwrap and not (binds or env or mounts):  # an agent's command: in the sample's session
+        if self.bwrap and not (binds or env or mounts or ro_binds):  # an agent's command: in the sample's session
             return await self._session_run(command, timeout_s)
-        argv = self._argv(command, binds or [], env, mounts)
+        argv = self._argv(command, binds or [], env, mounts, ro_binds)
         # The environment is cleared, so API keys never reach the command. bwrap itself starts with a
         # cleared one too: it is PID 1 of the sandbox, and /proc/1/environ is readable from inside.
         plain_env = {"PATH": PATH} if self.bwrap else self._env(str(self.tmp), env)
@@ -285,22 +300,33 @@ def _git_snapshot(repo: Path, commit: str, dest: Path) -> None:
         subprocess.run([*git, *args], check=True, capture_output=True)
 
 
-def _root(maps: dict[str, Path]) -> list[str]:
-    """The host's filesystem, read-only. Where a mapped path (/app) does not exist on the host, bwrap
-    cannot create its mount point on a read-only /, so / becomes a tmpfs holding read-only binds of
-    each top-level entry, and the mount points are made in it."""
-    if all(os.path.exists(t) for t in maps):
-        return ["--ro-bind", "/", "/"]
+@functools.cache
+def _system_root() -> tuple[str, ...]:
+    """An empty root (tmpfs) with the system's read-only directories bound in; /usr-merge links as links."""
     argv = ["--tmpfs", "/"]
-    for name in sorted(os.listdir("/")):
-        if name in ("proc", "dev", "tmp"):
-            continue
-        path = "/" + name
+    for path in SYSTEM_DIRS:
         if os.path.islink(path):
             argv += ["--symlink", os.readlink(path), path]
-        else:
+        elif os.path.isdir(path):
             argv += ["--ro-bind", path, path]
-    return argv
+    return (*argv, "--dev", "/dev", "--proc", "/proc", "--symlink", "/tmp", "/var/tmp")  # /var/tmp: the private /tmp
+
+
+@functools.cache
+def _python_dirs() -> tuple[str, ...]:
+    """The interpreter pertask runs on (its venv and the installation under it), where the system
+    directories do not already hold it; never the project checkout around a venv."""
+    dirs = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parents[1]}
+    return tuple(sorted(str(d) for d in dirs if not any(d.is_relative_to(s) for s in SYSTEM_DIRS)))
+
+
+@functools.cache
+def _python_binds() -> tuple[str, ...]:
+    argv: list[str] = []
+    for d in _python_dirs():
+        argv += ["--ro-bind", d, d]
+    # The session's command server: one file of the harness, read-only; the rest of the checkout stays unseen.
+    return (*argv, "--ro-bind", str(SERVER), str(SERVER))
 
 
 def _kill(pid: int) -> None:

@@ -1,10 +1,44 @@
-"""The grader contract: one method, `grade`."""
+"""The grader contract: one method, `grade`.
+
+A grader's inputs are out of the model's reach: the harness copies the task's hidden grader and
+pertask's own sandboxed scripts (tasks/graders/sandboxed/) into a grading folder beside the
+workspace, never in it, and binds both read-only; the grader's `out_dir` is the one writable place
+besides the workspace and /tmp, fresh for each grading.
+"""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+TOOLS = Path(__file__).with_name("sandboxed")
+
+
+@dataclass
+class GradingDirs:
+    grader: Path  # a copy of the task's hidden grader: read-only to every command
+    tools: Path  # a copy of tasks/graders/sandboxed: read-only
+    out: Path  # fresh and writable: where the verdict is written
+
+    @property
+    def read_only(self) -> list[Path]:
+        return [self.grader, self.tools]
+
+
+def prepare_grading(task_grader: Path, root: Path) -> GradingDirs:
+    """The grading folder of one sample: the hidden grader enters only now, and only here."""
+    dirs = GradingDirs(root / "grader", root / "tools", root / "out")
+    shutil.copytree(task_grader, dirs.grader)
+    shutil.copytree(TOOLS, dirs.tools)
+    dirs.out.mkdir()
+    return dirs
+
+
+def tool(grader_dir: Path, name: str) -> Path:
+    """One of pertask's sandboxed scripts, as prepare_grading placed it beside `grader_dir`."""
+    return grader_dir.parent / "tools" / name
 
 
 class CommandOutput(Protocol):
@@ -14,7 +48,8 @@ class CommandOutput(Protocol):
 
 
 class RunCommand(Protocol):
-    """Runs a shell command in the sample's sandbox with cwd = workspace; `binds` are extra writable dirs."""
+    """Runs a shell command in the sample's sandbox with cwd = workspace; `binds` are extra writable dirs
+    (the grader's own folders are bound read-only by the harness)."""
 
     async def __call__(self, command: str, *, timeout_s: float, binds: list[Path],
                       env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None) -> CommandOutput: ...
@@ -39,6 +74,23 @@ class Grader(Protocol):
 
     async def grade(self, grader_dir: Path, workspace: Path, out_dir: Path, run: RunCommand,
                     timeout_s: float) -> GradeResult: ...
+
+
+# The first line of every grading command, printed before anything of the model's runs. Without it
+# the sandbox did not start (the harness's trouble: infra); with it, a grader that wrote no verdict was
+# stopped by the code under test, which is the model's failure. A model cannot take back a line once
+# printed, so it cannot turn its failure into an unscored infra error.
+STARTED = "[pertask: grading started]"
+
+
+def started_cmd(command: str) -> str:
+    return f"echo '{STARTED}'; {command}"
+
+
+def no_verdict(output: str, what: str) -> GradeResult:
+    if STARTED not in output:
+        return GradeResult(0.0, False, [], output[-2000:], infra_error=f"the grading sandbox did not start ({what})")
+    return GradeResult(0.0, False, [], f"{what}: no verdict (the code under test ended the grader)\n{output[-2000:]}")
 
 
 def from_checks(checks: list[dict[str, Any]], detail: str = "") -> GradeResult:

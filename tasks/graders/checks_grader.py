@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, from_checks
+from .base import GradeResult, RunCommand, from_checks, no_verdict, started_cmd, tool
 
 
 class ChecksGrader:
@@ -19,10 +19,15 @@ class ChecksGrader:
                     timeout_s: float) -> GradeResult:
         out = out_dir / "checks.json"
         cmd = " ".join(shlex.quote(x) for x in [
-            sys.executable, "-m", "tasks.graders.run_checks", str(grader_dir / "checks.py"), str(workspace), str(out)])
-        res = await run(cmd, timeout_s=timeout_s, binds=[out_dir], env={"PYTHONDONTWRITEBYTECODE": "1"})
+            sys.executable, "-I", str(tool(grader_dir, "run_checks.py")), str(grader_dir / "checks.py"),
+            str(workspace), str(out)])
+        res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[out_dir], env={"PYTHONDONTWRITEBYTECODE": "1"})
         if res.timed_out:
             return GradeResult(0.0, False, [], f"checks timed out after {timeout_s:.0f}s")
-        if not out.is_file():
-            return GradeResult(0.0, False, [], res.output[-2000:], infra_error="checks runner wrote no result")
-        return from_checks(json.loads(out.read_text()))
+        try:
+            checks = json.loads(out.read_text())
+            checks = [{"name": str(c["name"]), "passed": c["passed"] is True, "message": str(c.get("message", ""))}
+                      for c in checks]
+        except (OSError, ValueError, KeyError, TypeError):
+            return no_verdict(res.output, "checks")
+        return from_checks(checks)

@@ -1,13 +1,18 @@
-"""Hidden pytest tests: score = fraction of test cases passing (from JUnit XML)."""
+"""Hidden pytest tests: score = fraction of test cases passing.
+
+pytest runs under tasks/graders/sandboxed/run_pytest.py with an isolated interpreter: the
+workspace is importable by the tests but cannot shadow pytest, configure it or rewrite the
+verdict after the tests (that file says how).
+"""
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, from_checks
+from .base import GradeResult, RunCommand, from_checks, no_verdict, started_cmd, tool
 
 
 class PytestGrader:
@@ -16,23 +21,18 @@ class PytestGrader:
 
     async def grade(self, grader_dir: Path, workspace: Path, out_dir: Path, run: RunCommand,
                     timeout_s: float) -> GradeResult:
-        junit = out_dir / "junit.xml"
-        cmd = " ".join(shlex.quote(x) for x in [
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(grader_dir),
-            "--junitxml", str(junit), "-o", "junit_family=xunit2", str(grader_dir)])
-        res = await run(cmd, timeout_s=timeout_s, binds=[out_dir],
+        verdict = out_dir / "pytest.json"
+        cmd = " ".join(shlex.quote(str(x)) for x in [
+            sys.executable, "-I", tool(grader_dir, "run_pytest.py"), workspace, grader_dir, verdict])
+        # PYTHONPATH is ignored by the isolated interpreter; tests that start the workspace's code in a
+        # subprocess of their own find it there (`python -m pkg` with cwd = workspace works either way).
+        res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[out_dir],
                         env={"PYTHONPATH": str(workspace), "PYTHONDONTWRITEBYTECODE": "1"})
         if res.timed_out:
             # The agent's code hung the tests: that is the agent's failure, not the harness's.
             return GradeResult(0.0, False, [], f"grading timed out after {timeout_s:.0f}s")
-        if not junit.is_file():
-            return GradeResult(0.0, False, [], res.output[-2000:], infra_error="pytest wrote no report")
-        checks = []
-        for case in ET.parse(junit).getroot().iter("testcase"):
-            bad = next((c for c in case if c.tag in ("failure", "error")), None)
-            if case.find("skipped") is not None:
-                continue
-            checks.append({"name": f"{case.get('classname', '')}::{case.get('name', '')}".strip(":"),
-                           "passed": bad is None,
-                           "message": "" if bad is None else (bad.get("message") or "")[:500]})
+        try:
+            checks = json.loads(verdict.read_text())["cases"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return no_verdict(res.output, "pytest")
         return from_checks(checks, res.output[-2000:] if not checks else "")

@@ -10,7 +10,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, from_checks
+from .base import GradeResult, RunCommand, from_checks, started_cmd
 
 _STATUS = re.compile(r"^(PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (\S+)", re.M)
 
@@ -30,7 +30,7 @@ class SwebenchGrader:
         cmd = (f"{reset}; git apply --whitespace=nowarn {q(str(grader_dir / 'test.patch'))} || "
                f"{{ echo 'pertask: test_patch does not apply'; exit 3; }}; "
                f"{q(sys.executable)} -m pytest -rA -p no:cacheprovider {' '.join(q(t) for t in wanted)}")
-        res = await run(cmd, timeout_s=timeout_s, binds=[out_dir], env={"PYTHONDONTWRITEBYTECODE": "1"})
+        res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[out_dir], env={"PYTHONDONTWRITEBYTECODE": "1"})
         if res.timed_out:
             return GradeResult(0.0, False, [], f"tests timed out after {timeout_s:.0f}s")
         status = {node: st for st, node in _STATUS.findall(res.output)}

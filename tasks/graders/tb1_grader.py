@@ -9,7 +9,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, from_checks
+from .base import GradeResult, RunCommand, from_checks, no_verdict, started_cmd
 from .harbor_grader import needs_network
 
 RESULT = re.compile(r"^(PASSED|FAILED|ERROR)\s+(\S+)", re.M)
@@ -30,7 +30,7 @@ class TB1Grader:
         else:
             cmd, how = f"bash {shlex.quote(str(script))}", "run-tests.sh"
         tests = grader_dir / "tests"
-        res = await run(cmd, timeout_s=timeout_s, binds=[out_dir], mounts={"/tests": tests} if tests.is_dir() else {},
+        res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[out_dir], mounts={"/tests": tests} if tests.is_dir() else {},
                         env={"TEST_DIR": "/tests", "PYTHONDONTWRITEBYTECODE": "1"})
         # pytest names tests relative to its working directory (/app): keep the file and test names only.
         checks = [{"name": name.rsplit("/", 1)[-1], "passed": status == "PASSED", "message": "" if status == "PASSED" else status}
@@ -38,6 +38,5 @@ class TB1Grader:
         if res.timed_out and not checks:  # the agent's code hung the tests: its failure
             return GradeResult(0.0, False, [], f"the verifier ({how}) timed out after {timeout_s:.0f}s")
         if not checks:
-            return GradeResult(0.0, False, [], res.output[-2000:],
-                               infra_error=f"the verifier ({how}) printed no pytest results (run with -rA)")
+            return no_verdict(res.output, f"the verifier ({how}) printed no pytest results (run with -rA)")
         return from_checks(checks, f"{how}\n{res.output[-2000:]}")

@@ -1,10 +1,15 @@
-"""Runs inside the sandbox: python -m tasks.graders.run_checks CHECKS.py WORKSPACE OUT.json"""
+"""Runs inside the grading sandbox: python -I run_checks.py CHECKS.py WORKSPACE OUT.json
 
-from __future__ import annotations
+A copy of this file sits beside the task's grader, outside the workspace, both read-only. -I keeps
+the working directory (the workspace), PYTHONPATH and the user's site off sys.path, so nothing the
+model wrote (a sitecustomize.py, a module named like this one) is imported in its place. The process
+ends with os._exit right after writing the verdict, so no exit hook can rewrite it.
+"""
 
 import importlib.util
 import inspect
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -28,3 +33,6 @@ def main(checks_file: str, workspace: str, out: str) -> None:
 
 if __name__ == "__main__":
     main(*sys.argv[1:4])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
