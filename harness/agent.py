@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from providers.base import ChatRequest, Model, ModelCallError, Sampling
 from results.prices import cost_usd, sample_usd
@@ -24,6 +25,7 @@ SYSTEM = ("You are an autonomous agent working in a workspace folder that is you
           "Nobody will answer questions; decide for yourself.")
 
 
+T = TypeVar("T")
 REPLY_LIMIT = 100_000  # characters of one model reply kept in the conversation
 
 @dataclass
@@ -45,8 +47,8 @@ async def run_agent(model: Model, instruction: str, sandbox: Sandbox, *, limits:
     system = f"{SYSTEM}\n\n{TEXT_FORMAT}" if text else f"{SYSTEM} Use the tools; call submit when done."
     res = AgentResult(messages=[{"role": "system", "content": system}, {"role": "user", "content": instruction}])
     try:
-        async with asyncio.timeout(limits.timeout_s):
-            await _loop(model, sandbox, res, limits, sampling, text, reference)
+        async with asyncio.timeout(limits.timeout_s) as clock:
+            await _loop(model, sandbox, res, limits, sampling, text, reference, clock)
     except TimeoutError:
         res.error, res.error_detail = ErrorClass.limit, f"wall-time limit of {limits.timeout_s:.0f}s"
     except ModelCallError as exc:
@@ -54,8 +56,22 @@ async def run_agent(model: Model, instruction: str, sandbox: Sandbox, *, limits:
     return res
 
 
+async def _off_the_clock(clock: asyncio.Timeout, call: Awaitable[T]) -> T:
+    """The wall-time limit is the agent's own time (its commands, the loop): it stops while a model call
+    is out — queued for a connection, waiting out Retry-After, retried, generating — because a slow,
+    rate-limited or hanging server is not the model's doing. Such a call ends in the client's timeout
+    and retries, as an infra error; the model's own length is bounded by its turn and token limits."""
+    loop = asyncio.get_running_loop()
+    left = clock.when() - loop.time()
+    clock.reschedule(None)
+    try:
+        return await call
+    finally:
+        clock.reschedule(loop.time() + left)
+
+
 async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, sampling: Sampling,
-                text: bool, reference: dict[str, Any] | None) -> None:
+                text: bool, reference: dict[str, Any] | None, clock: asyncio.Timeout) -> None:
     price = model.info.price
     while not res.submitted:
         if res.turns >= limits.max_turns:
@@ -63,7 +79,7 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
             return
         req = ChatRequest(res.messages, None if text else TOOLS, sampling,
                           reference if model.wants_reference else None)
-        out = await model.generate(req)
+        out = await _off_the_clock(clock, model.generate(req))
         res.turns += 1
         res.usage = res.usage + out.usage
         content = out.message.get("content")

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from providers.base import Sampling, SpecError
+from providers.base import EndpointConfigError, Sampling, SpecError
 from providers.registry import build_model
 from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
 from results.projection import ProjectionError, node_config
+from results.records import ErrorClass
 from results.report import load_summary, render_prices, render_table, to_json
+from results.store import RunDirError, RunStore, sample_id
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
 from .progress import RunProgress
@@ -38,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="oracle | null | local | vllm:PATH | vllm:NAME@URL | scripted:FILE | "
                         "openai-compatible:NAME@URL | PROVIDER:MODEL[@URL] (openai, zai, deepseek, moonshot, "
                         "openrouter, together, fireworks, anthropic); repeat for side by side; options after #: "
-                        "protocol=text|tools, client=direct|sdk (HTTP transport), and for vLLM preset=NAME, port=N")
+                        "protocol=text|tools, client=direct|sdk (HTTP transport), label=NAME (the model's name in the run; "
+                        "default: the spec without its address), and for vLLM preset=NAME, port=N")
     r.add_argument("--epochs", type=int, default=1, help="samples per task and model (default 1)")
     r.add_argument("--concurrency", type=int, default=4,
                    help="agents at work at once (default 4); finished ones are graded beside them")
@@ -60,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="also rate each document deliverable (and tasks with a grader/rubric.md) with this model "
                         "against the task's rubric; its tokens and dollars are reported apart from the agent's")
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
+    r.add_argument("--sandbox", choices=["bwrap", "none"],
+                   help="where model-written commands run: bwrap (no network, no privileges, an allow-list of what "
+                        "is visible; the default where bubblewrap is installed) or none (unisolated, warned)")
     r.add_argument("--vllm-arg", action="append", default=[], metavar="FLAG",
                    help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
     r.add_argument("--batch-pricing", action="store_true",
@@ -120,13 +126,17 @@ def cmd_run(a: argparse.Namespace) -> int:
     tasks = tasks[: a.limit] if a.limit else tasks
     if not tasks:
         raise UsageError(f"suite {suite.name} has no runnable task")
-    if len(set(a.model)) != len(a.model):
-        raise UsageError("the same --model is given twice")
+    from providers.registry import model_key
+
+    keys = [model_key(m) for m in a.model]
+    if len(set(keys)) != len(keys):
+        raise UsageError("the same model is given twice (specs that differ only in the server's address are one "
+                         "model in a run: tell them apart with #label=NAME)")
     return asyncio.run(_run(a, suite, tasks, Catalog.load(a.prices)))
 
 
 async def _run(a, suite, tasks, catalog) -> int:
-    models = []
+    models, store = [], None
     try:
         for spec in a.model:  # every spec is checked (keys included) before any task starts
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg))
@@ -142,9 +152,13 @@ async def _run(a, suite, tasks, catalog) -> int:
                           style="yellow", highlight=False)
         from .sandbox import bwrap_path
 
-        if not bwrap_path():  # said once per run; the manifest records "sandbox": "none"
-            err.print("warning: bubblewrap is not installed: model-written commands run WITHOUT isolation "
-                      "(network, whole filesystem); install it with apt-get install bubblewrap",
+        sandbox = a.sandbox or ("bwrap" if bwrap_path() else "none")
+        if sandbox == "bwrap" and not bwrap_path():
+            raise UsageError("--sandbox bwrap needs bubblewrap: apt-get install bubblewrap")
+        if sandbox == "none":  # said once per run; the manifest records "sandbox": "none"
+            why = "--sandbox none" if a.sandbox else "bubblewrap is not installed"
+            err.print(f"warning: {why}: model-written commands run WITHOUT isolation (network, whole filesystem)"
+                      + ("" if a.sandbox else "; install it with apt-get install bubblewrap"),
                       style="yellow", highlight=False)
         out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
         judge = None
@@ -156,7 +170,7 @@ async def _run(a, suite, tasks, catalog) -> int:
                           style="yellow", highlight=False)
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
-                       judge, a.budget_usd)
+                       judge, a.budget_usd, sandbox)
         for m in models:
             if hasattr(m, "limiter"):
                 from providers.retry import limiter_for
@@ -169,10 +183,19 @@ async def _run(a, suite, tasks, catalog) -> int:
         with RunProgress(len(plan.samples()), done, err) as progress:
             await run_plan(plan, store, progress.update)
     finally:
+        if store is not None:
+            store.unlock()
         for m in models:
             await m.aclose()
     summary = load_summary([out])
     print(to_json(summary)) if a.json else render_table(summary)
+    planned = {sample_id(m.info.spec, t.id, e) for m, t, e in plan.samples()}
+    infra = [r for r in RunStore(out).load_samples() if r.sample_id in planned and r.error == ErrorClass.infra]
+    if infra:  # not scored, so not a result: the exit status says the run is incomplete
+        err.print(f"pertask: {len(infra)} of {len(planned)} samples ended in infra errors (the server's or the "
+                  f"harness's trouble, not scored; e.g. {infra[0].error_detail[:200]}): run the same command "
+                  "again to retry them", style="yellow", highlight=False)
+        return 1
     return 0
 
 
@@ -248,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
     except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError,
-            ServerError, ProjectionError) as exc:
+            ServerError, ProjectionError, EndpointConfigError, RunDirError) as exc:
         err.print(f"pertask: error: {exc}", style="red", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:

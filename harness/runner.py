@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from providers.base import Model, ModelCallError, Sampling
+from providers.base import EndpointConfigError, Model, ModelCallError, Sampling
 from providers.hardware import detect_hardware
 from results.prices import sample_usd
 from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
@@ -52,6 +52,7 @@ class RunPlan:
     node: dict = field(default_factory=dict)  # GPU type, count and $/GPU-hour as the user gave them
     judge: Model | None = None  # --judge: rates document deliverables (and tasks with a rubric.md)
     budget_usd: float | None = None  # --budget-usd: no new sample once spent + in-flight estimate reaches it
+    sandbox: str = field(default_factory=lambda: "bwrap" if bwrap_path() else "none")  # --sandbox: a SANDBOXES name
 
     def samples(self) -> list[tuple[Model, Task, int]]:
         # Models interleave so that a cut-short run still compares them on the same tasks.
@@ -60,18 +61,23 @@ class RunPlan:
 
 def open_store(plan: RunPlan) -> RunStore:
     store = RunStore(plan.out)
-    old = store.read_manifest()
-    if old and old.suite != plan.suite.name:
-        raise RunError(f"{plan.out} holds a run of suite '{old.suite}'; use another --out for '{plan.suite.name}'")
     store.create()
+    store.lock()  # held until the process ends
+    old = store.read_manifest()
+    here = (plan.suite.name, str(plan.suite.dir.resolve()), plan.suite.version)
+    if old and (old.suite, old.suite_path or here[1], old.suite_version) != here:
+        raise RunError(f"{plan.out} holds a run of suite '{old.suite}' ({old.suite_path or 'path not recorded'}, "
+                       f"version {old.suite_version}), not of '{here[0]}' ({here[1]}, version {here[2]}): "
+                       "use another --out")
     infos = {m.info.spec: m.info for m in plan.models}
     manifest = RunManifest(
         harness_version=version("pertask"), suite=plan.suite.name, suite_version=plan.suite.version,
+        suite_path=str(plan.suite.dir.resolve()),
         tasks=[t.id for t in plan.tasks], models=[*(old.models if old else []), *infos.values()],
         epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling),
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
-        sandbox="bwrap" if bwrap_path() else "none",
-        workspaces="overlay" if bwrap_path() and not plan.keep_workspaces and overlay.supported() else "copy", judge=plan.judge.info if plan.judge else None,
+        sandbox=plan.sandbox, judge=plan.judge.info if plan.judge else None,
+        workspaces="overlay" if plan.sandbox == "bwrap" and not plan.keep_workspaces and overlay.supported() else "copy",
         command_limits=command_limits(),
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
@@ -121,7 +127,14 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
 
     try:
         async with ServerWatch(plan.models, store, plan.node) as watch:
-            await asyncio.gather(*(one(*s) for s in todo))
+            try:
+                async with asyncio.TaskGroup() as group:  # one failure (a set-up refusal) stops the others
+                    for s in todo:
+                        group.create_task(one(*s))
+            except BaseExceptionGroup as eg:
+                first = next((e for e in eg.exceptions if isinstance(e, EndpointConfigError)), eg.exceptions[0])
+                session["stopped"] = str(first)
+                raise first from None
     finally:
         if plan.keep_workspaces:
             kept = scratch.with_name(session["started_at"].replace(":", "-"))
@@ -138,6 +151,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
         manifest.sessions.append({**session, "finished_at": now_iso()})
         manifest.finished_at = now_iso()
         store.write_manifest(manifest)
+        store.unlock()
     return session
 
 
@@ -214,7 +228,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         if not getattr(model, "server_alive", lambda: True)():
             # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
             raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
-        sandbox = Sandbox(root, hidden, use_bwrap=True, workdir=task.workdir)
+        sandbox = Sandbox(root, hidden, use_bwrap=plan.sandbox == "bwrap", workdir=task.workdir)
         sandbox.prepare(task.workspace, task.copies, task.checkout, cow=not plan.keep_workspaces)
         limits = task.config.limits
         if plan.max_turns:
@@ -248,6 +262,8 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                     rec.judge = await judge_sample(plan.judge, task, sandbox.files)
     except ModelCallError as exc:
         rec.error, rec.error_detail = ErrorClass(exc.kind), exc.detail
+    except EndpointConfigError:
+        raise  # the run stops: no sample is to blame
     except Exception as exc:  # anything unforeseen is the harness's fault, never the model's
         rec.error, rec.error_detail = ErrorClass.infra, f"{type(exc).__name__}: {exc}"
         transcript["traceback"] = traceback.format_exc()

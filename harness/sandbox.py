@@ -40,6 +40,12 @@ SANDBOX_UID = SANDBOX_GID = 1000  # who commands run as inside their own user na
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 
 
+# The backends --sandbox chooses from: whether each isolates (the red-team suite runs against every one that
+# does), and what it needs on this machine.
+SANDBOXES = {"bwrap": {"isolated": True, "needs": "bubblewrap (apt-get install bubblewrap)"},
+             "none": {"isolated": False, "needs": ""}}
+
+
 def bwrap_path() -> str | None:
     return _which("bwrap", os.environ.get("PATH", ""))
 

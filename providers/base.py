@@ -43,6 +43,17 @@ class ModelCallError(Exception):
         self.detail = detail
 
 
+class EndpointConfigError(Exception):
+    """The endpoint refused the request's set-up, not the conversation: a wrong key, an unknown model, a
+    parameter or tool choice the server does not take. No sample is to blame: the run stops at the first
+    one, with this one line, and nothing is scored."""
+
+    def __init__(self, model: str, detail: str):
+        super().__init__(f"{model}: the endpoint refused the run's set-up, not the model's work: {detail} "
+                         "(fix the server or the --model spec; nothing was scored)")
+        self.model, self.detail = model, detail
+
+
 class Model(Protocol):
     info: ModelInfo
     wants_reference: bool  # True only for the oracle

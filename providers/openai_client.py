@@ -7,12 +7,13 @@ vLLM's `created_cache_tokens` / OpenAI's `cache_write_tokens`) are subsets of
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 from results.records import ModelInfo, Usage
 
-from .base import ChatRequest, ModelCallError, ModelOutput
+from .base import ChatRequest, EndpointConfigError, ModelCallError, ModelOutput
 from .http import HTTPStatusError, Unreachable, make_transport
 from .retry import MalformedResponse, RetryPolicy, call_with_retries, limiter_for
 
@@ -22,11 +23,14 @@ def usage_from_server(raw: dict[str, Any] | None) -> Usage:
         return Usage(calls=1, calls_without_usage=1)
     prompt = int(raw.get("prompt_tokens") or 0)
     details = raw.get("prompt_tokens_details") or {}
-    cached = min(int(details.get("cached_tokens") or 0), prompt)
+    cached = int(details.get("cached_tokens") or 0)
     write = int(details.get("created_cache_tokens") or details.get("cache_write_tokens") or 0)
-    write = min(write, prompt - cached)
     out_details = raw.get("completion_tokens_details") or {}
     output = int(raw.get("completion_tokens") or 0)
+    # Counts no server can mean (negative, or more cached than sent) would price to negative or invented
+    # dollars: the response is malformed, retried like a body cut short, and infra if it stays so.
+    if min(prompt, cached, write, output) < 0 or cached + write > prompt:
+        raise MalformedResponse(f"inconsistent usage: {raw}")
     return Usage(
         input_uncached=prompt - cached - write,
         input_cached=cached,
@@ -37,11 +41,23 @@ def usage_from_server(raw: dict[str, Any] | None) -> Usage:
     )
 
 
-def _classify(exc: HTTPStatusError | Unreachable | MalformedResponse) -> ModelCallError:
-    # 400/422 mean the model's conversation was refused (context overflow, bad tool JSON echoed back):
-    # that is the model's run ending, not an outage. Everything else is infrastructure.
+# What a 400 or 422 says decides whose it is. The conversation's own fault (a context it overflowed, tool
+# arguments it wrote that the server cannot parse) ends the model's run; anything else — an unsupported
+# parameter, a tool choice the server was not started for, a field it does not know, reasoning it wanted
+# back — is the set-up's, and so is any 400 that says neither: never scored as the model's failure.
+MODEL_FAULT = re.compile(
+    r"context.{0,20}(length|window|limit)|maximum context|context_length_exceeded|too many tokens|prompt is too long"
+    r"|input is too long|reduce the length|exceeds? the (model's )?(maximum|max)|too long for|"
+    r"(invalid|malformed|could not parse|failed to parse|unable to parse).{0,40}(tool|function|argument|json)", re.I)
+
+
+def _classify(exc: HTTPStatusError | Unreachable | MalformedResponse, model: str) -> Exception:
     if isinstance(exc, HTTPStatusError) and exc.status in (400, 422):
-        return ModelCallError("model", str(exc))
+        if MODEL_FAULT.search(str(exc)):
+            return ModelCallError("model", str(exc))
+        return EndpointConfigError(model, str(exc))
+    if isinstance(exc, HTTPStatusError) and exc.status in (401, 403, 404):  # key, permission, model or path
+        return EndpointConfigError(model, str(exc))
     return ModelCallError("infra", f"{type(exc).__name__}: {exc}")
 
 
@@ -57,8 +73,12 @@ class OpenAIModel:
         self.policy = RetryPolicy(attempts=max_retries)
         self.limiter = limiter_for(info.base_url, max_connections)
 
-    def use_client(self, name: str) -> None:
-        """Choose the transport (`--model SPEC#client=sdk`); recorded in the manifest's model info."""
+    def use_client(self, name: str, timeout_s: float | None = None) -> None:
+        """Choose the transport (`--model SPEC#client=sdk`) and its read timeout (`#timeout=S`: a server
+        silent that long is unreachable); recorded in the manifest's model info."""
+        if timeout_s is not None:
+            self._transport_args = (self._transport_args[0], timeout_s, self._transport_args[2])
+            self.info.timeout_s = timeout_s
         self.info.client = name
         self.transport = make_transport(name, self.info.base_url, *self._transport_args)
 
@@ -86,7 +106,7 @@ class OpenAIModel:
         try:
             out = await call_with_retries(once, self.limiter, self.policy)
         except (HTTPStatusError, Unreachable, MalformedResponse) as exc:
-            raise _classify(exc) from exc
+            raise _classify(exc, self.info.spec) from exc
         out.usage.latency_s = time.perf_counter() - t0  # retries and waits included: what the run waited
         return out
 

@@ -2,9 +2,15 @@
 
     oracle | null | scripted:FILE | openai-compatible:NAME@URL | PROVIDER:MODEL[@URL]
     local | vllm:PATH_OR_ID (launch) | vllm:NAME@URL (attach)
-Any spec may end in `#protocol=text|tools`; models served over HTTP take `#client=direct|sdk` (the
-transport: aiohttp, the default, or the openai SDK); vLLM specs also take `#preset=NAME` and `#port=N`.
+Any spec may end in `#protocol=text|tools` and `#label=NAME`; models served over HTTP take
+`#client=direct|sdk` (the transport: aiohttp, the default, or the openai SDK) and `#timeout=S` (seconds
+of silence before a server counts as unreachable; default 600); vLLM specs also take `#preset=NAME`
+and `#port=N`.
 Options are joined with commas: `vllm:NAME@URL#preset=qwen3,client=sdk`.
+
+A model's identity in a run (its samples' ids, the report's rows) is its key: the spec without the
+server's address and without options that change only how it is reached (client=, port=), or
+`#label=NAME`. A resume against the same model on another port therefore skips what is done.
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ def endpoints() -> dict[str, dict[str, str]]:
     return tomllib.loads(resources.files("providers").joinpath("data/endpoints.toml").read_text())
 
 
-OPTIONS = ("protocol", "preset", "port", "client")
+OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout")
+IDENTITY = ("protocol", "preset")  # the options that change what is measured, kept in a model's key
 CLIENTS = ("direct", "sdk")  # providers.http.TRANSPORTS, named here so that the registry imports no HTTP stack
 
 
@@ -45,13 +52,22 @@ def _split_options(spec: str) -> tuple[str, dict[str, str]]:
     return body, options
 
 
+def model_key(spec: str) -> str:
+    body, options = _split_options(spec)
+    if options.get("label"):
+        return options["label"]
+    kind, sep, rest = body.partition(":")
+    kept = ",".join(f"{k}={options[k]}" for k in IDENTITY if k in options)
+    return f"{kind}{sep}{rest.partition('@')[0]}" + (f"#{kept}" if kept else "")
+
+
 def _lazy(path: str) -> Callable:
     module, _, name = path.partition(":")
     return getattr(importlib.import_module(module), name)
 
 
 def _builtin(spec: str, kind: str, _rest: str, catalog: Catalog) -> Model:
-    info = ModelInfo(spec=spec, kind=kind, model_name=kind, protocol="tools")
+    info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=kind, protocol="tools")
     info.price = catalog.price_of(info)
     return _lazy("providers.builtin:OracleModel" if kind == "oracle" else "providers.builtin:NullModel")(info)
 
@@ -63,7 +79,8 @@ def _scripted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
     except ValueError as exc:
         raise SpecError(f"--model {spec}: {exc}") from exc
     server = server_cls(script)
-    info = ModelInfo(spec=spec, kind=kind, model_name=script.model, base_url=server.start(), protocol=script.protocol)
+    info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=script.model, base_url=server.start(),
+                     protocol=script.protocol)
     info.price = catalog.price_of(info)
     model = _lazy("providers.openai_client:OpenAIModel")(info, api_key="scripted", max_retries=2)
     model.on_close = server.stop  # the server lives exactly as long as the model
@@ -85,7 +102,8 @@ def _hosted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
             raise SpecError(f"--model {spec}: the environment variable {key_env} is not set (it holds the API key)")
     if not name:
         raise SpecError(f"--model {spec}: no model name after '{kind}:'")
-    info = ModelInfo(spec=spec, kind=kind, model_name=name, base_url=base_url, key_env=key_env, protocol="tools")
+    info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=name, base_url=base_url, key_env=key_env,
+                     protocol="tools")
     info.price = catalog.price_of(info)
     return _lazy("providers.openai_client:OpenAIModel")(info, api_key=key)
 
@@ -113,7 +131,7 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
     if "port" in options and port is None:
         raise SpecError(f"--model {spec}: port must be a number")
     # Self-hosted: priced by the GPU-hour, not per token (a "vllm" catalog entry would be a user's choice).
-    info = ModelInfo(spec=spec, kind=kind, model_name=name, base_url=url, protocol=preset.protocol)
+    info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=name, base_url=url, protocol=preset.protocol)
     info.price = catalog.price_of(info)
     return _lazy("providers.vllm.model:VLLMModel")(info, preset, model_path=path, port=port, extra=extra)
 
@@ -136,14 +154,20 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_a
     if kind in ("local", "vllm"):
         model = _vllm(spec, kind, rest, catalog, options, vllm_args or [])
     else:
-        if set(options) - {"protocol", "client"}:
+        if set(options) - {"protocol", "client", "label", "timeout"}:
             raise SpecError(f"--model {spec}: only vLLM models take preset= or port=")
-        if kind in ("oracle", "null") and "client" in options:
-            raise SpecError(f"--model {spec}: the {kind} model is not served over HTTP; client= does not apply")
+        if kind in ("oracle", "null") and {"client", "timeout"} & set(options):
+            raise SpecError(f"--model {spec}: the {kind} model is not served over HTTP; client= and timeout= do not apply")
         model = table[kind](spec, kind, rest, catalog)
     model.info.protocol = options.get("protocol") or protocol or model.info.protocol
     if kind in ("oracle", "null") and model.info.protocol != "tools":
         raise SpecError(f"--model {spec}: the {kind} model acts through tool calls only")
-    if "client" in options:
-        model.use_client(options["client"])
+    try:
+        timeout = float(options["timeout"]) if "timeout" in options else None
+    except ValueError:
+        timeout = -1.0
+    if timeout is not None and timeout <= 0:
+        raise SpecError(f"--model {spec}: timeout must be a number of seconds above 0")
+    if "client" in options or timeout is not None:
+        model.use_client(options.get("client", model.info.client), timeout)
     return model

@@ -7,8 +7,9 @@ A script is JSON:
     TURN = {"content": "...", "tool_calls": [{"name": "bash", "arguments": {...}}],
             "reasoning": "...", "usage": {"prompt_tokens": N, "completion_tokens": N,
             "cached_tokens": N, "cache_write_tokens": N, "reasoning_tokens": N},
-            "delay_s": 0.0, "fault": FAULT, "fault_times": 1, "retry_after_s": 0.0}
-    FAULT = http_500 | http_502 | http_503 | http_429 (with Retry-After) | drop (close the connection)
+            "delay_s": 0.0, "fault": FAULT, "fault_times": 1, "retry_after_s": 0.0, "error_message": "..."}
+    FAULT = http_400 | http_401 | http_404 (saying "error_message", default a context overflow)
+          | http_500 | http_502 | http_503 | http_429 (with Retry-After) | drop (close the connection)
           | malformed_json | no_usage | truncated_stream (SSE cut before [DONE]) | hang (answer after 1 h)
 
 The turn is the number of assistant messages already in the request, so the
@@ -25,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-FAULTS = ("http_400", "http_500", "http_502", "http_503", "http_429", "drop", "malformed_json", "no_usage", "truncated_stream",
+FAULTS = ("http_400", "http_401", "http_404", "http_500", "http_502", "http_503", "http_429", "drop", "malformed_json", "no_usage", "truncated_stream",
           "hang")
 
 
@@ -43,6 +44,7 @@ class Turn(BaseModel):
     fault: str | None = None
     fault_times: int = 1
     retry_after_s: float = 0.0  # the Retry-After a http_429 fault sends
+    error_message: str | None = None  # what a http_400/401/404 fault says (default: context length exceeded)
 
     def model_post_init(self, _ctx: Any) -> None:
         if self.fault and self.fault not in FAULTS:

@@ -22,7 +22,7 @@ from typing import Any
 
 from .script import Script, Turn, auto_usage, usage_body
 
-REASONS = {200: "OK", 404: "Not Found", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error"}
+REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error"}
 
 
 def _http(status: int, body: bytes, ctype: str = "application/json", extra: str = "") -> bytes:
@@ -130,8 +130,9 @@ class ScriptedServer:
             return None
         if fault == "hang":  # longer than any client waits: the client's timeout must fire
             await asyncio.sleep(3600)
-        if fault == "http_400":  # what a server says to a conversation past the model's context
-            return _http(400, b'{"error": {"message": "maximum context length exceeded", "type": "invalid_request_error"}}')
+        if fault in ("http_400", "http_401", "http_404"):  # by default, a conversation past the model's context
+            text = turn.error_message or "maximum context length exceeded"
+            return _http(int(fault[5:]), json.dumps({"error": {"message": text, "type": "invalid_request_error"}}).encode())
         if fault in ("http_500", "http_502", "http_503"):
             return _http(int(fault[5:]), b'{"error": {"message": "scripted fault", "type": "server_error"}}')
         if fault == "http_429":

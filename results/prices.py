@@ -11,6 +11,8 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .records import ModelInfo, PriceEntry, Usage
 
 
@@ -21,15 +23,24 @@ class PriceFileError(ValueError):
 def _read(path_or_text: Path | str, name: str) -> list[PriceEntry]:
     try:
         data = tomllib.loads(path_or_text if isinstance(path_or_text, str) else path_or_text.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
         raise PriceFileError(f"{name}: {exc}") from exc
+    unknown = sorted(set(data) - {"price"})
+    if unknown:
+        raise PriceFileError(f"{name}: unknown table(s) {', '.join(unknown)} (a price file holds [[price]] entries)")
+    rows = data.get("price", [])
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise PriceFileError(f"{name}: 'price' must be an array of tables: [[price]]")
     out = []
-    for i, row in enumerate(data.get("price", [])):
+    for i, row in enumerate(rows):
         try:
             out.append(PriceEntry.model_validate(row))
-        except ValueError as exc:
-            field = exc.errors()[0]["loc"][0] if hasattr(exc, "errors") else "?"
-            raise PriceFileError(f"{name}: [[price]] #{i + 1}: field '{field}': {exc}") from exc
+        except ValidationError as exc:
+            e = exc.errors()[0]
+            field = ".".join(map(str, e["loc"])) or "?"
+            what = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
+            raise PriceFileError(f"{name}: [[price]] #{i + 1} ({row.get('provider', '?')}/{row.get('model', '?')}): "
+                                 f"field '{field}': {what}") from None
     return out
 
 

@@ -77,18 +77,20 @@ class PriceEntry(BaseModel):
     billed at the long_* prices; `batch_discount` is the fraction taken off by the batch API.
     """
 
+    model_config = {"extra": "forbid"}  # a misspelt key in a price file is an error, not a silent default
+
     model: str
     provider: str
-    input: float
-    cached_input: float | None = None
-    cache_write: float | None = None
-    output: float
-    long_context_above: int | None = None
-    long_input: float | None = None
-    long_cached_input: float | None = None
-    long_cache_write: float | None = None
-    long_output: float | None = None
-    batch_discount: float | None = None
+    input: float = Field(ge=0)
+    cached_input: float | None = Field(None, ge=0)
+    cache_write: float | None = Field(None, ge=0)
+    output: float = Field(ge=0)
+    long_context_above: int | None = Field(None, ge=0)
+    long_input: float | None = Field(None, ge=0)
+    long_cached_input: float | None = Field(None, ge=0)
+    long_cache_write: float | None = Field(None, ge=0)
+    long_output: float | None = Field(None, ge=0)
+    batch_discount: float | None = Field(None, ge=0, le=1)
     date: str = ""
     source: str = ""
     note: str = ""
@@ -113,7 +115,7 @@ class SampleRecord(BaseModel):
     task_id: str
     suite: str
     task_version: str = ""
-    model: str  # the --model spec as given (no secrets can be in it: keys live in the environment)
+    model: str  # the model's key (ModelInfo.spec: no address, no secrets: keys live in the environment)
     epoch: int
     protocol: str = ""
     score: float | None = None  # fraction of hidden checks passed; None when not graded (infra)
@@ -140,13 +142,15 @@ class SampleRecord(BaseModel):
 
 
 class ModelInfo(BaseModel):
-    spec: str
+    spec: str  # the model's key in the run: the spec without the server's address (or its #label=)
+    given: str = ""  # the --model spec as given, address included
     kind: str
     model_name: str = ""
     base_url: str = ""
     key_env: str = ""  # the variable's name only; the value never reaches disk
     protocol: str = ""
     client: str = ""  # the HTTP transport of models served over HTTP: direct (aiohttp) or sdk (openai)
+    timeout_s: float | None = None  # #timeout=: seconds of silence after which a server counts as unreachable
     price: PriceEntry | None = None
     batch: bool = False  # priced as if sent through the provider's batch API (--batch-pricing)
 
@@ -155,7 +159,8 @@ class RunManifest(BaseModel):
     schema_: int = Field(SCHEMA_VERSION, alias="schema")
     harness_version: str
     suite: str
-    suite_version: str
+    suite_version: str  # a digest of the suite's content
+    suite_path: str = ""  # where it was loaded from: a suite is its path and digest, not its folder's name
     tasks: list[str]
     models: list[ModelInfo]
     judge: ModelInfo | None = None  # --judge: graded deliverables on top of the checks, billed apart

@@ -54,6 +54,8 @@ def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = Non
             gpus: int | None = None) -> dict[str, Any]:
     store = RunStore(run_dir)
     manifest = store.read_manifest()
+    if manifest is not None:
+        store.lock()  # never while a run writes to it
     if manifest is None:
         raise FileNotFoundError(f"{run_dir}: not a pertask run directory (no manifest.json)")
     samples = store.load_samples()
@@ -72,5 +74,6 @@ def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = Non
     manifest.node = node
     store.rewrite(samples)
     store.write_manifest(manifest)
+    store.unlock()
     return {"samples": len(samples), "usd_before": before, "usd_after": sum(s.usd or 0.0 for s in samples),
             "unpriced": sum(1 for s in samples if s.usd is None), "nodes": nodes}

@@ -6,16 +6,24 @@ the line being written; readers skip (and report) a torn last line.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .records import ErrorClass, RunManifest, SampleRecord
 
 SAMPLES = "samples.jsonl"
 MANIFEST = "manifest.json"
+LOCK = "run.lock"
+
+
+class RunDirError(ValueError):
+    """A run directory that cannot be used as asked: in use by another run, a file, an unreadable manifest."""
 
 
 def cache_root() -> Path:
@@ -38,9 +46,33 @@ class RunStore:
         self.samples_path = self.root / SAMPLES
         self.manifest_path = self.root / MANIFEST
         self.torn_lines = 0
+        self._lock_fd: int | None = None
 
     def create(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise RunDirError(f"{self.root} is a file, not a run directory: give --out a folder")
         (self.root / "transcripts").mkdir(parents=True, exist_ok=True)
+
+    def lock(self) -> None:
+        """One writer per run directory: a second run (or reprice) on it fails at once, naming the holder.
+        The kernel drops the lock when its process dies, kill -9 included, so a resume never finds it stale."""
+        if self._lock_fd is not None:
+            return
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise RunDirError(f"{self.root} is in use by pertask {holder}: wait for it, or give another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"PID {os.getpid()}".encode(), 0)
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     # -- samples -------------------------------------------------------------
     def load_samples(self) -> list[SampleRecord]:
@@ -88,7 +120,11 @@ class RunStore:
     def read_manifest(self) -> RunManifest | None:
         if not self.manifest_path.exists():
             return None
-        return RunManifest.model_validate_json(self.manifest_path.read_text())
+        try:
+            return RunManifest.model_validate_json(self.manifest_path.read_text())
+        except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+            raise RunDirError(f"{self.manifest_path}: unreadable manifest ({_first_error(exc)}); the samples are "
+                              f"kept: move the file aside to start a new manifest") from None
 
     def write_manifest(self, manifest: RunManifest) -> None:
         tmp = self.manifest_path.with_suffix(".tmp")
@@ -104,3 +140,11 @@ class RunStore:
         tmp.write_text(json.dumps(data, indent=1, default=str))
         os.replace(tmp, path)
         return str(rel)
+
+
+def _first_error(exc: Exception) -> str:
+    """One line from a pydantic error (the field and what is wrong), or the exception's own text."""
+    if isinstance(exc, ValidationError):
+        e = exc.errors()[0]
+        return f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}"
+    return str(exc).splitlines()[0]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -74,3 +77,18 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 def pertask_proc(*args: str, env=None, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([*PERTASK, *map(str, args)], capture_output=True, text=True, timeout=timeout,
                           env=env or subprocess_env(), cwd=ROOT)
+
+
+def copy_suite(dest: Path, task_ids: tuple[str, ...], **limits: float) -> Path:
+    """Smoke tasks copied into a suite folder of their own, with these [limits] (short timeouts for tests)."""
+    from tasks.loader import SUITES_ROOT
+
+    for tid in task_ids:
+        shutil.copytree(SUITES_ROOT / "smoke" / tid, dest / tid)
+        cfg = dest / tid / "task.toml"
+        text = cfg.read_text()
+        for key, value in limits.items():
+            text = re.sub(rf"^{key} = .*\n", "", text, flags=re.M).replace("[limits]\n", f"[limits]\n{key} = {value}\n")
+        assert all(tomllib.loads(text)["limits"][k] == v for k, v in limits.items())
+        cfg.write_text(text)
+    return dest

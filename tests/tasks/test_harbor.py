@@ -85,13 +85,18 @@ def test_reward_file_decides_and_offline_verifier_is_named(harbor, cli, tmp_path
     assert greeting["passed"] is True and "offline verifier" in greeting["grader"]["checks"][0]["message"]
 
 
-def test_missing_reward_is_an_error_not_a_zero(tmp_path, cli):
+def test_missing_reward_fails_the_sample_and_tasks_check_names_it(tmp_path, cli):
+    # A verifier that ran and wrote no reward is a failed sample, never an unscored one: otherwise the code
+    # under test (which the verifier runs) could turn its own failure into an infra error by killing it.
+    # A task whose verifier never writes one is the author's bug, and `tasks check` says so.
     write(tmp_path / "tb" / "no-reward", NO_REWARD)
     out = tmp_path / "run"
     (m,) = run_json(cli, "run", "--suite", tmp_path / "tb", "--model", "oracle", "--out", out)["models"]
     (s,) = load_samples(out)
-    assert s["error"] == "infra" and "wrote no /logs/verifier/reward" in s["error_detail"] and s["score"] is None
-    assert m["errors"]["infra"] == 1 and m["accuracy"] is None
+    assert s["error"] == "none" and s["score"] == 0.0 and s["passed"] is False
+    assert "wrote no /logs/verifier/reward" in s["grader"]["detail"] and "no verdict" in s["grader"]["detail"]
+    code, _, err = cli("tasks", "check", "--suite", tmp_path / "tb")
+    assert code == 1 and "no-reward: the reference solution scores 0.0" in err
 
 
 def test_agent_paths_under_app_reach_the_private_copy(harbor, cli, tmp_path, write_script):

@@ -77,7 +77,7 @@ def test_agent_sees_the_base_commit_only_and_cannot_game_the_tests(instance_file
     monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))
     repo = json.loads(instance_file.read_text().splitlines()[0])["repo"]
     script = {"model": "m", "default": [
-        {"tool_calls": [bash(f"git log --oneline | wc -l; ls {repo} 2>&1 | wc -l; cat {instance_file} 2>/dev/null | wc -c")]},
+        {"tool_calls": [bash(f"git log --oneline | wc -l; ls {repo} 2>/dev/null | wc -l; cat {instance_file} 2>/dev/null | wc -c")]},
         # overwrite the tests so they pass trivially: grading must restore them first
         {"tool_calls": [call("write_file", path="tests/test_ops.py", content="def test_clamp_high():\n    pass\n")]},
         {"tool_calls": [call("submit")]}]}
