@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -42,13 +42,15 @@ class AgentResult:
 
 
 async def run_agent(model: Model, instruction: str, sandbox: Sandbox, *, limits: Any, sampling: Sampling,
-                    reference: dict[str, Any] | None = None) -> AgentResult:
+                    reference: dict[str, Any] | None = None,
+                    on_call: Callable[[dict[str, Any]], None] | None = None) -> AgentResult:
+    """`on_call` gets each model call as soon as its response is in (the run's call ledger)."""
     text = model.info.protocol == "text"
     system = f"{SYSTEM}\n\n{TEXT_FORMAT}" if text else f"{SYSTEM} Use the tools; call submit when done."
     res = AgentResult(messages=[{"role": "system", "content": system}, {"role": "user", "content": instruction}])
     try:
         async with asyncio.timeout(limits.timeout_s) as clock:
-            await _loop(model, sandbox, res, limits, sampling, text, reference, clock)
+            await _loop(model, sandbox, res, limits, sampling, text, reference, clock, on_call)
     except TimeoutError:
         res.error, res.error_detail = ErrorClass.limit, f"wall-time limit of {limits.timeout_s:.0f}s"
     except ModelCallError as exc:
@@ -71,7 +73,8 @@ async def _off_the_clock(clock: asyncio.Timeout, call: Awaitable[T]) -> T:
 
 
 async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, sampling: Sampling,
-                text: bool, reference: dict[str, Any] | None, clock: asyncio.Timeout) -> None:
+                text: bool, reference: dict[str, Any] | None, clock: asyncio.Timeout,
+                on_call: Callable[[dict[str, Any]], None] | None) -> None:
     price = model.info.price
     while not res.submitted:
         if res.turns >= limits.max_turns:
@@ -92,6 +95,8 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
                           "usage": out.usage.model_dump(), "usd": cost_usd(out.usage, price, model.info.batch),
                           "finish_reason": out.finish_reason, "raw_usage": out.raw_usage,
                           "reasoning": out.reasoning})
+        if on_call is not None:
+            on_call(res.calls[-1])
         if text:
             await _text_turn(out.message, sandbox, res, limits)
         else:

@@ -20,7 +20,7 @@ from providers.base import EndpointConfigError, Model, ModelCallError, Sampling
 from providers.hardware import detect_hardware
 from results.prices import sample_usd
 from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
-from results.store import RunStore, sample_id
+from results.store import RunStore, sample_id, slug
 from tasks import Suite, Task
 from tasks.graders import get_grader
 from tasks.graders.base import prepare_grading
@@ -117,11 +117,17 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
             if not budget.admit(model.info.spec, task.id, epoch):
                 return  # not started: no record, so a later run with a larger budget does it
             try:
-                rec = await run_sample(model, task, epoch, plan, store, scratch, hidden, slot, graders)
+                rec = await run_sample(model, task, epoch, plan, store, scratch, hidden, slot, graders,
+                                       session["started_at"])
             finally:
                 budget.release(model.info.spec, task.id, epoch)
         budget.add(rec)
         store.append(rec)
+        saved = store.agent_dir(rec.sample_id)
+        if plan.keep_workspaces and saved.is_dir():
+            saved.rename(scratch / f"{slug(rec.sample_id)}-final")
+        elif rec.error != ErrorClass.infra:  # an infra grading keeps it: the resume grades it again
+            shutil.rmtree(saved, ignore_errors=True)
         watch.add(rec)
         on_done(rec)
 
@@ -214,37 +220,38 @@ class Budget:
         self.per_model.setdefault(rec.model, []).append(rec.usd or 0.0)
 
 
+def ledger(store: RunStore, sample: str, session: str):
+    """What the call ledger records of one call: enough to re-price it and to find what it was for."""
+    def record(call: dict) -> None:
+        store.append_call({"sample_id": sample, "session": session, "turn": call["turn"], "usage": call["usage"],
+                           "raw_usage": call["raw_usage"], "usd": call["usd"], "at": now_iso()})
+    return record
+
+
 async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store: RunStore,
-                     scratch: Path, hidden: list[Path], slot: Slot, graders: asyncio.Semaphore) -> SampleRecord:
+                     scratch: Path, hidden: list[Path], slot: Slot, graders: asyncio.Semaphore,
+                     session_id: str = "") -> SampleRecord:
     spec = model.info.spec
     rec = SampleRecord(sample_id=sample_id(spec, task.id, epoch), task_id=task.id, suite=task.suite,
                        task_version=task.digest, model=spec, epoch=epoch, protocol=model.info.protocol,
                        price=model.info.price, started_at=now_iso())
     root = Path(tempfile.mkdtemp(prefix=f"{task.id}-", dir=scratch)).resolve()
     sandbox = None
-    t0 = time.perf_counter()
+    t0, agent_wall = time.perf_counter(), 0.0
     transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}
     try:
-        if not getattr(model, "server_alive", lambda: True)():
-            # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
-            raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
         sandbox = Sandbox(root, hidden, use_bwrap=plan.sandbox == "bwrap", workdir=task.workdir)
-        sandbox.prepare(task.workspace, task.copies, task.checkout, cow=not plan.keep_workspaces)
-        limits = task.config.limits
-        if plan.max_turns:
-            limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
-        res = await run_agent(model, task.instruction, sandbox, limits=limits,
-                              sampling=plan.sampling, reference=task.reference() if model.wants_reference else None)
-        await sandbox.close()  # nothing the agent left running survives into grading
-        rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
-        rec.error, rec.error_detail = res.error, res.error_detail
-        rec.usd = sample_usd(res.calls, model.info.price)
-        slot.give_back(rec.usd)
-        # Let the next sample take the slot and send its first request now: what follows blocks the event
-        # loop (copying the grader, starting its sandbox: fork and exec), and the model's server would
-        # otherwise wait ~0.1 s per sample for the next agent (benchmarks/slot_handoff.py).
-        await asyncio.sleep(0)
-        transcript.update(transcript_json(res))
+        saved = store.load_agent(rec.sample_id)
+        if saved is not None and saved[0].task_version == task.digest:
+            # An earlier session ran the agent and was killed while grading: grade what it left, call nothing.
+            rec, transcript = saved
+            agent_wall = rec.wall_s
+            transcript["regraded_at"] = now_iso()
+            sandbox.restore(store.agent_dir(rec.sample_id), task.workspace, task.copies)
+            slot.give_back(rec.usd)
+        else:
+            shutil.rmtree(store.agent_dir(rec.sample_id), ignore_errors=True)  # a save cut short, if any
+            await agent_phase(model, task, plan, sandbox, rec, transcript, store, slot, session_id)
         # A sample cut short by a limit or a model error is still graded as it stands;
         # one cut short by the infrastructure is not scored at all.
         if rec.error != ErrorClass.infra:
@@ -260,6 +267,9 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                 rec.score, rec.passed = grade.score, grade.passed
                 if plan.judge is not None and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()):
                     rec.judge = await judge_sample(plan.judge, task, sandbox.files)
+                    if rec.judge.usage.calls:
+                        store.append_call({"sample_id": rec.sample_id, "session": session_id, "judge": rec.judge.model,
+                                           "usage": rec.judge.usage.model_dump(), "usd": rec.judge.usd, "at": now_iso()})
     except ModelCallError as exc:
         rec.error, rec.error_detail = ErrorClass(exc.kind), exc.detail
     except EndpointConfigError:
@@ -272,8 +282,43 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
             await sandbox.close()
         if not plan.keep_workspaces:
             shutil.rmtree(root, ignore_errors=True)
-    rec.wall_s = round(time.perf_counter() - t0, 3)
+    rec.wall_s = round(agent_wall + time.perf_counter() - t0, 3)
     rec.finished_at = now_iso()
     transcript["grade"] = rec.grader
     rec.transcript = store.write_transcript(spec, task.id, epoch, transcript)
     return rec
+
+
+async def agent_phase(model: Model, task: Task, plan: RunPlan, sandbox: Sandbox, rec: SampleRecord,
+                      transcript: dict, store: RunStore, slot: Slot, session_id: str) -> None:
+    """The agent's loop in the sample's sandbox; what it did is saved (workspace, record, transcript)
+    before grading starts, so a kill during grading loses no paid call."""
+    t0 = time.perf_counter()
+    if not getattr(model, "server_alive", lambda: True)():
+        # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
+        raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
+    sandbox.prepare(task.workspace, task.copies, task.checkout, cow=not plan.keep_workspaces)
+    limits = task.config.limits
+    if plan.max_turns:
+        limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
+    res = await run_agent(model, task.instruction, sandbox, limits=limits, sampling=plan.sampling,
+                          reference=task.reference() if model.wants_reference else None,
+                          on_call=ledger(store, rec.sample_id, session_id))
+    await sandbox.close()  # nothing the agent left running survives into grading
+    rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
+    rec.error, rec.error_detail = res.error, res.error_detail
+    rec.usd = sample_usd(res.calls, model.info.price)
+    slot.give_back(rec.usd)
+    # Let the next sample take the slot and send its first request now: what follows blocks the event
+    # loop (saving, copying the grader, starting its sandbox: fork and exec), and the model's server would
+    # otherwise wait ~0.1 s per sample for the next agent (benchmarks/slot_handoff.py).
+    await asyncio.sleep(0)
+    transcript.update(transcript_json(res))
+    if rec.error != ErrorClass.infra:
+        rec.wall_s = round(time.perf_counter() - t0, 3)
+        await asyncio.to_thread(_save_agent, store, sandbox, rec, transcript)
+
+
+def _save_agent(store: RunStore, sandbox: Sandbox, rec: SampleRecord, transcript: dict) -> None:
+    sandbox.persist(store.agent_dir(rec.sample_id))
+    store.save_agent(rec, transcript)

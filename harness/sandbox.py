@@ -123,6 +123,35 @@ class Sandbox:
                     shutil.copy2(src, target)
         self.tmp.mkdir(parents=True, exist_ok=True)
 
+    def persist(self, dest: Path) -> None:
+        """Move the sample's workspace (its overlay's upper layer, or its copy) to `dest`, where a resumed run
+        grades it without running the agent again. A rename: nothing is copied."""
+        dest.mkdir(parents=True)
+        if self.overlay:
+            lowers, upper, work = self.overlay
+            upper.rename(dest / "upper")
+            work.rename(dest / "work")
+            self.overlay = (lowers, dest / "upper", dest / "work")
+            self.files = overlay.OverlayView(lowers, dest / "upper")
+        else:
+            self.workspace.rename(dest / "ws")
+            self.workspace = dest / "ws"
+            self.files = overlay.DirView(self.workspace)
+
+    def restore(self, saved: Path, source: Path, copies: list[tuple[Path, str]] | None) -> None:
+        """The workspace `persist` left in `saved`, over the task's files again when it is an overlay."""
+        if (saved / "upper").is_dir():
+            lowers = self._lowers(source, copies)
+            if lowers is None:
+                raise SandboxError("the saved workspace is an overlay, which cannot be mounted here now")
+            self.overlay = (lowers, saved / "upper", saved / "work")
+            self.files = overlay.OverlayView(lowers, saved / "upper")
+            self.workspace.mkdir(parents=True)
+        else:
+            self.workspace = saved / "ws"
+            self.files = overlay.DirView(self.workspace)
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
     def _lowers(self, source: Path, copies: list[tuple[Path, str]] | None) -> list[Path] | None:
         layers = copies if copies is not None else [(source, ".")]
         srcs = [src for src, dst in layers if dst == "." and src.is_dir() and overlay.usable_path(src)]

@@ -34,6 +34,7 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
                                 "a larger --budget-usd to finish")
             names.update({m.spec: m.model_name or m.spec for m in manifest.models})
     summary = summarize(samples, order)
+    _ledger(summary, run_dirs, warnings)
     from .claims import evaluate
 
     summary["claims"] = evaluate(summary, names)
@@ -50,6 +51,29 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
             warnings.append(f"{m['model']}: price unknown (or usage missing): dollars are null, not 0")
     summary["warnings"] = warnings
     return summary
+
+
+def _ledger(summary: dict[str, Any], run_dirs: list[Path], warnings: list[str]) -> None:
+    """The run's true bill from calls.jsonl beside what the records account for: the difference was spent on
+    samples that were never recorded or were recorded again (killed sessions, re-run infra samples)."""
+    spent: dict[str, float] = {}
+    recorded: dict[str, float] = {}
+    for d in run_dirs:
+        store = RunStore(d)
+        for c in store.load_calls():
+            if c.get("usd") is not None and not c.get("judge"):
+                model = c["sample_id"].rsplit("|", 2)[0]
+                spent[model] = spent.get(model, 0.0) + c["usd"]
+        for r in store.load_samples():
+            if r.cost_basis == "tokens" and r.usd is not None:
+                recorded[r.model] = recorded.get(r.model, 0.0) + r.usd
+    for m in summary["models"]:
+        total = spent.get(m["model"])
+        m["usd_spent_calls"] = None if total is None else round(total, 9)
+        m["usd_unrecorded"] = None if total is None else round(max(0.0, total - recorded.get(m["model"], 0.0)), 9)
+        if m["usd_unrecorded"]:
+            warnings.append(f"{m['model']}: ${m['usd_unrecorded']:.4f} of ${total:.4f} spent (calls.jsonl) went to "
+                            "samples not recorded: killed sessions and re-run infra samples")
 
 
 def _server_row(run_dir: Path, rec: dict[str, Any], sess: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from .records import ErrorClass, RunManifest, SampleRecord
 
 SAMPLES = "samples.jsonl"
 MANIFEST = "manifest.json"
+CALLS = "calls.jsonl"  # the call ledger: one line per model call, appended as its response arrives
 LOCK = "run.lock"
 
 
@@ -115,6 +116,48 @@ class RunStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.samples_path)
+
+    # -- agent phases saved before grading --------------------------------------
+    def agent_dir(self, sample_id: str) -> Path:
+        return self.root / "agent" / slug(sample_id)
+
+    def save_agent(self, rec: SampleRecord, transcript: dict[str, Any]) -> None:
+        """The finished agent phase (record so far, transcript; the workspace is moved beside it by the
+        sandbox): a kill during grading then costs a re-grade, not the model's calls again."""
+        rec.transcript = self.write_transcript(rec.model, rec.task_id, rec.epoch, transcript)
+        tmp = self.agent_dir(rec.sample_id) / "sample.tmp"
+        tmp.write_text(rec.to_json())
+        os.replace(tmp, tmp.with_suffix(".json"))
+
+    def load_agent(self, sample_id: str) -> tuple[SampleRecord, dict[str, Any]] | None:
+        path = self.agent_dir(sample_id) / "sample.json"
+        try:
+            rec = SampleRecord.model_validate_json(path.read_text())
+            return rec, json.loads((self.root / rec.transcript).read_text())
+        except (OSError, ValueError):
+            return None  # none saved, or saved only in part: the sample runs again
+
+    # -- the call ledger -----------------------------------------------------
+    def append_call(self, entry: dict[str, Any]) -> None:
+        """One paid call, written the moment it is known: one write(2) to an O_APPEND file survives a
+        kill -9 of this process (no fsync: that guards against the machine's crash, at a disk wait per call)."""
+        fd = os.open(self.root / CALLS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, (json.dumps(entry, separators=(",", ":"), default=str) + "\n").encode())
+        finally:
+            os.close(fd)
+
+    def load_calls(self) -> list[dict[str, Any]]:
+        path = self.root / CALLS
+        if not path.exists():
+            return []
+        out = []
+        for raw in path.read_bytes().splitlines():
+            try:
+                out.append(json.loads(raw))
+            except ValueError:
+                continue  # a write cut short by a kill
+        return out
 
     # -- manifest ------------------------------------------------------------
     def read_manifest(self) -> RunManifest | None:
