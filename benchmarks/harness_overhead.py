@@ -28,11 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harness.agent import run_agent  # noqa: E402
+from harness.runner import ledger  # noqa: E402
 from harness.sandbox import Sandbox  # noqa: E402
 from providers.base import Sampling  # noqa: E402
 from providers.http import TRANSPORTS  # noqa: E402
 from providers.openai_client import OpenAIModel  # noqa: E402
 from results.records import ModelInfo  # noqa: E402
+from results.store import RunStore  # noqa: E402
 from tasks.model import Limits  # noqa: E402
 
 
@@ -63,11 +65,14 @@ async def agents(url: str, concurrency: int, samples: int, tmp: Path, instructio
         sb.prepare(tmp / "src")
         boxes.append(sb)
     sem = asyncio.Semaphore(concurrency)
+    store = RunStore(tmp / f"store-c{concurrency}")  # each call goes to the call ledger, as in a run
+    store.create()
 
     async def one(sb):
         async with sem:
             try:
-                return await run_agent(model, instruction, sb, limits=Limits(max_turns=1000), sampling=Sampling())
+                return await run_agent(model, instruction, sb, limits=Limits(max_turns=1000), sampling=Sampling(),
+                                       on_call=ledger(store, f"bench|{sb.root.name}|1", "bench"))
             finally:
                 await sb.close()
 

@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,11 @@ class SessionError(OSError):
     """The server died or stopped answering; to the agent, a failed command or file tool."""
 
 
+class SandboxUnavailable(RuntimeError):
+    """The sandbox could not be started at all (no user namespaces, bubblewrap refused): the machine's
+    trouble, never the model's, so not an OSError that the agent's tools would show it as a failed command."""
+
+
 class Session:
     def __init__(self, argv_for: Callable[[str], list[str]], cwd: Path, preexec: Callable[[], None]):
         # -I -S: no user site, no environment, no site-packages: the server needs the standard library only.
@@ -39,11 +45,23 @@ class Session:
 
     async def _start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self.proc = await asyncio.create_subprocess_exec(
-            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, cwd=self.cwd, env={"PATH": os.environ.get("PATH", "")},
-            start_new_session=True, preexec_fn=self.preexec, limit=1 << 20)
-        await self._read(30)
+        try:
+            self.proc = await asyncio.create_subprocess_exec(
+                *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, cwd=self.cwd, env={"PATH": os.environ.get("PATH", "")},
+                start_new_session=True, preexec_fn=self.preexec, limit=1 << 20)
+        except (OSError, subprocess.SubprocessError) as exc:  # the overlay or the exec failed before it ran
+            raise SandboxUnavailable(f"the sandbox could not start: {exc}") from exc
+        try:
+            await self._read(30)
+        except SessionError as exc:  # bubblewrap exited before the server said it was ready
+            self._kill()
+            why = b""
+            with contextlib.suppress(TimeoutError, ValueError):
+                why = await asyncio.wait_for(self.proc.stderr.read(2000), 5)
+            self.proc._transport.close()
+            self.proc = None
+            raise SandboxUnavailable(f"the sandbox could not start: {why.decode(errors='replace').strip() or exc}") from exc
 
     async def _send(self, req: dict) -> None:
         self.proc.stdin.write(json.dumps(req).encode() + b"\n")

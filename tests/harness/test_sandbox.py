@@ -211,3 +211,18 @@ def test_one_session_runs_the_commands_and_nothing_outlives_a_command(box):
         finally:
             await sb.close()
     asyncio.run(main())
+
+
+@needs_bwrap
+def test_a_sandbox_that_cannot_start_is_the_machines_trouble(box, cli, tmp_path, monkeypatch):
+    # Bubblewrap refusing to start (no user namespaces, say) must never reach the agent as a failed
+    # command it is scored on: the sample is infra, re-run on resume.
+    from harness.session import SandboxUnavailable
+
+    sb, _ = box
+    sb.bwrap = "/bin/false"
+    with pytest.raises(SandboxUnavailable):
+        run(sb, "echo hi")
+    monkeypatch.setattr("harness.sandbox._which", lambda name, path: "/bin/false")
+    code, _, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", "oracle", "--out", tmp_path / "r")
+    assert code == 1 and "ended in infra errors" in err and "sandbox could not start" in err

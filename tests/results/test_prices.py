@@ -35,7 +35,7 @@ def test_catalog_lookup_is_exact_and_user_file_overrides(tmp_path):
 def test_bad_price_file_names_file_and_field(tmp_path):
     f = tmp_path / "p.toml"
     f.write_text('[[price]]\nprovider = "zai"\nmodel = "m"\noutput = 2\n')
-    with pytest.raises(PriceFileError, match=r"p.toml: \[\[price\]\] #1: field 'input'"):
+    with pytest.raises(PriceFileError, match=r"p.toml: \[\[price\]\] #1 \(zai/m\): field 'input'"):
         Catalog.load(f)
 
 
