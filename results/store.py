@@ -48,6 +48,7 @@ class RunStore:
         self.manifest_path = self.root / MANIFEST
         self.torn_lines = 0
         self._lock_fd: int | None = None
+        self._calls_fd: int | None = None
 
     def create(self) -> None:
         if self.root.exists() and not self.root.is_dir():
@@ -71,6 +72,9 @@ class RunStore:
         self._lock_fd = fd
 
     def unlock(self) -> None:
+        if self._calls_fd is not None:
+            os.close(self._calls_fd)
+            self._calls_fd = None
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -140,12 +144,11 @@ class RunStore:
     # -- the call ledger -----------------------------------------------------
     def append_call(self, entry: dict[str, Any]) -> None:
         """One paid call, written the moment it is known: one write(2) to an O_APPEND file survives a
-        kill -9 of this process (no fsync: that guards against the machine's crash, at a disk wait per call)."""
-        fd = os.open(self.root / CALLS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, (json.dumps(entry, separators=(",", ":"), default=str) + "\n").encode())
-        finally:
-            os.close(fd)
+        kill -9 of this process (no fsync: that guards against the machine's crash, at a disk wait per call).
+        The file stays open for the run: opening it per call costs more than the write."""
+        if self._calls_fd is None:
+            self._calls_fd = os.open(self.root / CALLS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.write(self._calls_fd, (json.dumps(entry, separators=(",", ":"), default=str) + "\n").encode())
 
     def load_calls(self) -> list[dict[str, Any]]:
         path = self.root / CALLS
