@@ -20,6 +20,7 @@ from providers.base import EndpointConfigError, Model, ModelCallError, Sampling
 from providers.hardware import detect_hardware
 from results.prices import sample_usd
 from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
+from results.reprice import SERVED
 from results.store import RunStore, sample_id, slug
 from tasks import Suite, Task
 from tasks.graders import get_grader
@@ -176,7 +177,8 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
     spec = model.info.spec
     rec = SampleRecord(sample_id=sample_id(spec, task.id, epoch), task_id=task.id, suite=task.suite,
                        task_version=task.digest, model=spec, epoch=epoch, protocol=model.info.protocol,
-                       price=model.info.price, started_at=now_iso())
+                       price=model.info.price, started_at=now_iso(),
+                       cost_basis="gpu-hour" if model.info.kind in SERVED else "tokens")
     root = Path(tempfile.mkdtemp(prefix=f"{task.id}-", dir=scratch)).resolve()
     sandbox = None
     t0, agent_wall = time.perf_counter(), 0.0

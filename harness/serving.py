@@ -14,7 +14,7 @@ from typing import Any
 from rich.console import Console
 
 from providers.base import Model
-from results.cost import NANO, attribute_session
+from results.cost import attribute_session
 from results.records import TOKEN_FIELDS, SampleRecord, now_iso
 from results.store import RunStore, slug
 
@@ -93,16 +93,12 @@ class ServerWatch:
             self._write(m, session)
 
     def _price(self, m: Model, session: dict[str, Any]) -> None:
-        """Each sample's share of the node cost, appended as a new version of its record."""
+        """Each sample's share of the node cost, stored once with the session (servers/*.json): the records
+        are not written again to carry it; RunStore.load_samples joins it."""
         snaps = session["snapshots"]
         usages = {r.sample_id: r.usage for r in self.records[m.info.spec]}
-        cost = attribute_session(usages, self.node, session["node_time_s"], snaps[0], snaps[-1] if len(snaps) > 1 else None)
-        session["cost"] = cost
-        if cost is None:
-            return
-        for rec in self.records[m.info.spec]:
-            self.store.append(rec.model_copy(update={"usd": cost["per_sample_nano_usd"][rec.sample_id] / NANO,
-                                                     "cost_basis": "gpu-hour"}))
+        session["cost"] = attribute_session(usages, self.node, session["node_time_s"], snaps[0],
+                                            snaps[-1] if len(snaps) > 1 else None)
 
     def _write(self, m: Model, session: dict[str, Any]) -> None:
         path = self.run_dir / "servers" / f"{slug(m.info.spec)}.json"

@@ -17,9 +17,9 @@ from typing import Any
 
 from .records import Usage
 from .server import metric_delta
+from .store import NANO
 
 CACHED_PREFILL_FACTOR = 0.1  # cached prefill costs this fraction of uncached prefill (assumption, recorded)
-NANO = 1_000_000_000
 
 
 def node_cost_usd(gpus: int, gpu_hour_usd: float, node_time_s: float) -> float:

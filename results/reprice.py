@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .cost import NANO, attribute_session
+from .cost import attribute_session
 from .prices import Catalog, cost_usd, sample_usd
 from .records import ModelInfo, SampleRecord, Usage
 from .store import RunStore
@@ -28,7 +28,7 @@ def _reprice_api(store: RunStore, rec: SampleRecord, info: ModelInfo, catalog: C
     rec.price, rec.usd = price, sample_usd(calls, price)
 
 
-def _reprice_served(store: RunStore, by_id: dict[str, SampleRecord], node: dict[str, Any]) -> list[dict]:
+def _reprice_served(store: RunStore, node: dict[str, Any]) -> list[dict]:
     costs = []
     for path in sorted((store.root / "servers").glob("*.json")):
         record = json.loads(path.read_text())
@@ -37,11 +37,7 @@ def _reprice_served(store: RunStore, by_id: dict[str, SampleRecord], node: dict[
             snaps = session.get("snapshots") or [None]
             cost = attribute_session(usages, node, session.get("node_time_s") or 0.0, snaps[0],
                                      snaps[-1] if len(snaps) > 1 else None)
-            session["cost"] = cost
-            for sid in usages:
-                if sid in by_id:
-                    by_id[sid].usd = None if cost is None else cost["per_sample_nano_usd"][sid] / NANO
-                    by_id[sid].cost_basis = "gpu-hour"
+            session["cost"] = cost  # the samples' dollars are joined from here when they are read
             if cost:
                 costs.append({"model": record.get("spec"), "node_cost_usd": cost["node_cost_usd"]})
         tmp = path.with_suffix(".tmp")
@@ -58,8 +54,8 @@ def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = Non
         store.lock()  # never while a run writes to it
     if manifest is None:
         raise FileNotFoundError(f"{run_dir}: not a pertask run directory (no manifest.json)")
-    samples = store.load_samples()
-    before = sum(s.usd or 0.0 for s in samples)
+    before = sum(s.usd or 0.0 for s in store.load_samples())
+    samples = store.load_samples(attributed=False)  # rewritten as stored: self-hosted dollars live with the sessions
     infos = {m.spec: m for m in manifest.models}
     node = dict(manifest.node)
     node.update({k: v for k, v in (("gpu_hour_usd", gpu_hour_usd), ("gpus", gpus)) if v is not None})
@@ -67,7 +63,7 @@ def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = Non
         info = infos.get(rec.model)
         if info is not None and info.kind not in SERVED:
             _reprice_api(store, rec, info, catalog)
-    nodes = _reprice_served(store, {s.sample_id: s for s in samples}, node)
+    nodes = _reprice_served(store, node)
     for info in manifest.models:
         if info.kind not in SERVED:
             info.price = catalog.price_of(info)
@@ -75,5 +71,6 @@ def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = Non
     store.rewrite(samples)
     store.write_manifest(manifest)
     store.unlock()
-    return {"samples": len(samples), "usd_before": before, "usd_after": sum(s.usd or 0.0 for s in samples),
-            "unpriced": sum(1 for s in samples if s.usd is None), "nodes": nodes}
+    after = store.load_samples()
+    return {"samples": len(after), "usd_before": before, "usd_after": sum(s.usd or 0.0 for s in after),
+            "unpriced": sum(1 for s in after if s.usd is None), "nodes": nodes}

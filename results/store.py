@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from .records import ErrorClass, RunManifest, SampleRecord
 
+NANO = 1_000_000_000  # attributed dollars are stored as integer nano-dollars, so that they add up exactly
+
 SAMPLES = "samples.jsonl"
 MANIFEST = "manifest.json"
 CALLS = "calls.jsonl"  # the call ledger: one line per model call, appended as its response arrives
@@ -80,8 +82,11 @@ class RunStore:
             self._lock_fd = None
 
     # -- samples -------------------------------------------------------------
-    def load_samples(self) -> list[SampleRecord]:
-        """Every record, later lines replacing earlier ones for the same sample."""
+    def load_samples(self, attributed: bool = True) -> list[SampleRecord]:
+        """Every record, later lines replacing earlier ones for the same sample. A self-hosted sample's
+        dollars are its share of its server session's node cost, stored once with the session
+        (servers/*.json) and joined here, so every reader sees the same figure and no record is written
+        twice to carry it; `attributed=False` gives the records as written."""
         if not self.samples_path.exists():
             return []
         by_id: dict[str, SampleRecord] = {}
@@ -94,7 +99,25 @@ class RunStore:
                     self.torn_lines += 1  # a write cut short by a kill; that sample simply re-runs
                     continue
                 by_id[rec.sample_id] = rec
+        if attributed:
+            for sid, usd in self.attributed_usd().items():
+                if sid in by_id:
+                    by_id[sid].usd, by_id[sid].cost_basis = usd, "gpu-hour"
         return list(by_id.values())
+
+    def attributed_usd(self) -> dict[str, float | None]:
+        """sample id -> dollars attributed by its server session (a later session's re-run wins)."""
+        out: dict[str, float | None] = {}
+        for path in sorted((self.root / "servers").glob("*.json")):
+            try:
+                record = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue  # reported by the servers section; the records keep their own (null) dollars
+            for session in record.get("sessions", []):
+                cost = session.get("cost")
+                for sid in session.get("samples", {}):
+                    out[sid] = None if not cost else cost["per_sample_nano_usd"][sid] / NANO
+        return out
 
     def finished_ids(self) -> set[str]:
         """Samples that need no re-run. Infra errors are retried: they say nothing about the model."""

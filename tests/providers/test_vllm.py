@@ -21,6 +21,7 @@ import pytest
 from providers.vllm.models import smollm2, tiny_moe
 from providers.vllm.presets import get_preset, presets
 from providers.vllm.server import VLLMServer, check_parsers, free_port, probe_vllm
+from results.store import RunStore
 from tests.conftest import PERTASK, ROOT, load_samples, pertask_proc, run_json, subprocess_env
 
 pytestmark = pytest.mark.vllm
@@ -57,14 +58,17 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     cost = session["cost"]
     assert cost["node_cost_usd"] == pytest.approx(8 * 3.59 * session["node_time_s"] / 3600, abs=1e-9)
     assert "metrics" in cost["weights"]["source"] and cost["weights"]["decode"] > 0
-    samples = load_samples(out)
+    raw = [json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines()]
+    assert len(raw) == 2 and all(r["usd"] is None and r["cost_basis"] == "gpu-hour" for r in raw), \
+        "each record is written once; its dollars live with the server session and are joined when read"
+    samples = [json.loads(r.to_json()) for r in RunStore(out).load_samples()]
     assert all(s["cost_basis"] == "gpu-hour" for s in samples)
     assert round(sum(s["usd"] for s in samples) * 1e9) == sum(cost["per_sample_nano_usd"].values())
     assert m["usd_per_task"] == pytest.approx(cost["node_cost_usd"] / 2)
     # Re-pricing the node needs no server: the same tokens and node time at twice the rate.
     code, _, err = cli("reprice", out, "--gpu-hour-usd", "7.18")
     assert code == 0, err
-    doubled = {s["sample_id"]: s["usd"] for s in load_samples(out)}
+    doubled = {r.sample_id: r.usd for r in RunStore(out).load_samples()}
     for s in samples:
         assert doubled[s["sample_id"]] == pytest.approx(2 * s["usd"], abs=2e-9)
     # Projection: same hardware at the same price costs the same; H100 scales by the bandwidth ratio.
