@@ -45,7 +45,8 @@ def sample_id(model: str, task_id: str, epoch: int) -> str:
 
 class RunStore:
     def __init__(self, root: Path):
-        self.root = Path(root)
+        # Absolute: saved workspaces under it are mounted by processes that run in other directories.
+        self.root = Path(root).absolute()
         self.samples_path = self.root / SAMPLES
         self.manifest_path = self.root / MANIFEST
         self.torn_lines = 0

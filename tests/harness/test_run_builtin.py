@@ -65,3 +65,13 @@ def test_kept_workspaces_survive_a_resume(cli, tmp_path):
     cli("run", "--suite", "smoke", "--model", "oracle", "--task", "fix-median", "--task", "add-slugify", "--out", out)
     assert fixed.exists(), "a later session does not delete what an earlier one kept"
     assert not (out / "workspaces" / "active").exists()
+
+
+def test_a_relative_out_directory(cli, tmp_path, monkeypatch):
+    # As `make demo` runs: --out (or the default runs/...) relative to the working directory. The saved
+    # agent phase is mounted again for grading from another directory, so its paths must not be relative.
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--task", "fix-median", "--task",
+                       "budget-reconcile", "--out", "rel/run")
+    assert code == 0, err
+    assert all(s["passed"] for s in load_samples(tmp_path / "rel" / "run"))
