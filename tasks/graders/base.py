@@ -8,7 +8,9 @@ besides the workspace and /tmp, fresh for each grading.
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -81,6 +83,20 @@ class Grader(Protocol):
 # stopped by the code under test, which is the model's failure. A model cannot take back a line once
 # printed, so it cannot turn its failure into an unscored infra error.
 STARTED = "[pertask: grading started]"
+
+
+def read_verdict(path: Path, within: Path, limit: int = 10 << 20) -> str:
+    """A verdict file the graded process wrote, read from the host: never through a link (the process could
+    point it at any host file, its own workspace's forged verdict included) and never outside `within`."""
+    if not os.path.realpath(path).startswith(os.path.realpath(within) + os.sep):
+        raise PermissionError(f"{path} leads outside {within}")
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block the harness
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise PermissionError(f"{path} is not a regular file")
+        return os.read(fd, limit).decode("utf-8", "replace")
+    finally:
+        os.close(fd)
 
 
 def started_cmd(command: str) -> str:

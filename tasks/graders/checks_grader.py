@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, from_checks, no_verdict, started_cmd, tool
+from .base import GradeResult, RunCommand, from_checks, no_verdict, read_verdict, started_cmd, tool
 
 
 class ChecksGrader:
@@ -25,7 +25,7 @@ class ChecksGrader:
         if res.timed_out:
             return GradeResult(0.0, False, [], f"checks timed out after {timeout_s:.0f}s")
         try:
-            checks = json.loads(out.read_text())
+            checks = json.loads(read_verdict(out, out_dir))
             checks = [{"name": str(c["name"]), "passed": c["passed"] is True, "message": str(c.get("message", ""))}
                       for c in checks]
         except (OSError, ValueError, KeyError, TypeError):

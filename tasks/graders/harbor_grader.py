@@ -14,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, no_verdict, started_cmd
+from .base import GradeResult, RunCommand, no_verdict, read_verdict, started_cmd
 
 DOWNLOADS = re.compile(r"\b(curl|wget)\b|astral\.sh|\buv (pip )?(install|sync|run)\b|\bpip3? install\b|\buvx\b")
 
@@ -23,19 +23,20 @@ def needs_network(test_sh: str) -> list[str]:
     return sorted({m.group(0) for m in DOWNLOADS.finditer(test_sh)})
 
 
-def read_reward(verifier: Path) -> float | None:
+def read_reward(verifier: Path, within: Path | None = None) -> float | None:
     txt, js = verifier / "reward.txt", verifier / "reward.json"
+    within = within or verifier
     try:
-        if txt.is_file():
-            return float(txt.read_text().strip())
-        if js.is_file():
-            data = json.loads(js.read_text())
+        if txt.exists() or txt.is_symlink():
+            return float(read_verdict(txt, within).strip())
+        if js.exists() or js.is_symlink():
+            data = json.loads(read_verdict(js, within))
             if isinstance(data, dict):
                 value = data.get("reward", next(iter(data.values()), None) if len(data) == 1 else None)
             else:
                 value = data
             return float(value)
-    except (ValueError, TypeError, StopIteration):
+    except (OSError, ValueError, TypeError, StopIteration):
         return None
     return None
 
@@ -58,7 +59,7 @@ class HarborGrader:
             cmd, how = "bash /tests/test.sh", "tests/test.sh"
         res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[], mounts={"/tests": grader_dir, "/logs": out_dir / "logs"},
                         env={"PYTHONDONTWRITEBYTECODE": "1"})
-        reward = read_reward(verifier)
+        reward = read_reward(verifier, out_dir)
         if reward is None and res.timed_out:  # the agent's code hung the tests: its failure
             return GradeResult(0.0, False, [], f"the verifier ({how}) timed out after {timeout_s:.0f}s")
         if reward is None:

@@ -12,7 +12,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, from_checks, no_verdict, started_cmd, tool
+from .base import GradeResult, RunCommand, from_checks, no_verdict, read_verdict, started_cmd, tool
 
 
 class PytestGrader:
@@ -32,7 +32,9 @@ class PytestGrader:
             # The agent's code hung the tests: that is the agent's failure, not the harness's.
             return GradeResult(0.0, False, [], f"grading timed out after {timeout_s:.0f}s")
         try:
-            checks = json.loads(verdict.read_text())["cases"]
+            checks = json.loads(read_verdict(verdict, out_dir))["cases"]
+            checks = [{"name": str(c["name"]), "passed": c["passed"] is True, "message": str(c.get("message", ""))}
+                      for c in checks]
         except (OSError, ValueError, KeyError, TypeError):
             return no_verdict(res.output, "pytest")
         return from_checks(checks, res.output[-2000:] if not checks else "")

@@ -43,6 +43,9 @@ class Attack:
     never: list[str] = field(default_factory=list)  # text that must appear nowhere in the run directory
     files: dict[str, str] = field(default_factory=dict)  # write_file calls made before the commands
     flags: list[str] = field(default_factory=list)
+    # False where the attack may leave less than doing nothing (it broke its own grading): the score is
+    # then at most the null model's, never more.
+    as_null: bool = True
 
 
 SHADOW_PY = f"""import atexit, sys
@@ -87,6 +90,14 @@ ATTACKS = {
         "stats/__init__.py": "import os, sys, atexit, threading, time\n" + SHADOW_PY.split("\n", 1)[1].replace(
             "forge()\natexit", "atexit") + "threading.Thread(target=lambda: (time.sleep(0.5), forge()), daemon=False).start()\n"
             "if os.fork() == 0:\n    time.sleep(1.0); forge(); os._exit(0)\n"
+            "from .core import mean, median, mode, spread\n"}),
+    "verdict-symlink-to-a-forged-file": Attack(["ls"], flags=["--keep-workspaces"], as_null=False, files={
+        # The graded code points the verdict at a passing one in its own workspace (with --keep-workspaces
+        # the same path on the host), made read-only so the real verdict cannot be written through it.
+        "forged.json": FORGED_PYTEST,
+        "stats/__init__.py": "import os, sys\nfor a in sys.argv:\n    if a.endswith('.json'):\n"
+            "        f = os.path.join(os.getcwd(), 'forged.json'); os.chmod(f, 0o444)\n"
+            "        os.path.exists(a) and os.unlink(a); os.symlink(f, a)\n"
             "from .core import mean, median, mode, spread\n"}),
     "project-git-history": Attack([f"git -C {ROOT} show HEAD:tasks/suites/smoke/fix-median/grader/test_median.py; "
                                    f"ls {ROOT}/.git {ROOT}/tasks/authoring"], contained=["No such file"],
@@ -168,14 +179,17 @@ def test_attack_is_contained_and_changes_nothing(name, backend, cli, tmp_path, h
     for s in samples:
         if s["model"] != "null":
             assert s["error"] != "infra", s["error_detail"]  # an attack must not turn into an unscored sample
-            assert (s["score"], s["passed"]) == (null[s["task_id"]]["score"], False), (s["task_id"], s["grader"])
+            if attack.as_null:
+                assert (s["score"], s["passed"]) == (null[s["task_id"]]["score"], False), (s["task_id"], s["grader"])
+            else:
+                assert s["score"] <= null[s["task_id"]]["score"] and s["passed"] is False, (s["task_id"], s["grader"])
             assert all("forged" != c["name"] for c in s["grader"]["checks"])
             outputs = [m["content"] for m in json.loads((out / s["transcript"]).read_text())["messages"]
                        if m["role"] == "tool"]
             for text in attack.contained:
                 assert any(text in o for o in outputs), (text, outputs)
     models = {m["model"]: m for m in json.loads(report)["models"]}
-    assert models["openai-compatible:attacker"]["accuracy"] == models["null"]["accuracy"]
+    assert models["openai-compatible:attacker"]["accuracy"] == models["null"]["accuracy"] == 0
     for p in out.rglob("*"):
         if p.is_file():
             data = p.read_bytes()
