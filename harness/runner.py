@@ -106,7 +106,9 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     shutil.rmtree(scratch, ignore_errors=True)
     sweep_stale()  # and the cgroups a killed run left behind
     scratch.mkdir(parents=True)
-    hidden = [SUITES_ROOT, plan.suite.dir, plan.out.resolve(), *plan.suite.hidden]
+    # Hidden inside what the sandbox binds, should it hold them: installed without -e, the tasks package (the
+    # suites and their generator's specs) sits in the very venv whose interpreter the sandbox needs.
+    hidden = [SUITES_ROOT.parent, SUITES_ROOT, plan.suite.dir, plan.out.resolve(), *plan.suite.hidden]
     # --concurrency counts agents at work. A sample gives its slot up when its agent stops, and is
     # graded beside the others (as many gradings at once, at most): the model's server is not left
     # idle while hidden tests run (benchmarks/vllm_serving.py).

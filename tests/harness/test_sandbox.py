@@ -226,3 +226,24 @@ def test_a_sandbox_that_cannot_start_is_the_machines_trouble(box, cli, tmp_path,
     monkeypatch.setattr("harness.sandbox._which", lambda name, path: "/bin/false")
     code, _, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", "oracle", "--out", tmp_path / "r")
     assert code == 1 and "ended in infra errors" in err and "sandbox could not start" in err
+
+
+@needs_bwrap
+def test_hidden_paths_inside_the_bound_interpreter_stay_hidden(tmp_path):
+    # Installed without -e, the suites and their generator live in the venv the sandbox must bind for its
+    # python3: the runner hides them there, and what lies beside them in the venv stays readable.
+    import shutil as sh
+    import uuid
+
+    secret = Path(sys.prefix) / f"pertask-hidden-test-{uuid.uuid4().hex[:8]}"
+    (secret / "suites").mkdir(parents=True)
+    (secret / "suites" / "answer.txt").write_text("the reference solution")
+    try:
+        src = tree(tmp_path / "src", {"a.txt": "a"})
+        for hidden, expect in (([secret], False), ([], True)):
+            sb = Sandbox(tmp_path / f"s{len(hidden)}", hidden=hidden, use_bwrap=True)
+            sb.prepare(src)
+            out = run(sb, f"cat {secret}/suites/answer.txt; echo end").output
+            assert ("the reference solution" in out) is expect and out.strip().endswith("end")
+    finally:
+        sh.rmtree(secret)
