@@ -22,6 +22,7 @@ from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
 from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, pending, run_plan
+from .sandbox import SANDBOXES, bwrap_path
 from .serving import start_servers
 
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
@@ -63,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="also rate each document deliverable (and tasks with a grader/rubric.md) with this model "
                         "against the task's rubric; its tokens and dollars are reported apart from the agent's")
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
-    r.add_argument("--sandbox", choices=["bwrap", "none"],
+    r.add_argument("--sandbox", choices=list(SANDBOXES),
                    help="where model-written commands run: bwrap (no network, no privileges, an allow-list of what "
                         "is visible; the default where bubblewrap is installed) or none (unisolated, warned)")
     r.add_argument("--vllm-arg", action="append", default=[], metavar="FLAG",
@@ -150,11 +151,9 @@ async def _run(a, suite, tasks, catalog) -> int:
                        else "no price known")
                 err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
                           style="yellow", highlight=False)
-        from .sandbox import bwrap_path
-
         sandbox = a.sandbox or ("bwrap" if bwrap_path() else "none")
         if sandbox == "bwrap" and not bwrap_path():
-            raise UsageError("--sandbox bwrap needs bubblewrap: apt-get install bubblewrap")
+            raise UsageError(f"--sandbox bwrap needs {SANDBOXES['bwrap']['needs']}")
         if sandbox == "none":  # said once per run; the manifest records "sandbox": "none"
             why = "--sandbox none" if a.sandbox else "bubblewrap is not installed"
             err.print(f"warning: {why}: model-written commands run WITHOUT isolation (network, whole filesystem)"

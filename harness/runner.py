@@ -108,7 +108,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     scratch.mkdir(parents=True)
     # Hidden inside what the sandbox binds, should it hold them: installed without -e, the tasks package (the
     # suites and their generator's specs) sits in the very venv whose interpreter the sandbox needs.
-    hidden = [SUITES_ROOT.parent, SUITES_ROOT, plan.suite.dir, plan.out.resolve(), *plan.suite.hidden]
+    hidden = [SUITES_ROOT.parent, plan.suite.dir, plan.out.resolve(), *plan.suite.hidden]
     # --concurrency counts agents at work. A sample gives its slot up when its agent stops, and is
     # graded beside the others (as many gradings at once, at most): the model's server is not left
     # idle while hidden tests run (benchmarks/vllm_serving.py).
@@ -165,11 +165,12 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     return session
 
 
-def ledger(store: RunStore, sample: str, session: str):
+def ledger(store: RunStore, sample: str, session: str, **extra):
     """What the call ledger records of one call: enough to re-price it and to find what it was for."""
     def record(call: dict) -> None:
-        store.append_call({"sample_id": sample, "session": session, "turn": call["turn"], "usage": call["usage"],
-                           "raw_usage": call["raw_usage"], "usd": call["usd"], "at": now_iso()})
+        store.append_call({"sample_id": sample, "session": session, **extra, "turn": call.get("turn"),
+                           "usage": call["usage"], "raw_usage": call.get("raw_usage"), "usd": call["usd"],
+                           "at": now_iso()})
     return record
 
 
@@ -214,8 +215,8 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                 if plan.judge is not None and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()):
                     rec.judge = await judge_sample(plan.judge, task, sandbox.files)
                     if rec.judge.usage.calls:
-                        store.append_call({"sample_id": rec.sample_id, "session": session_id, "judge": rec.judge.model,
-                                           "usage": rec.judge.usage.model_dump(), "usd": rec.judge.usd, "at": now_iso()})
+                        ledger(store, rec.sample_id, session_id, judge=rec.judge.model)(
+                            {"usage": rec.judge.usage.model_dump(), "usd": rec.judge.usd})
     except ModelCallError as exc:
         rec.error, rec.error_detail = ErrorClass(exc.kind), exc.detail
     except EndpointConfigError:

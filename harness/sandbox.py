@@ -177,9 +177,8 @@ class Sandbox:
         maps = {self.workdir: self.workspace} if self.workdir else {}
         maps.update(mounts or {})
         argv = [self.bwrap, *_system_root(), "--bind", str(self.tmp), "/tmp", *_python_binds()]
-        visible = [Path(p) for p in (*SYSTEM_DIRS, *_python_dirs())]
         for h in self.hidden:  # defence in depth: hidden things that lie inside a visible directory
-            if any(h.is_relative_to(v) for v in visible):
+            if any(h.is_relative_to(v) for v in (*SYSTEM_DIRS, *_python_dirs())):
                 argv += ["--tmpfs", str(h)] if h.is_dir() else ["--ro-bind", "/dev/null", str(h)]
         for b in ro_binds or []:
             argv += ["--ro-bind", str(b), str(b)]

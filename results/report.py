@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .server import load_servers
-from .store import RunStore
+from .store import RunStore, model_of
 from .summary import summarize
 
 
@@ -34,7 +34,7 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
                                 "a larger --budget-usd to finish")
             names.update({m.spec: m.model_name or m.spec for m in manifest.models})
     summary = summarize(samples, order)
-    _ledger(summary, run_dirs, warnings)
+    _ledger(summary, run_dirs, samples, warnings)
     from .claims import evaluate
 
     summary["claims"] = evaluate(summary, names)
@@ -53,20 +53,19 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
     return summary
 
 
-def _ledger(summary: dict[str, Any], run_dirs: list[Path], warnings: list[str]) -> None:
+def _ledger(summary: dict[str, Any], run_dirs: list[Path], samples: list, warnings: list[str]) -> None:
     """The run's true bill from calls.jsonl beside what the records account for: the difference was spent on
     samples that were never recorded or were recorded again (killed sessions, re-run infra samples)."""
     spent: dict[str, float] = {}
     recorded: dict[str, float] = {}
     for d in run_dirs:
-        store = RunStore(d)
-        for c in store.load_calls():
+        for c in RunStore(d).load_calls():
             if c.get("usd") is not None and not c.get("judge"):
-                model = c["sample_id"].rsplit("|", 2)[0]
+                model = model_of(c["sample_id"])
                 spent[model] = spent.get(model, 0.0) + c["usd"]
-        for r in store.load_samples():
-            if r.cost_basis == "tokens" and r.usd is not None:
-                recorded[r.model] = recorded.get(r.model, 0.0) + r.usd
+    for r in samples:
+        if r.cost_basis == "tokens" and r.usd is not None:
+            recorded[r.model] = recorded.get(r.model, 0.0) + r.usd
     for m in summary["models"]:
         total = spent.get(m["model"])
         m["usd_spent_calls"] = None if total is None else round(total, 9)

@@ -43,6 +43,11 @@ def sample_id(model: str, task_id: str, epoch: int) -> str:
     return f"{model}|{task_id}|{epoch}"
 
 
+def model_of(sample: str) -> str:
+    """The model key a sample id was made from (task ids and epochs hold no '|')."""
+    return sample.rsplit("|", 2)[0]
+
+
 class RunStore:
     def __init__(self, root: Path):
         # Absolute: saved workspaces under it are mounted by processes that run in other directories.
