@@ -31,8 +31,8 @@ from harness.agent import run_agent  # noqa: E402
 from harness.runner import ledger  # noqa: E402
 from harness.sandbox import Sandbox  # noqa: E402
 from providers.base import Sampling  # noqa: E402
+from providers.client import HTTPModel  # noqa: E402
 from providers.http import TRANSPORTS  # noqa: E402
-from providers.openai_client import OpenAIModel  # noqa: E402
 from results.records import ModelInfo  # noqa: E402
 from results.store import RunStore  # noqa: E402
 from tasks.model import Limits  # noqa: E402
@@ -57,7 +57,7 @@ async def agents(url: str, concurrency: int, samples: int, tmp: Path, instructio
                  client: str = "direct") -> tuple[list, float]:
     """`samples` agent loops, `concurrency` at a time, each in its own sandbox over tmp/src, closed after
     its loop as the runner does (so that its session's CPU is counted as a finished child's)."""
-    model = OpenAIModel(ModelInfo(spec="bench", kind="openai-compatible", model_name="bench", base_url=url),
+    model = HTTPModel(ModelInfo(spec="bench", kind="openai-compatible", model_name="bench", base_url=url),
                         api_key="x", max_connections=concurrency, client=client)
     boxes = []
     for i in range(samples):
@@ -111,7 +111,7 @@ def profile(url: str, tmp: Path) -> None:
     for (file, _, func), (_, _, _, cum, _) in pstats.Stats(prof).stats.items():
         if func == "run_agent" and file.endswith("harness/agent.py"):
             total["loop"] += cum
-        elif func == "generate" and file.endswith("providers/openai_client.py"):
+        elif func == "generate" and file.endswith("providers/client.py"):
             total["call"] += cum
         elif func == "execute" and file.endswith("harness/tools.py"):
             total["sandbox"] += cum

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import harness.runner as runner  # noqa: E402
-import providers.openai_client as client  # noqa: E402
+import providers.client as client  # noqa: E402
 from harness.cli import main as pertask  # noqa: E402
 from tasks.authoring.synthetic import write_suite  # noqa: E402
 
@@ -37,7 +37,7 @@ timeline: dict[str, dict] = {}
 
 def instrument() -> None:
     """Wrap the runner's steps with timers; what they do is unchanged."""
-    run_sample, generate, give_back = runner.run_sample, client.OpenAIModel.generate, runner.Slot.give_back
+    run_sample, generate, give_back = runner.run_sample, client.HTTPModel.generate, runner.Slot.give_back
 
     async def timed_sample(model, task, *a, **k):
         t = timeline.setdefault(task.id, {"calls": []})
@@ -58,7 +58,7 @@ def instrument() -> None:
             t["free"] = time.perf_counter()
         return give_back(self, *a)
 
-    runner.run_sample, client.OpenAIModel.generate, runner.Slot.give_back = timed_sample, timed_generate, timed_give_back
+    runner.run_sample, client.HTTPModel.generate, runner.Slot.give_back = timed_sample, timed_generate, timed_give_back
 
 
 def main() -> None:

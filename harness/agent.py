@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from providers.base import ChatRequest, Model, ModelCallError, Sampling
-from results.prices import cost_usd, sample_usd
-from results.records import ErrorClass, Usage
+from results.prices import call_price, cost_usd, sample_usd
+from results.records import ErrorClass, Usage, now_iso
 
 from .sandbox import Sandbox
 from .tools import TEXT_FORMAT, TOOLS, ToolError, execute, parse_args, parse_text_action
@@ -91,8 +91,10 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
             out.message["content"] = content[:REPLY_LIMIT] + f"\n[... reply cut: {len(content):,} characters ...]"
             res.format_errors += 1
         res.messages.append(out.message)
-        res.calls.append({"turn": res.turns, "message_index": len(res.messages) - 1,
-                          "usage": out.usage.model_dump(), "usd": cost_usd(out.usage, price, model.info.batch),
+        at = now_iso()  # the price in force when the answer came: a promotion or a price change may start mid-run
+        res.calls.append({"turn": res.turns, "message_index": len(res.messages) - 1, "at": at,
+                          "usage": out.usage.model_dump(),
+                          "usd": cost_usd(out.usage, call_price(model.info, at), model.info.batch),
                           "finish_reason": out.finish_reason, "raw_usage": out.raw_usage,
                           "reasoning": out.reasoning})
         if on_call is not None:

@@ -9,19 +9,21 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from providers.base import EndpointConfigError, Sampling, SpecError
 from providers.registry import build_model
 from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
 from results.projection import ProjectionError, node_config
-from results.records import ErrorClass
+from results.records import ErrorClass, now_iso
 from results.report import load_summary, render_prices, render_table, to_json
 from results.store import RunDirError, RunStore, sample_id
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
+from .experiment import ExperimentError
 from .progress import RunProgress
-from .runner import RunError, RunPlan, open_store, pending, run_plan
+from .runner import RunError, RunPlan, open_store, pending, record_models, run_plan
 from .sandbox import SANDBOXES, bwrap_path
 from .serving import start_servers
 
@@ -36,13 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="pertask", description="Accuracy, tokens and dollars per task.")
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="run a suite against one or more models")
-    r.add_argument("--suite", required=True, help=f"built-in ({', '.join(builtin_suites())}) or a folder")
-    r.add_argument("--model", action="append", required=True, metavar="SPEC",
+    r.add_argument("--config", type=Path, metavar="FILE",
+                   help="an experiment file (TOML): suite, models with their settings, prices, node; see "
+                        "harness/experiment.py. Flags given here win over it")
+    r.add_argument("--suite", help=f"built-in ({', '.join(builtin_suites())}) or a folder")
+    r.add_argument("--model", action="append", metavar="SPEC",
                    help="oracle | null | local | vllm:PATH | vllm:NAME@URL | scripted:FILE | "
                         "openai-compatible:NAME@URL | PROVIDER:MODEL[@URL] (openai, zai, deepseek, moonshot, "
-                        "openrouter, together, fireworks, anthropic); repeat for side by side; options after #: "
-                        "protocol=text|tools, client=direct|sdk (HTTP transport), label=NAME (the model's name in the run; "
-                        "default: the spec without its address), and for vLLM preset=NAME, port=N")
+                        "openrouter, anthropic, … : `pertask providers` lists them); repeat for side by side; options "
+                        "after #, joined by commas: protocol=text|tools, client=direct|sdk (HTTP transport), label=NAME "
+                        "(the model's name in the run; default: the spec without its address), per-model settings "
+                        "reasoning_effort=, thinking_budget=N, thinking=on|off, temperature=, max_tokens=N, "
+                        "cache_ttl=5m|1h (each where the endpoint takes it), and for vLLM preset=NAME, port=N")
     r.add_argument("--epochs", type=int, default=1, help="samples per task and model (default 1)")
     r.add_argument("--concurrency", type=int, default=4,
                    help="agents at work at once (default 4); finished ones are graded beside them")
@@ -54,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--temperature", type=float)
     r.add_argument("--max-tokens", type=int, help="max output tokens per model call")
     r.add_argument("--stream", action="store_true", help="stream responses (records time to first token)")
+    r.add_argument("--no-preflight", action="store_true",
+                   help="skip the one check request per model (key, model name, tools, usage) before the first sample")
     r.add_argument("--max-turns", type=int, help="cap every task's turn limit (short local runs)")
     r.add_argument("--budget-usd", type=float, metavar="USD",
                    help="start no new sample once the run's spent dollars plus an estimate for those in flight "
@@ -106,10 +115,19 @@ def _parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("prices", help="show the price catalog")
     pr.add_argument("model", nargs="?")
     pr.add_argument("--prices", type=Path)
+    sub.add_parser("providers", help="list the endpoint profiles: wire, base URL, key variable, reasoning, settings")
+    ap.run_parser = r  # its defaults tell an experiment file's values from flags left unset
     return ap
 
 
-def cmd_run(a: argparse.Namespace) -> int:
+def cmd_run(a: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
+    a.experiment = {}
+    if a.config:
+        from .experiment import apply
+
+        a.experiment = apply(a, ap.run_parser, a.config)
+    if not a.suite or not a.model:
+        raise UsageError("run needs --suite and at least one --model (or a --config file that gives them)")
     if a.budget_usd is not None and a.budget_usd <= 0:
         raise UsageError("--budget-usd must be more than 0")
     for name in ("epochs", "concurrency", "limit", "max_turns", "gpus", "max_connections"):
@@ -140,7 +158,7 @@ async def _run(a, suite, tasks, catalog) -> int:
     models, store = [], None
     try:
         for spec in a.model:  # every spec is checked (keys included) before any task starts
-            models.append(build_model(spec, catalog, a.protocol, a.vllm_arg))
+            models.append(build_model(spec, catalog, a.protocol, a.vllm_arg, a.max_connections))
             models[-1].info.batch = a.batch_pricing
         node = node_config(a.gpu_type, a.gpus, a.gpu_hour_usd)
         node_priced = bool(node.get("gpus") and node.get("gpu_hour_usd") is not None)
@@ -169,17 +187,19 @@ async def _run(a, suite, tasks, catalog) -> int:
                           style="yellow", highlight=False)
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
-                       judge, a.budget_usd, sandbox)
-        for m in models:
-            if hasattr(m, "limiter"):
-                from providers.retry import limiter_for
-
-                m.limiter = limiter_for(m.info.base_url, a.max_connections)
+                       judge, a.budget_usd, sandbox, a.experiment)
         store = open_store(plan)
         await start_servers(models, out, err)
+        record_models(plan, store)
+        if not a.no_preflight:
+            # Only the models that will be called: a resume with nothing left but re-grading calls none.
+            calling = {m.info.spec for m, t, e in pending(plan, store)
+                       if store.load_agent(sample_id(m.info.spec, t.id, e)) is None}
+            await preflight([m for m in models if m.info.spec in calling], store)
         done = len(plan.samples()) - len(pending(plan, store))
         err.print(f"run directory: {out}  ({len(plan.samples())} samples, {done} already done)", highlight=False)
         with RunProgress(len(plan.samples()), done, err) as progress:
+            plan.on_note = progress.note
             await run_plan(plan, store, progress.update)
     finally:
         if store is not None:
@@ -196,6 +216,24 @@ async def _run(a, suite, tasks, catalog) -> int:
                   "again to retry them", style="yellow", highlight=False)
         return 1
     return 0
+
+
+async def preflight(models, store: RunStore) -> None:
+    """One small request per model over HTTP, all at once, before any sample: a wrong key, model name or
+    endpoint stops the run in seconds with one line, instead of a run of retries. The calls are paid for
+    and go to the call ledger."""
+    from results.prices import cost_usd
+
+    checked = [m for m in models if m.over_http]
+    results = await asyncio.gather(*(m.preflight() for m in checked))
+    for m, res in zip(checked, results, strict=True):
+        if res.output is not None:
+            store.append_call({"sample_id": sample_id(m.info.spec, "_preflight", 0), "preflight": True, "turn": 0,
+                               "usage": res.output.usage.model_dump(), "raw_usage": res.output.raw_usage,
+                               "usd": cost_usd(res.output.usage, m.info.price, m.info.batch), "at": now_iso()})
+    problems = [r.problem for r in results if r.problem]
+    if problems:
+        raise UsageError("preflight: " + "; ".join(problems) + " (no sample was run; --no-preflight skips the check)")
 
 
 def cmd_tasks(a: argparse.Namespace) -> int:
@@ -227,6 +265,18 @@ def cmd_tasks(a: argparse.Namespace) -> int:
     return 1 if broken and a.action == "check" else 0
 
 
+def cmd_providers() -> int:
+    from providers.profiles import profiles
+
+    for name, p in profiles().items():
+        back = f"{'/'.join(p.reasoning_fields)} ({p.send_reasoning})" if p.reasoning_fields else (
+            "<think> in content" if p.think_tags else {"anthropic": "thinking blocks", "responses": "reasoning items"}
+            .get(p.wire, "-"))
+        print(f"{name:<17} {p.wire:<10} {p.key_env:<20} {p.base_url}\n{'':<17} reasoning back: {back}; "
+              f"settings: {', '.join(f'{k}=' for k in p.params)}")
+    return 0
+
+
 def cmd_prices(a: argparse.Namespace) -> int:
     rows = [e for e in Catalog.load(a.prices).entries() if not a.model or a.model.lower() in e.model.lower()]
     if not rows:
@@ -242,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         if a.cmd == "run":
-            return cmd_run(a)
+            return cmd_run(a, ap)
         if a.cmd == "reprice":
             from results.reprice import reprice
 
@@ -268,10 +318,13 @@ def main(argv: list[str] | None = None) -> int:
             for path in write_outputs(summary, a.runs, a.html, a.markdown, a.csv, a.parquet):
                 err.print(f"wrote {path}", highlight=False)
             return 0
+        if a.cmd == "providers":
+            return cmd_providers()
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
     except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError,
-            ServerError, ProjectionError, EndpointConfigError, RunDirError) as exc:
-        err.print(f"pertask: error: {exc}", style="red", highlight=False, soft_wrap=True)
+            ServerError, ProjectionError, EndpointConfigError, RunDirError, ExperimentError) as exc:
+        # escaped: a message that names "[[model]]" or "[limits]" is text, not rich markup
+        err.print(f"pertask: error: {escape(str(exc))}", style="red", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("interrupted: finished samples are saved; run the same command again to resume"

@@ -29,6 +29,9 @@ class RunProgress:
     def __exit__(self, *exc) -> None:
         self.bar.__exit__(*exc)
 
+    def note(self, text: str) -> None:
+        self.console.print(text, style="dim", highlight=False, soft_wrap=True, markup=False)
+
     def update(self, rec: SampleRecord) -> None:
         self.done += 1
         self.passed += bool(rec.passed)

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -21,7 +22,7 @@ from providers.hardware import detect_hardware
 from results.prices import sample_usd
 from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
 from results.reprice import SERVED
-from results.store import RunStore, sample_id, slug
+from results.store import RunStore, model_of, sample_id, slug
 from tasks import Suite, Task
 from tasks.graders import get_grader
 from tasks.graders.base import prepare_grading
@@ -55,6 +56,9 @@ class RunPlan:
     judge: Model | None = None  # --judge: rates document deliverables (and tasks with a rubric.md)
     budget_usd: float | None = None  # --budget-usd: no new sample once spent + in-flight estimate reaches it
     sandbox: str = field(default_factory=lambda: "bwrap" if bwrap_path() else "none")  # --sandbox: a SANDBOXES name
+    experiment: dict = field(default_factory=dict)  # --config: the experiment file's path and content
+    on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
+    _cached_seen: set = field(default_factory=set)
 
     def samples(self) -> list[tuple[Model, Task, int]]:
         # Models interleave so that a cut-short run still compares them on the same tasks.
@@ -80,7 +84,7 @@ def open_store(plan: RunPlan) -> RunStore:
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
         sandbox=plan.sandbox, judge=plan.judge.info if plan.judge else None,
         workspaces="overlay" if plan.sandbox == "bwrap" and not plan.keep_workspaces and overlay.supported() else "copy",
-        command_limits=command_limits(),
+        command_limits=command_limits(), experiment=plan.experiment,
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
         manifest.started_at, manifest.sessions = old.started_at, old.sessions
@@ -89,6 +93,15 @@ def open_store(plan: RunPlan) -> RunStore:
         manifest.epochs = max(old.epochs, plan.epochs)
     store.write_manifest(manifest)
     return store
+
+
+def record_models(plan: RunPlan, store: RunStore) -> None:
+    """The models as they are once their servers run (a launched vLLM's address is known only then): the
+    manifest holds what the samples were actually sent to."""
+    manifest = store.read_manifest()
+    now = {m.info.spec: m.info for m in plan.models}
+    manifest.models = [now.get(m.spec, m) for m in manifest.models]
+    store.write_manifest(manifest)
 
 
 def pending(plan: RunPlan, store: RunStore) -> list[tuple[Model, Task, int]]:
@@ -165,12 +178,18 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     return session
 
 
-def ledger(store: RunStore, sample: str, session: str, **extra):
+def ledger(store: RunStore, sample: str, session: str, plan: RunPlan | None = None, **extra):
     """What the call ledger records of one call: enough to re-price it and to find what it was for."""
     def record(call: dict) -> None:
         store.append_call({"sample_id": sample, "session": session, **extra, "turn": call.get("turn"),
                            "usage": call["usage"], "raw_usage": call.get("raw_usage"), "usd": call["usd"],
                            "at": now_iso()})
+        model = model_of(sample)
+        if plan and plan.on_note and call["usage"].get("input_cached") and model not in plan._cached_seen:
+            # Said once per model, at its first cache hit: that the provider's cache works is worth knowing early.
+            plan._cached_seen.add(model)
+            plan.on_note(f"{model}: the provider reports cached tokens ({call['usage']['input_cached']:,} in one call "
+                         f"of {sample.split('|')[1]})")
     return record
 
 
@@ -241,7 +260,7 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, sandbox: Sandbox,
     """The agent's loop in the sample's sandbox; what it did is saved (workspace, record, transcript)
     before grading starts, so a kill during grading loses no paid call."""
     t0 = time.perf_counter()
-    if not getattr(model, "server_alive", lambda: True)():
+    if not model.server_alive():
         # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
         raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
     sandbox.prepare(task.workspace, task.copies, task.checkout, cow=not plan.keep_workspaces)
@@ -250,7 +269,7 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, sandbox: Sandbox,
         limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
     res = await run_agent(model, task.instruction, sandbox, limits=limits, sampling=plan.sampling,
                           reference=task.reference() if model.wants_reference else None,
-                          on_call=ledger(store, rec.sample_id, session_id))
+                          on_call=ledger(store, rec.sample_id, session_id, plan))
     await sandbox.close()  # nothing the agent left running survives into grading
     rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
     rec.error, rec.error_detail = res.error, res.error_detail

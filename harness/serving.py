@@ -22,7 +22,7 @@ SCRAPE_EVERY_S = 15.0
 
 
 def served(models: list[Model]) -> list[Model]:
-    return [m for m in models if hasattr(m, "snapshot")]
+    return [m for m in models if m.serves_metrics]
 
 
 async def start_servers(models: list[Model], run_dir: Path, console: Console) -> None:

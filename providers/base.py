@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from results.records import ModelInfo, Usage
 
@@ -26,12 +26,22 @@ class ChatRequest:
 
 @dataclass
 class ModelOutput:
-    message: dict[str, Any]  # an OpenAI assistant message: role, content, tool_calls
+    # An OpenAI assistant message: role, content, tool_calls, and `reasoning_parts` when the server gave
+    # reasoning (exactly as it came: the wire adapter sends it back where the provider requires it).
+    message: dict[str, Any]
     usage: Usage
     finish_reason: str | None = None
     raw_usage: dict[str, Any] | None = None  # exactly what the server sent, for audits
-    # Reasoning text goes to the transcript only: re-sending it breaks some APIs and the cache prefix.
-    reasoning: str | None = None
+    reasoning: str | None = None  # the reasoning as text, for the transcript's readers
+
+
+@dataclass
+class Preflight:
+    """What one check request before the run found: `problem` is the one line to stop with (None: fine);
+    `output` is the call's answer when there was one (it was paid for: the ledger records it)."""
+
+    problem: str | None = None
+    output: ModelOutput | None = None
 
 
 class ModelCallError(Exception):
@@ -54,13 +64,34 @@ class EndpointConfigError(Exception):
         self.model, self.detail = model, detail
 
 
-class Model(Protocol):
+class Model:
+    """The contract: one required method, `generate`. Optional capabilities are declared here with
+    their defaults (a model that has them overrides them); the harness never probes for them."""
+
     info: ModelInfo
-    wants_reference: bool  # True only for the oracle
+    wants_reference: bool = False  # True only for the oracle
+    serves_metrics: bool = False  # a server of its own (vLLM): started, scraped, watched by the harness
+    over_http: bool = False  # reached over HTTP: the run checks it with a preflight request first
 
-    async def generate(self, request: ChatRequest) -> ModelOutput: ...
+    async def generate(self, request: ChatRequest) -> ModelOutput:
+        raise NotImplementedError
 
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        pass
+
+    def server_alive(self) -> bool:
+        return True
+
+    async def start(self, run_dir: Any, log_name: str, on_progress: Any = None) -> None:
+        """Launch or attach to the model's own server (serves_metrics models)."""
+
+    async def snapshot(self, full: bool = True) -> dict[str, Any] | None:
+        """The server's metrics now (serves_metrics models); None when there are none."""
+        return None
+
+    async def preflight(self) -> Preflight:
+        """One small request that shows the endpoint takes the run's requests (models over HTTP)."""
+        return Preflight()
 
 
 class SpecError(ValueError):

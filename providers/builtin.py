@@ -11,7 +11,7 @@ from typing import Any
 
 from results.records import ModelInfo, Usage
 
-from .base import ChatRequest, ModelOutput
+from .base import ChatRequest, Model, ModelOutput
 
 
 def _call(i: int, name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def _turn(messages: list[dict[str, Any]]) -> int:
     return sum(1 for m in messages if m.get("role") == "assistant")
 
 
-class NullModel:
+class NullModel(Model):
     """Submits at once without touching the workspace."""
 
     wants_reference = False
@@ -38,7 +38,7 @@ class NullModel:
         pass
 
 
-class OracleModel:
+class OracleModel(Model):
     """Applies the task's reference solution: its files by write_file, then its script by bash."""
 
     wants_reference = True

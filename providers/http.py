@@ -1,4 +1,4 @@
-"""Transports for the one OpenAI-compatible client: how a chat-completions body reaches a server.
+"""Transports for the one HTTP client: how a request body (of any wire dialect) reaches a server.
 
 `direct` (the default): aiohttp and plain JSON. Through the openai SDK, every request is built
 from option models, parsed URLs, merged headers and httpx's machinery, on the harness's one event
@@ -40,9 +40,9 @@ class Unreachable(Exception):
 class Transport(Protocol):
     base_url: str
 
-    async def complete(self, body: dict[str, Any]) -> dict[str, Any]: ...
+    async def complete(self, body: dict[str, Any], path: str = "/chat/completions") -> dict[str, Any]: ...
 
-    def stream(self, body: dict[str, Any]) -> AsyncIterator[dict[str, Any]]: ...
+    def stream(self, body: dict[str, Any], path: str = "/chat/completions") -> AsyncIterator[dict[str, Any]]: ...
 
     async def close(self) -> None: ...
 
@@ -57,10 +57,12 @@ def _answer_or_unreachable():
 
 
 class DirectTransport:
-    def __init__(self, base_url: str, api_key: str, timeout_s: float, max_connections: int):
+    def __init__(self, base_url: str, api_key: str, timeout_s: float, max_connections: int, auth: str = "bearer",
+                 headers: dict[str, str] | None = None):
         self.base_url = base_url
-        self._headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json",
-                         "Accept": "application/json", "User-Agent": "pertask"}
+        key = {"x-api-key": api_key} if auth == "x-api-key" else {"Authorization": f"Bearer {api_key}"}
+        self._headers = {**key, "Content-Type": "application/json", "Accept": "application/json",
+                         "User-Agent": "pertask", **(headers or {})}
         self._timeout_s, self._max_connections = timeout_s, max_connections
         self._session: Any = None  # an aiohttp session belongs to one event loop: made on first use in it
         self._loop: Any = None
@@ -76,9 +78,9 @@ class DirectTransport:
             self._loop = loop
         return self._session
 
-    async def _post(self, body: dict[str, Any]) -> aiohttp.ClientResponse:
+    async def _post(self, body: dict[str, Any], path: str) -> aiohttp.ClientResponse:
         with _answer_or_unreachable():
-            resp = await self._client().post(self.base_url.rstrip("/") + "/chat/completions",
+            resp = await self._client().post(self.base_url.rstrip("/") + path,
                                              data=json.dumps(body, ensure_ascii=False).encode())
         if resp.status >= 400:
             try:
@@ -89,8 +91,8 @@ class DirectTransport:
             raise HTTPStatusError(resp.status, text, resp.headers.get("Retry-After"))
         return resp
 
-    async def complete(self, body: dict[str, Any]) -> dict[str, Any]:
-        resp = await self._post(body)
+    async def complete(self, body: dict[str, Any], path: str = "/chat/completions") -> dict[str, Any]:
+        resp = await self._post(body, path)
         try:
             with _answer_or_unreachable():
                 raw = await resp.read()
@@ -98,8 +100,8 @@ class DirectTransport:
             resp.release()
         return json.loads(raw)  # a ValueError here is a malformed body: the caller retries it
 
-    async def stream(self, body: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
-        resp = await self._post(body)
+    async def stream(self, body: dict[str, Any], path: str = "/chat/completions") -> AsyncIterator[dict[str, Any]]:
+        resp = await self._post(body, path)
         try:
             with _answer_or_unreachable():
                 async for line in resp.content:  # server-sent events: one `data: {json}` line per chunk
@@ -138,11 +140,15 @@ def _ssl_context(url: str) -> ssl.SSLContext | bool:
 
 
 class SDKTransport:
-    def __init__(self, base_url: str, api_key: str, timeout_s: float, max_connections: int):
+    """The openai SDK: OpenAI's dialects only (Bearer keys); Anthropic's Messages go through `direct`."""
+
+    def __init__(self, base_url: str, api_key: str, timeout_s: float, max_connections: int, auth: str = "bearer",
+                 headers: dict[str, str] | None = None):
         import openai
         self._openai = openai
         # The SDK does not retry: providers/retry.py is the one mechanism, for streams cut short too.
-        self.client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout_s)
+        self.client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout_s,
+                                         default_headers=headers or None)
 
     @property
     def base_url(self) -> str:
@@ -152,15 +158,15 @@ class SDKTransport:
     def base_url(self, url: str) -> None:
         self.client = self.client.with_options(base_url=url)
 
-    async def complete(self, body: dict[str, Any]) -> dict[str, Any]:
+    async def complete(self, body: dict[str, Any], path: str = "/chat/completions") -> dict[str, Any]:
         # The SDK's low-level post, not chat.completions.create: create() walks every message against
         # its typed parameters (~8 ms a turn on long conversations); our messages are JSON already.
         with self._errors():
-            return await self.client.post("/chat/completions", body=body, cast_to=object)
+            return await self.client.post(path, body=body, cast_to=object)
 
-    async def stream(self, body: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    async def stream(self, body: dict[str, Any], path: str = "/chat/completions") -> AsyncIterator[dict[str, Any]]:
         with self._errors():
-            events = await self.client.post("/chat/completions", body=body, cast_to=object, stream=True,
+            events = await self.client.post(path, body=body, cast_to=object, stream=True,
                                             stream_cls=self._openai.AsyncStream[object])
             async for chunk in events:
                 yield chunk
@@ -179,6 +185,7 @@ class SDKTransport:
         await self.client.close()
 
 
-def make_transport(name: str, base_url: str, api_key: str, timeout_s: float, max_connections: int) -> Transport:
+def make_transport(name: str, base_url: str, api_key: str, timeout_s: float, max_connections: int,
+                   auth: str = "bearer", headers: dict[str, str] | None = None) -> Transport:
     cls = {"direct": DirectTransport, "sdk": SDKTransport}[name]
-    return cls(base_url, api_key, timeout_s, max_connections)
+    return cls(base_url, api_key, timeout_s, max_connections, auth, headers)

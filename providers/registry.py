@@ -4,38 +4,35 @@
     local | vllm:PATH_OR_ID (launch) | vllm:NAME@URL (attach)
 Any spec may end in `#protocol=text|tools` and `#label=NAME`; models served over HTTP take
 `#client=direct|sdk` (the transport: aiohttp, the default, or the openai SDK) and `#timeout=S` (seconds
-of silence before a server counts as unreachable; default 600); vLLM specs also take `#preset=NAME`
-and `#port=N`.
+of silence before a server counts as unreachable; default 600), and the per-model settings their
+endpoint profile accepts: `#reasoning_effort=`, `#thinking_budget=N`, `#thinking=on|off`,
+`#temperature=`, `#max_tokens=N`, `#cache_ttl=5m|1h`. vLLM specs also take `#preset=NAME` and
+`#port=N`; openai-compatible:, vllm: and scripted: specs take `#wire=chat|responses|anthropic`.
 Options are joined with commas: `vllm:NAME@URL#preset=qwen3,client=sdk`.
 
 A model's identity in a run (its samples' ids, the report's rows) is its key: the spec without the
-server's address and without options that change only how it is reached (client=, port=), or
-`#label=NAME`. A resume against the same model on another port therefore skips what is done.
+server's address and without options that change only how it is reached (client=, port=, timeout=),
+or `#label=NAME`. A resume against the same model on another port therefore skips what is done.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import tomllib
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 
 from results.prices import Catalog
 from results.records import ModelInfo
 
 from .base import Model, SpecError
+from .profiles import SETTINGS, WIRES, Profile, generic, parse_settings, profiles
 
 PROTOCOLS = ("tools", "text")
 
 
-def endpoints() -> dict[str, dict[str, str]]:
-    return tomllib.loads(resources.files("providers").joinpath("data/endpoints.toml").read_text())
-
-
-OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout")
-IDENTITY = ("protocol", "preset")  # the options that change what is measured, kept in a model's key
+OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout", "wire", *SETTINGS)
+IDENTITY = ("protocol", "preset", "wire", *SETTINGS)  # the options that change what is measured: in a model's key
 CLIENTS = ("direct", "sdk")  # providers.http.TRANSPORTS, named here so that the registry imports no HTTP stack
 
 
@@ -49,6 +46,8 @@ def _split_options(spec: str) -> tuple[str, dict[str, str]]:
         raise SpecError(f"--model {spec}: protocol must be one of {', '.join(PROTOCOLS)}")
     if options.get("client", "direct") not in CLIENTS:
         raise SpecError(f"--model {spec}: client must be one of {', '.join(CLIENTS)}")
+    if options.get("wire", "chat") not in WIRES:
+        raise SpecError(f"--model {spec}: wire must be one of {', '.join(WIRES)}")
     return body, options
 
 
@@ -72,7 +71,14 @@ def _builtin(spec: str, kind: str, _rest: str, catalog: Catalog) -> Model:
     return _lazy("providers.builtin:OracleModel" if kind == "oracle" else "providers.builtin:NullModel")(info)
 
 
-def _scripted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
+def _settings(spec: str, info: ModelInfo, options: dict[str, str], profile: Profile) -> None:
+    try:
+        info.settings = parse_settings(spec, options, profile)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+
+
+def _scripted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, str]) -> Model:
     script_cls, server_cls = _lazy("providers.script:Script"), _lazy("providers.scripted:ScriptedServer")
     try:
         script = script_cls.load(Path(rest))
@@ -82,21 +88,28 @@ def _scripted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
     info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=script.model, base_url=server.start(),
                      protocol=script.protocol)
     info.price = catalog.price_of(info)
-    model = _lazy("providers.openai_client:OpenAIModel")(info, api_key="scripted", max_retries=2)
+    profile = generic(options.get("wire", "chat"), name="scripted")
+    _settings(spec, info, options, profile)
+    model = _lazy("providers.client:HTTPModel")(info, api_key=script.api_key or "scripted", max_retries=2,
+                                                profile=profile)
     model.on_close = server.stop  # the server lives exactly as long as the model
     return model
 
 
-def _hosted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
+def _hosted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, str]) -> Model:
     name, _, url = rest.partition("@")
     if kind == "openai-compatible":
         if not (name and url):
             raise SpecError(f"--model {spec}: expected openai-compatible:NAME@URL")
         # Local servers usually need no key; one can still be given in this variable.
         key_env, base_url, key = "OPENAI_COMPATIBLE_API_KEY", url, os.environ.get("OPENAI_COMPATIBLE_API_KEY", "EMPTY")
+        profile = generic(options.get("wire", "chat"), name="openai-compatible")
     else:
-        ep = endpoints()[kind]
-        key_env, base_url = ep["key_env"], url or ep["base_url"]
+        if "wire" in options:
+            raise SpecError(f"--model {spec}: the {kind} profile speaks {profiles()[kind].wire}; pick another "
+                            f"profile for another dialect (profiles: {', '.join(profiles())})")
+        profile = profiles()[kind]
+        key_env, base_url = profile.key_env, url or profile.base_url
         key = os.environ.get(key_env, "")
         if not key:
             raise SpecError(f"--model {spec}: the environment variable {key_env} is not set (it holds the API key)")
@@ -104,8 +117,10 @@ def _hosted(spec: str, kind: str, rest: str, catalog: Catalog) -> Model:
         raise SpecError(f"--model {spec}: no model name after '{kind}:'")
     info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=name, base_url=base_url, key_env=key_env,
                      protocol="tools")
+    info.prices_as = profile.prices_as
     info.price = catalog.price_of(info)
-    return _lazy("providers.openai_client:OpenAIModel")(info, api_key=key)
+    _settings(spec, info, options, profile)
+    return _lazy("providers.client:HTTPModel")(info, api_key=key, profile=profile)
 
 
 def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, str], extra: list[str]) -> Model:
@@ -133,17 +148,22 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
     # Self-hosted: priced by the GPU-hour, not per token (a "vllm" catalog entry would be a user's choice).
     info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=name, base_url=url, protocol=preset.protocol)
     info.price = catalog.price_of(info)
-    return _lazy("providers.vllm.model:VLLMModel")(info, preset, model_path=path, port=port, extra=extra)
+    profile = preset.profile()
+    if options.get("wire", "chat") != "chat":
+        profile = generic(options["wire"], name=f"vllm/{preset.name}")
+    _settings(spec, info, options, profile)
+    return _lazy("providers.vllm.model:VLLMModel")(info, preset, model_path=path, port=port, extra=extra, profile=profile)
 
 
 def kinds() -> dict[str, Callable[[str, str, str, Catalog], Model]]:
     table: dict[str, Callable] = {"oracle": _builtin, "null": _builtin, "scripted": _scripted,
                                   "openai-compatible": _hosted, "local": _vllm, "vllm": _vllm}
-    table.update({name: _hosted for name in endpoints()})
+    table.update({name: _hosted for name in profiles()})
     return table
 
 
-def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_args: list[str] | None = None) -> Model:
+def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_args: list[str] | None = None,
+                max_connections: int | None = None) -> Model:
     body, options = _split_options(spec)
     kind, _, rest = body.partition(":")
     table = kinds()
@@ -154,11 +174,15 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_a
     if kind in ("local", "vllm"):
         model = _vllm(spec, kind, rest, catalog, options, vllm_args or [])
     else:
-        if set(options) - {"protocol", "client", "label", "timeout"}:
+        if {"preset", "port"} & set(options):
             raise SpecError(f"--model {spec}: only vLLM models take preset= or port=")
-        if kind in ("oracle", "null") and {"client", "timeout"} & set(options):
-            raise SpecError(f"--model {spec}: the {kind} model is not served over HTTP; client= and timeout= do not apply")
-        model = table[kind](spec, kind, rest, catalog)
+        if kind in ("oracle", "null"):
+            if set(options) - {"protocol", "label"}:
+                raise SpecError(f"--model {spec}: the {kind} model is not served over HTTP; only protocol= and "
+                                "label= apply")
+            model = _builtin(spec, kind, rest, catalog)
+        else:
+            model = table[kind](spec, kind, rest, catalog, options)
     model.info.protocol = options.get("protocol") or protocol or model.info.protocol
     if kind in ("oracle", "null") and model.info.protocol != "tools":
         raise SpecError(f"--model {spec}: the {kind} model acts through tool calls only")
@@ -168,6 +192,9 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_a
         timeout = -1.0
     if timeout is not None and timeout <= 0:
         raise SpecError(f"--model {spec}: timeout must be a number of seconds above 0")
-    if "client" in options or timeout is not None:
-        model.use_client(options.get("client", model.info.client), timeout)
+    if options.get("client") == "sdk" and model.info.wire == "anthropic":
+        raise SpecError(f"--model {spec}: the openai SDK speaks OpenAI's dialects; Anthropic's Messages go through "
+                        "client=direct")
+    if model.over_http and ("client" in options or timeout is not None or max_connections is not None):
+        model.use_client(options.get("client", model.info.client), timeout, max_connections)
     return model

@@ -3,7 +3,9 @@
 A script is JSON:
     {"model": "NAME", "protocol": "tools" | "text", "block_size": 16,
      "conversations": [{"match": "text in the first user message", "turns": [TURN, ...]}],
-     "default": [TURN, ...]}
+     "default": [TURN, ...],
+     "emulate": "" | PROVIDER, "api_key": "KEY", "models": ["NAME", ...], "tools_supported": true,
+     "cache_min_tokens": 1024, "bill": {"input": $/M, "cached_input": $/M, "output": $/M}}
     TURN = {"content": "...", "tool_calls": [{"name": "bash", "arguments": {...}}],
             "reasoning": "...", "usage": {"prompt_tokens": N, "completion_tokens": N,
             "cached_tokens": N, "cache_write_tokens": N, "reasoning_tokens": N},
@@ -16,6 +18,12 @@ The turn is the number of assistant messages already in the request, so the
 server holds no per-conversation state: concurrent and resumed runs replay alike.
 Without "usage", tokens are estimated from the request and the cached part is
 the block-aligned prompt of the previous turn, as a prefix-caching server reports.
+
+The server answers in three dialects (Chat Completions, Responses, Anthropic Messages), and with
+"emulate" it enforces that provider's documented rules and reports usage in its field names
+(providers/fakes/): the fakes a regression must fail against. "api_key" makes it refuse other keys,
+"models" other model names, "tools_supported": false any request with tools (as vLLM started without
+a tool parser does); "bill" makes it report what it charged (OpenRouter's usage.cost).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+EMULATIONS = ("", "deepseek", "moonshot", "zai", "minimax", "openrouter", "openai", "anthropic")
 FAULTS = ("http_400", "http_401", "http_404", "http_500", "http_502", "http_503", "http_429", "drop", "malformed_json", "no_usage", "truncated_stream",
           "hang")
 
@@ -62,6 +71,16 @@ class Script(BaseModel):
     block_size: int = 16
     conversations: list[Conversation] = Field(default_factory=list)
     default: list[Turn] = Field(default_factory=list)
+    emulate: str = ""
+    api_key: str | None = None
+    models: list[str] = Field(default_factory=list)
+    tools_supported: bool = True
+    cache_min_tokens: int = 1024  # Anthropic's and OpenAI's smallest cacheable prompt (Opus 4.8, GPT-5.x)
+    bill: dict[str, float] | None = None
+
+    def model_post_init(self, _ctx: Any) -> None:
+        if self.emulate not in EMULATIONS:
+            raise ValueError(f"emulate must be one of {', '.join(e or repr(e) for e in EMULATIONS)}")
 
     @classmethod
     def load(cls, path: Path | str) -> Script:
@@ -78,7 +97,9 @@ class Script(BaseModel):
     def pick(self, messages: list[dict[str, Any]]) -> tuple[int, int, Turn | None]:
         """(conversation index or -1 for default, turn index, the turn or None when exhausted)."""
         first_user = next((str(m.get("content")) for m in messages if m.get("role") == "user"), "")
-        turn = sum(1 for m in messages if m.get("role") == "assistant")
+        return self.pick_at(first_user, sum(1 for m in messages if m.get("role") == "assistant"))
+
+    def pick_at(self, first_user: str, turn: int) -> tuple[int, int, Turn | None]:
         conv, turns = -1, self.default
         for i, c in enumerate(self.conversations):
             if c.match in first_user:
@@ -91,11 +112,17 @@ def estimate_tokens(obj: Any) -> int:
     return len(json.dumps(obj, separators=(",", ":"))) // 4 + 1
 
 
-def auto_usage(messages: list[dict[str, Any]], tools: Any, reply: dict[str, Any], block: int) -> dict[str, Any]:
+def auto_usage(messages: list[dict[str, Any]], tools: Any, reply: dict[str, Any], block: int,
+               last_asst: int | None = None, min_cached: int = 0) -> dict[str, Any]:
+    """Tokens of a request as a prefix-caching server counts them: the prompt up to the last assistant
+    turn (`last_asst`, found by role when not given) was the previous request's and is read from cache,
+    block-aligned, when at least `min_cached` long."""
     prompt = sum(estimate_tokens(m) for m in messages) + (estimate_tokens(tools) if tools else 0)
-    last_asst = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=-1)
+    if last_asst is None:
+        last_asst = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=-1)
     prev = sum(estimate_tokens(m) for m in messages[:last_asst]) + (estimate_tokens(tools) if tools else 0)
     cached = (prev // block) * block if last_asst >= 0 else 0
+    cached = cached if cached >= min_cached else 0
     completion = estimate_tokens(reply)
     return {"prompt_tokens": prompt, "completion_tokens": completion,
             "cached_tokens": min(cached, prompt), "cache_write_tokens": 0, "reasoning_tokens": 0}

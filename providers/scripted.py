@@ -1,11 +1,13 @@
-"""A real OpenAI-compatible HTTP server on loopback that replays a script.
+"""A real HTTP server on loopback that replays a script, in the dialect each request comes in.
 
-It is the test double for every provider test and the `scripted:FILE` model.
+It is the test double for every provider test and the `scripted:FILE` model: Chat Completions,
+Responses and Anthropic Messages, each with its provider's rules when the script says which to
+emulate (providers/fakes/).
 Each response goes out in one write with TCP_NODELAY: a stub that writes
 headers and body separately adds ~44 ms of delayed-ACK per request and would
 measure itself instead of the harness (see shared/facts/benchmarking.md).
 
-Run standalone: python -m providers.scripted SCRIPT.json [--port N] [--log FILE]
+Run standalone: python -m providers.scripted SCRIPT.json [--port N] [--log FILE]  (prints its base URL)
 """
 
 from __future__ import annotations
@@ -20,9 +22,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .script import Script, Turn, auto_usage, usage_body
+from .fakes import Refusal
+from .fakes import anthropic as anthropic_fake
+from .fakes import chat as chat_fake
+from .fakes import responses as responses_fake
+from .script import Script, Turn
 
-REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error"}
+DIALECTS = {"/chat/completions": "chat", "/responses": "responses", "/messages": "anthropic"}
+CONVERSATION = ("messages", "input", "tools", "system", "instructions")
+FAKES: dict[str, Any] = {"chat": chat_fake, "responses": responses_fake, "anthropic": anthropic_fake}
+
+REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 400: "Bad Request", 429: "Too Many Requests",
+           500: "Internal Server Error"}
 
 
 def _http(status: int, body: bytes, ctype: str = "application/json", extra: str = "") -> bytes:
@@ -37,6 +48,7 @@ class ScriptedServer:
         self.log_path = log
         self.requests: list[dict[str, Any]] = []  # what was asked and what usage was sent, in order
         self._faults_fired: Counter[tuple[int, int]] = Counter()
+        self._cache = anthropic_fake.PromptCache()  # what this server's earlier Messages requests wrote
         self.in_flight = self.max_in_flight = 0  # concurrent chat requests: what a client's limiter allows
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = threading.Event()
@@ -84,7 +96,7 @@ class ScriptedServer:
                 method, path, _ = lines[0].split(" ", 2)
                 headers = {k.strip().lower(): v.strip() for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)}
                 body = await reader.readexactly(int(headers.get("content-length", 0)))
-                reply = await self._route(method, path, body)
+                reply = await self._route(method, path, body, headers)
                 if reply is None:  # the "drop" fault: close without answering
                     break
                 writer.write(reply)
@@ -96,34 +108,83 @@ class ScriptedServer:
         finally:
             writer.close()
 
-    async def _route(self, method: str, path: str, body: bytes) -> bytes | None:
+    async def _route(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> bytes | None:
         path = path.split("?")[0].rstrip("/")
         if method == "GET" and path in ("/v1/models", "/models"):
-            data = {"object": "list", "data": [{"id": self.script.model, "object": "model", "owned_by": "pertask"}]}
+            names = self.script.models or [self.script.model]
+            data = {"object": "list", "data": [{"id": n, "object": "model", "owned_by": "pertask"} for n in names]}
             return _http(200, json.dumps(data).encode())
         if method == "GET" and path == "/health":
             return _http(200, b"{}")
-        if method == "POST" and path in ("/v1/chat/completions", "/chat/completions"):
+        dialect = next((d for suffix, d in DIALECTS.items() if path.endswith(suffix)), None)
+        if method == "POST" and dialect:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             try:
-                return await self._chat(json.loads(body))
+                return await self._answer(dialect, json.loads(body), headers)
             finally:
                 self.in_flight -= 1
         return _http(404, b'{"error": {"message": "not found"}}')
 
-    async def _chat(self, req: dict[str, Any]) -> bytes | None:
-        messages = req.get("messages", [])
-        conv, idx, turn = self.script.pick(messages)
+    def _refuse(self, dialect: str, status: int, message: str, kind: str = "invalid_request_error",
+                extra: str = "") -> bytes:
+        if dialect == "anthropic":
+            body = {"type": "error", "error": {"type": kind, "message": message}}
+        else:
+            body = {"error": {"message": message, "type": kind, "code": None}}
+        return _http(status, json.dumps(body).encode(), extra=extra)
+
+    def _gate(self, dialect: str, req: dict[str, Any], headers: dict[str, str]) -> None:
+        """What any provider checks before it reads the conversation: the key, the model, tool support."""
+        s = self.script
+        if s.api_key is not None:
+            given = headers.get("x-api-key") if dialect == "anthropic" else \
+                headers.get("authorization", "").removeprefix("Bearer ")
+            if given != s.api_key:
+                raise Refusal(401, "invalid x-api-key" if dialect == "anthropic" else "Incorrect API key provided",
+                              "authentication_error")
+        if dialect == "anthropic" and not headers.get("anthropic-version"):
+            raise Refusal(400, "anthropic-version: header is required")
+        if s.models and req.get("model") not in s.models:
+            raise Refusal(404, f"The model `{req.get('model')}` does not exist or you do not have access to it.",
+                          "not_found_error")
+        if req.get("tools") and not s.tools_supported:
+            raise Refusal(400, '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set')
+
+    async def _answer(self, dialect: str, req: dict[str, Any], headers: dict[str, str]) -> bytes | None:
+        fake = FAKES[dialect]
+        first_user, turn_no = fake.view(req)
+        conv, idx, turn = self.script.pick_at(first_user, turn_no)
         turn = turn or Turn(content="[scripted: script exhausted]")
+        entry: dict[str, Any] = {"dialect": dialect, "conversation": conv, "turn": idx, "fault": None, "usage": None,
+                                 "reasoning_back": fake.reasoning_back(req), "t": time.time(),
+                                 # the request's settings as sent (what is not the conversation itself)
+                                 "request": {k: v for k, v in req.items() if k not in CONVERSATION}}
+        try:
+            self._gate(dialect, req, headers)
+            fake.check(req, self.script)
+        except Refusal as r:
+            entry["refused"] = r.message
+            self._record(entry)
+            return self._refuse(dialect, r.status, r.message, r.kind)
         fault = None
         if turn.fault and self._faults_fired[(conv, idx)] < turn.fault_times:
             self._faults_fired[(conv, idx)] += 1
-            fault = turn.fault
-        message = self._message(turn, conv, idx)
-        flat = turn.usage or auto_usage(messages, req.get("tools"), message, self.script.block_size)
-        usage = None if fault == "no_usage" else usage_body(flat)
-        self._record({"conversation": conv, "turn": idx, "fault": fault, "usage": usage, "t": time.time()})
+            fault = entry["fault"] = turn.fault
+        if dialect == "chat":
+            message = fake.message(turn, conv, idx, req, self.script)
+            usage = fake.usage(req, message, turn, self.script)
+        elif dialect == "anthropic":
+            message = fake.reply(turn, conv, idx, req, self.script, self._cache)
+            usage = message["usage"]
+        else:
+            message = fake.reply(turn, conv, idx, req, self.script)
+            usage = message["usage"]
+        if fault == "no_usage":
+            usage = None
+            message.pop("usage", None) if dialect != "chat" else None
+        entry["usage"] = usage
+        self._record(entry)
         if turn.delay_s:  # logged on arrival: a client that gives up while waiting still asked
             await asyncio.sleep(turn.delay_s)
         if fault == "drop":
@@ -131,60 +192,46 @@ class ScriptedServer:
         if fault == "hang":  # longer than any client waits: the client's timeout must fire
             await asyncio.sleep(3600)
         if fault in ("http_400", "http_401", "http_404"):  # by default, a conversation past the model's context
-            text = turn.error_message or "maximum context length exceeded"
-            return _http(int(fault[5:]), json.dumps({"error": {"message": text, "type": "invalid_request_error"}}).encode())
+            return self._refuse(dialect, int(fault[5:]), turn.error_message or "maximum context length exceeded")
         if fault in ("http_500", "http_502", "http_503"):
-            return _http(int(fault[5:]), b'{"error": {"message": "scripted fault", "type": "server_error"}}')
+            return self._refuse(dialect, int(fault[5:]), "scripted fault", "server_error")
         if fault == "http_429":
-            return _http(429, b'{"error": {"message": "slow down", "type": "rate_limit"}}',
-                         extra=f"Retry-After: {turn.retry_after_s:g}\r\n")
+            return self._refuse(dialect, 429, "slow down", "rate_limit_error", f"Retry-After: {turn.retry_after_s:g}\r\n")
         if fault == "malformed_json":
             return _http(200, b'{"id": "x", "choices": [')
+        if dialect != "chat":
+            events = fake.sse(message) if req.get("stream") else None
+            if events is None:
+                return _http(200, json.dumps(message).encode())
+            return _sse_events(events, cut=fault == "truncated_stream")
         finish = "tool_calls" if turn.tool_calls else "stop"
         rid, created = f"chatcmpl-{conv}-{idx}", int(time.time())
+        base = {"id": rid, "object": "chat.completion.chunk", "created": created, "model": self.script.model}
         if req.get("stream"):
-            return self._sse(rid, created, message, finish, usage, req, cut=fault == "truncated_stream")
+            return _sse_events([("", c) for c in fake.sse(base, message, finish, usage, req)], cut=fault == "truncated_stream",
+                               done=True)
         data = {"id": rid, "object": "chat.completion", "created": created, "model": self.script.model,
                 "choices": [{"index": 0, "message": message, "finish_reason": finish}]}
         if usage:
             data["usage"] = usage
         return _http(200, json.dumps(data).encode())
 
-    def _message(self, turn: Turn, conv: int, idx: int) -> dict[str, Any]:
-        msg: dict[str, Any] = {"role": "assistant", "content": turn.content}
-        if turn.reasoning:
-            msg["reasoning_content"] = turn.reasoning
-        if turn.tool_calls:
-            msg["tool_calls"] = [
-                {"id": f"call_{conv}_{idx}_{i}", "type": "function",
-                 "function": {"name": c.name,
-                              "arguments": c.arguments if isinstance(c.arguments, str) else json.dumps(c.arguments)}}
-                for i, c in enumerate(turn.tool_calls)]
-        return msg
-
-    def _sse(self, rid: str, created: int, message: dict[str, Any], finish: str, usage: Any, req: dict,
-             cut: bool = False) -> bytes:
-        base = {"id": rid, "object": "chat.completion.chunk", "created": created, "model": self.script.model}
-        delta: dict[str, Any] = {"role": "assistant", "content": message.get("content")}
-        if message.get("tool_calls"):
-            delta["tool_calls"] = [dict(c, index=i) for i, c in enumerate(message["tool_calls"])]
-        chunks = [dict(base, choices=[{"index": 0, "delta": delta, "finish_reason": None}]),
-                  dict(base, choices=[{"index": 0, "delta": {}, "finish_reason": finish}])]
-        if usage and (req.get("stream_options") or {}).get("include_usage"):
-            chunks.append(dict(base, choices=[], usage=usage))
-        body = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
-        if cut:  # the connection ends mid-event: no finish, no usage, no [DONE]
-            body = f"data: {json.dumps(chunks[0])}\n\ndata: {{\"id\": "
-            head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {len(body) + 100}\r\n"
-                    "Connection: close\r\n\r\n")
-            return head.encode() + body.encode()
-        return _http(200, body.encode(), ctype="text/event-stream")
-
     def _record(self, entry: dict[str, Any]) -> None:
         self.requests.append(entry)
         if self.log_path:
             with open(self.log_path, "a") as fh:
                 fh.write(json.dumps(entry) + "\n")
+
+
+def _sse_events(events: list[tuple[str, dict[str, Any]]], cut: bool = False, done: bool = False) -> bytes:
+    body = "".join((f"event: {name}\n" if name else "") + f"data: {json.dumps(data)}\n\n" for name, data in events)
+    body += "data: [DONE]\n\n" if done else ""
+    if cut:  # the connection ends mid-event: no finish, no usage, no [DONE]
+        body = f"data: {json.dumps(events[0][1])}\n\ndata: {{\"id\": "
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {len(body) + 100}\r\n"
+                "Connection: close\r\n\r\n")
+        return head.encode() + body.encode()
+    return _http(200, body.encode(), ctype="text/event-stream")
 
 
 def main() -> None:

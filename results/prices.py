@@ -1,13 +1,14 @@
 """Price catalog and per-token API cost.
 
 Cost = uncached input x input price + cached input x cache-read price
-     + cache-write tokens x cache-write price + output x output price.
+     + cache-write tokens x cache-write price (1-hour writes at their own) + output x output price.
 Reasoning tokens are inside output and are not billed again.
 """
 
 from __future__ import annotations
 
 import tomllib
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -49,29 +50,63 @@ def price_key(kind: str, model_name: str) -> tuple[str, str]:
     return {"oracle": "pertask", "null": "pertask", "local": "vllm"}.get(kind, kind), model_name
 
 
+def _utc(when: str) -> str:
+    """ISO 8601 in UTC, comparable as text: '2026-05-31T15:59' and '...+00:00' alike."""
+    if not when:
+        return ""
+    dt = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    return (dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+
+
+def in_force(entry: PriceEntry, at: str) -> bool:
+    t = _utc(at)
+    return (not entry.valid_from or _utc(entry.valid_from) <= t) and (not entry.valid_until or t < _utc(entry.valid_until))
+
+
 class Catalog:
-    def __init__(self, entries: list[PriceEntry]):
-        self._by_key: dict[tuple[str, str], PriceEntry] = {}
-        for e in entries:  # later entries (user files) override earlier ones
-            self._by_key[(e.provider.lower(), e.model.lower())] = e
+    def __init__(self, entries: list[PriceEntry], overrides: list[PriceEntry] = ()):
+        self._by_key: dict[tuple[str, str], list[PriceEntry]] = {}
+        for e in entries:
+            self._by_key.setdefault((e.provider.lower(), e.model.lower()), []).append(e)
+        replaced: set[tuple[str, str]] = set()
+        for e in overrides:  # a user file's entries for a model replace all of the catalog's for it
+            key = (e.provider.lower(), e.model.lower())
+            if key not in replaced:
+                self._by_key[key], replaced = [], replaced | {key}
+            self._by_key[key].append(e)
 
     @classmethod
     def load(cls, extra: Path | None = None) -> Catalog:
         text = resources.files("results").joinpath("data/prices.toml").read_text()
         entries = _read(text, "results/data/prices.toml")
-        if extra is not None:
-            entries += _read(Path(extra), str(extra))
-        return cls(entries)
+        return cls(entries, _read(Path(extra), str(extra)) if extra is not None else [])
 
     def entries(self) -> list[PriceEntry]:
-        return list(self._by_key.values())
+        return [e for group in self._by_key.values() for e in group]
 
-    def price_of(self, info: ModelInfo) -> PriceEntry | None:
-        return self.lookup(*price_key(info.kind, info.model_name))
+    def price_of(self, info: ModelInfo, at: str | None = None) -> PriceEntry | None:
+        """The entry in force at `at` (default: now); sets info.price_windows when the price is dated."""
+        key = (info.prices_as, info.model_name) if info.prices_as else price_key(info.kind, info.model_name)
+        group = self._by_key.get((key[0].lower(), key[1].lower()), [])
+        info.price_windows = group if len(group) > 1 else []
+        return self.lookup(*key, at=at)
 
-    def lookup(self, provider: str, model: str) -> PriceEntry | None:
+    def lookup(self, provider: str, model: str, at: str | None = None) -> PriceEntry | None:
         # Exact match only: the same model name at another host (or on your own GPUs) has another price.
-        return self._by_key.get((provider.lower(), model.lower()))
+        group = self._by_key.get((provider.lower(), model.lower()), [])
+        return price_at(group, at)
+
+
+def price_at(group: list[PriceEntry], at: str | None = None) -> PriceEntry | None:
+    """Of one model's entries, the one in force at `at` (UTC ISO; default now); the last of several."""
+    at = at or datetime.now(UTC).isoformat(timespec="seconds")
+    live = [e for e in group if in_force(e, at)]
+    return live[-1] if live else None
+
+
+def call_price(info: ModelInfo, at: str | None = None) -> PriceEntry | None:
+    """The price of a call made at `at` by this model: its dated entries when it has them."""
+    return price_at(info.price_windows, at) if info.price_windows else info.price
 
 
 def _rates(price: PriceEntry, prompt_tokens: int) -> tuple[float, float, float, float]:
@@ -93,8 +128,13 @@ def cost_usd(usage: Usage, price: PriceEntry | None, batch: bool = False) -> flo
     if price is None or usage.calls_without_usage:
         return None
     inp, cached, write, out = _rates(price, usage.input_total)
-    usd = (usage.input_uncached * inp + usage.input_cached * cached + usage.cache_write * write
-           + usage.output * out) / 1_000_000
+    write_1h = 0.0
+    if usage.cache_write_1h:
+        if price.cache_write_1h is None:
+            return None  # a 1-hour write costs more than a 5-minute one: unpublished is unknown, not cheap
+        write_1h = usage.cache_write_1h * price.cache_write_1h
+    usd = (usage.input_uncached * inp + usage.input_cached * cached
+           + (usage.cache_write - usage.cache_write_1h) * write + write_1h + usage.output * out) / 1_000_000
     if batch:
         if price.batch_discount is None:
             return None  # a batch price that is not published is unknown, not the list price

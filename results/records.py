@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 SCHEMA_VERSION = 1
 
@@ -43,6 +43,11 @@ class Usage(BaseModel):
     calls_without_usage: int = 0
     latency_s: float = 0.0
     ttft_s: float | None = None
+    # Of cache_write, the tokens written with a 1-hour lifetime (Anthropic bills them at their own price).
+    cache_write_1h: int = 0
+    # What the provider said it billed for these calls (OpenRouter's usage.cost), beside the catalog's
+    # figure; None when any call did not say.
+    billed_usd: float | None = None
 
     @property
     def input_total(self) -> int:
@@ -64,7 +69,18 @@ class Usage(BaseModel):
             calls_without_usage=self.calls_without_usage + other.calls_without_usage,
             latency_s=self.latency_s + other.latency_s,
             ttft_s=sum(ttfts) if ttfts else None,
+            cache_write_1h=self.cache_write_1h + other.cache_write_1h,
+            billed_usd=_billed(self, other),
         )
+
+
+def _billed(a: Usage, b: Usage) -> float | None:
+    # An empty Usage (no calls) is the sum's neutral start; a call that did not say makes the sum unknown.
+    if not a.calls:
+        return b.billed_usd
+    if not b.calls:
+        return a.billed_usd
+    return None if a.billed_usd is None or b.billed_usd is None else a.billed_usd + b.billed_usd
 
 
 TOKEN_FIELDS = ("input_uncached", "input_cached", "cache_write", "output", "reasoning")
@@ -83,7 +99,8 @@ class PriceEntry(BaseModel):
     provider: str
     input: float = Field(ge=0)
     cached_input: float | None = Field(None, ge=0)
-    cache_write: float | None = Field(None, ge=0)
+    cache_write: float | None = Field(None, ge=0)  # 5-minute cache writes, or the only kind there is
+    cache_write_1h: float | None = Field(None, ge=0)  # Anthropic's 1-hour cache writes
     output: float = Field(ge=0)
     long_context_above: int | None = Field(None, ge=0)
     long_input: float | None = Field(None, ge=0)
@@ -91,9 +108,20 @@ class PriceEntry(BaseModel):
     long_cache_write: float | None = Field(None, ge=0)
     long_output: float | None = Field(None, ge=0)
     batch_discount: float | None = Field(None, ge=0, le=1)
+    # When this entry applies (UTC, ISO 8601; empty: open-ended): a promotion, a price change. A call is
+    # priced by the entry whose window holds the moment it was made.
+    valid_from: str = ""
+    valid_until: str = ""
     date: str = ""
     source: str = ""
     note: str = ""
+
+    @field_validator("valid_from", "valid_until")
+    @classmethod
+    def _iso(cls, v: str) -> str:
+        if v:
+            datetime.fromisoformat(v.replace("Z", "+00:00"))  # a ValueError names the field in the file
+        return v
 
 
 class JudgeRecord(BaseModel):
@@ -151,7 +179,15 @@ class ModelInfo(BaseModel):
     protocol: str = ""
     client: str = ""  # the HTTP transport of models served over HTTP: direct (aiohttp) or sdk (openai)
     timeout_s: float | None = None  # #timeout=: seconds of silence after which a server counts as unreachable
-    price: PriceEntry | None = None
+    wire: str = ""  # the dialect spoken: chat (OpenAI Chat Completions), responses (OpenAI), anthropic (Messages)
+    profile: str = ""  # the endpoint profile (providers/data/endpoints.toml) or vLLM preset that drives it
+    # Per-model settings from the spec (#reasoning_effort=, #thinking_budget=, #temperature=, #max_tokens=,
+    # #cache_ttl=), as given: what reached the request body is the wire adapter's doing, from these.
+    settings: dict[str, Any] = Field(default_factory=dict)
+    prices_as: str = ""  # the catalog provider its calls are billed under, when not its kind (anthropic-compat)
+    price: PriceEntry | None = None  # the entry in force when the run started
+    # Every dated entry of this model when its price changes over time: each call takes the one in force.
+    price_windows: list[PriceEntry] = Field(default_factory=list)
     batch: bool = False  # priced as if sent through the provider's batch API (--batch-pricing)
 
 
@@ -174,6 +210,7 @@ class RunManifest(BaseModel):
     # "overlay": copy-on-write over the task's files, one sandbox session per sample; "copy": a copy each
     workspaces: str = "copy"
     host: dict[str, Any] = Field(default_factory=dict)
+    experiment: dict[str, Any] = Field(default_factory=dict)  # --config FILE: its path and content, as read
     started_at: str = Field(default_factory=now_iso)
     finished_at: str | None = None
     sessions: list[dict[str, Any]] = Field(default_factory=list)  # one per invocation, resumes included

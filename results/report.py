@@ -35,6 +35,7 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
             names.update({m.spec: m.model_name or m.spec for m in manifest.models})
     summary = summarize(samples, order)
     _ledger(summary, run_dirs, samples, warnings)
+    _cache_and_billing(summary, samples, warnings)
     from .claims import evaluate
 
     summary["claims"] = evaluate(summary, names)
@@ -53,23 +54,50 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
     return summary
 
 
+# A run this long whose prompts repeated a prefix every turn, with not one cached token, is not being cached.
+CACHE_CHECK_CALLS, CACHE_CHECK_TOKENS = 10, 1024
+
+
+def _cache_and_billing(summary: dict[str, Any], samples: list, warnings: list[str]) -> None:
+    for m in summary["models"]:
+        mine = [r for r in samples if r.model == m["model"] and r.cost_basis == "tokens"]
+        multi = [r for r in mine if r.usage.calls >= 3]
+        calls = sum(r.usage.calls for r in multi)
+        if calls >= CACHE_CHECK_CALLS and not sum(r.usage.input_cached for r in mine) \
+                and sum(r.usage.input_total for r in multi) / calls >= CACHE_CHECK_TOKENS:
+            warnings.append(f"{m['model']}: no cached token in {calls} calls whose prompts repeated the previous turn's: "
+                            "the endpoint is not caching (Anthropic's OpenAI-compatible endpoint never does: use "
+                            "anthropic:), so every turn paid the full input price")
+        if m.get("billed_usd") is not None and m.get("usd_total") is not None:
+            diff = m["billed_usd"] - m["usd_total"]
+            m["billed_vs_catalog"] = round(diff, 9)
+            if abs(diff) > max(1e-6, 0.01 * m["usd_total"]):
+                warnings.append(f"{m['model']}: the provider billed ${m['billed_usd']:.4f} where the catalog gives "
+                                f"${m['usd_total']:.4f} ({diff:+.4f}): check the price entry")
+
+
 def _ledger(summary: dict[str, Any], run_dirs: list[Path], samples: list, warnings: list[str]) -> None:
     """The run's true bill from calls.jsonl beside what the records account for: the difference was spent on
     samples that were never recorded or were recorded again (killed sessions, re-run infra samples)."""
     spent: dict[str, float] = {}
     recorded: dict[str, float] = {}
+    checks: dict[str, float] = {}  # the preflight requests: paid for, but no sample's
     for d in run_dirs:
         for c in RunStore(d).load_calls():
             if c.get("usd") is not None and not c.get("judge"):
                 model = model_of(c["sample_id"])
                 spent[model] = spent.get(model, 0.0) + c["usd"]
+                if c.get("preflight"):
+                    checks[model] = checks.get(model, 0.0) + c["usd"]
     for r in samples:
         if r.cost_basis == "tokens" and r.usd is not None:
             recorded[r.model] = recorded.get(r.model, 0.0) + r.usd
     for m in summary["models"]:
         total = spent.get(m["model"])
         m["usd_spent_calls"] = None if total is None else round(total, 9)
-        m["usd_unrecorded"] = None if total is None else round(max(0.0, total - recorded.get(m["model"], 0.0)), 9)
+        m["usd_preflight"] = round(checks.get(m["model"], 0.0), 9)
+        m["usd_unrecorded"] = None if total is None else round(
+            max(0.0, total - recorded.get(m["model"], 0.0) - m["usd_preflight"]), 9)
         if m["usd_unrecorded"]:
             warnings.append(f"{m['model']}: ${m['usd_unrecorded']:.4f} of ${total:.4f} spent (calls.jsonl) went to "
                             "samples not recorded: killed sessions and re-run infra samples")
@@ -162,6 +190,10 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
     console.print(t)
     console.print("infra errors are retried on resume and never scored; null dollars mean an unknown price.",
                   style="dim")
+    for m in summary["models"]:
+        if m.get("billed_usd") is not None:
+            console.print(f"{m['model']}: catalog {_money(m['usd_total'])}, provider billed {_money(m['billed_usd'])}",
+                          highlight=False)
     render_judge(summary, console)
     render_servers(summary, console)
     render_projections(summary, console)
@@ -194,17 +226,20 @@ def to_json(summary: dict[str, Any]) -> str:
 def render_prices(entries: list, console: Console | None = None) -> None:
     console = console or Console(width=None if sys.stdout.isatty() else 200)
     t = Table(title="price catalog ($ per million tokens; - = not published)")
-    for col in ("provider", "model", "input", "cached", "cache write", "output", "long context", "batch", "date",
+    for col in ("provider", "model", "input", "cached", "cache write", "output", "long context", "batch", "in force",
                 "source"):
         t.add_column(col, justify="right" if col in ("input", "cached", "cache write", "output") else "left",
-                     overflow="fold", no_wrap=col not in ("source", "long context"))
+                     overflow="fold", no_wrap=col not in ("source", "long context", "in force"))
 
-    def f(x):
-        return "-" if x is None else f"{x:.3f}"
+    def f(x):  # DeepSeek's cache hits cost $0.003625/M: three decimals would round them away
+        return "-" if x is None else f"{x:.3f}" if x >= 0.1 or x == 0 else f"{x:.6g}"
 
     for e in entries:
         long = (f"> {e.long_context_above:,}: {f(e.long_input)} / {f(e.long_cached_input)} / {f(e.long_output)}"
                 if e.long_context_above else "-")
-        t.add_row(e.provider, e.model, f(e.input), f(e.cached_input), f(e.cache_write), f(e.output), long,
-                  "-" if e.batch_discount is None else f"{e.batch_discount:.0%} off", e.date, e.source)
+        write = f(e.cache_write) + (f" (1 h: {f(e.cache_write_1h)})" if e.cache_write_1h is not None else "")
+        window = (f"{e.valid_from or '…'} – {e.valid_until or '…'}" if e.valid_from or e.valid_until else e.date)
+        t.add_row(e.provider, e.model, f(e.input), f(e.cached_input), write, f(e.output), long,
+                  "-" if e.batch_discount is None else f"{e.batch_discount:.0%} off", window,
+                  e.source + (f"; {e.note}" if e.note and (e.valid_from or e.valid_until) else ""))
     console.print(t)

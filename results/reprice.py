@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .cost import attribute_session
-from .prices import Catalog, cost_usd, sample_usd
+from .prices import Catalog, call_price, cost_usd, sample_usd
 from .records import ModelInfo, SampleRecord, Usage
 from .store import RunStore
 
@@ -21,10 +21,11 @@ SERVED = ("local", "vllm")
 
 
 def _reprice_api(store: RunStore, rec: SampleRecord, info: ModelInfo, catalog: Catalog) -> None:
-    price = catalog.price_of(info)
+    price = info.price = catalog.price_of(info, at=rec.started_at or None)  # and its dated entries, if any
     calls = json.loads((store.root / rec.transcript).read_text()).get("calls", []) if rec.transcript else []
-    for c in calls:
-        c["usd"] = cost_usd(Usage.model_validate(c["usage"]), price, info.batch)
+    for c in calls:  # each call at the entry in force when it was made (older runs: when the sample started)
+        c["usd"] = cost_usd(Usage.model_validate(c["usage"]), call_price(info, c.get("at") or rec.started_at or None),
+                            info.batch)
     rec.price, rec.usd = price, sample_usd(calls, price)
 
 

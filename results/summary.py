@@ -57,6 +57,9 @@ def summarize_model(model: str, samples: list[SampleRecord]) -> dict[str, Any]:
         "usd_per_success": usd_per_success,
         "usd_total": sum(s.usd for s in samples if s.usd is not None) if price_known else None,
         "price_known": price_known,
+        # What the provider said it billed (OpenRouter's usage.cost), beside the catalog's usd_total; None
+        # unless every scored sample's every call said.
+        "billed_usd": _billed(scored),
         "tokens_per_task": {f: per_task(lambda s, f=f: getattr(s.usage, f)) for f in TOKEN_FIELDS},
         "calls_without_usage": sum(s.usage.calls_without_usage for s in samples),
         "turns_per_task": per_task(lambda s: s.turns),
@@ -67,6 +70,12 @@ def summarize_model(model: str, samples: list[SampleRecord]) -> dict[str, Any]:
         "consistency": consistency(samples),  # tasks whose epochs all agree (needs 2+ epochs)
         **_judge(samples),
     }
+
+
+def _billed(scored: list[SampleRecord]) -> float | None:
+    if not scored or any(s.usage.billed_usd is None for s in scored):
+        return None
+    return round(sum(s.usage.billed_usd for s in scored), 9)
 
 
 def _judge(samples: list[SampleRecord]) -> dict[str, Any]:

@@ -92,3 +92,26 @@ def copy_suite(dest: Path, task_ids: tuple[str, ...], **limits: float) -> Path:
         assert all(tomllib.loads(text)["limits"][k] == v for k, v in limits.items())
         cfg.write_text(text)
     return dest
+
+
+FAKE_KEY = "sk-fake-test-key"
+
+
+@pytest.fixture
+def fake():
+    """A provider fake on loopback: the scripted server speaking one provider's dialect and rules
+    (providers/fakes/), refusing keys other than FAKE_KEY."""
+    from providers.script import Script
+    from providers.scripted import ScriptedServer
+
+    servers = []
+
+    def start(script: dict):
+        server = ScriptedServer(Script.model_validate({"api_key": FAKE_KEY, **script}))
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for s in servers:
+        s.stop()

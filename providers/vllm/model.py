@@ -1,6 +1,7 @@
 """A model served by vLLM: launched by pertask (vllm:PATH, local) or attached (vllm:NAME@URL).
 
-Either way it is the one OpenAI-compatible client plus the server's own /metrics.
+Either way it is the one HTTP client (Chat Completions, its family's reasoning policy) plus the server's
+own /metrics.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Any
 
 from results.records import ModelInfo
 
+from ..client import HTTPModel
 from ..hardware import detect_hardware
-from ..openai_client import OpenAIModel
+from ..profiles import Profile
 from .metrics import scrape
 from .presets import Preset
 from .server import VLLMServer, check_parsers, probe_vllm
@@ -22,10 +24,12 @@ from .server import VLLMServer, check_parsers, probe_vllm
 _PERIODIC = ("num_requests", "kv_cache_usage", "cache_usage", "tokens_total", "prefix_cache")
 
 
-class VLLMModel(OpenAIModel):
+class VLLMModel(HTTPModel):
+    serves_metrics = True
+
     def __init__(self, info: ModelInfo, preset: Preset, *, model_path: str | None = None, port: int | None = None,
-                 extra: list[str] | None = None, startup_timeout_s: float = 1800):
-        super().__init__(info, api_key="EMPTY")
+                 extra: list[str] | None = None, startup_timeout_s: float = 1800, profile: Profile | None = None):
+        super().__init__(info, api_key="EMPTY", profile=profile or preset.profile())
         self.preset, self.model_path, self.port, self.extra = preset, model_path, port, extra or []
         self.startup_timeout_s = startup_timeout_s
         self.server: VLLMServer | None = None

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..base import SpecError
+from ..profiles import Profile, generic
 
 # Flags every preset gets: prefix caching for agent loops, and cached-token counts in `usage`.
 BASE_FLAGS = ["--enable-prefix-caching", "--enable-prompt-tokens-details"]
@@ -26,6 +27,17 @@ class Preset:
     flags: list[str] = field(default_factory=list)
     checked_with: str = ""
     source: str = ""
+    # Which earlier turns get their reasoning back (the chat template renders it in the history):
+    # all, tool_turns, never; default all with a reasoning parser (interleaved thinking), else never.
+    send_reasoning: str = ""
+
+    def profile(self) -> Profile:
+        """The chat profile a vLLM server of this family is driven with."""
+        policy = self.send_reasoning or ("all" if self.reasoning_parser else "never")
+        # vLLM returns the parser's text as `reasoning` (and older versions as `reasoning_content`); chat
+        # templates read `reasoning_content` from the history.
+        return generic("chat", name=f"vllm/{self.name}", reasoning_fields=["reasoning_content", "reasoning"],
+                       send_reasoning=policy, send_reasoning_as="reasoning_content")
 
     @property
     def protocol(self) -> str:

@@ -91,7 +91,7 @@ def test_negative_usage_from_a_server_is_malformed_not_negative_dollars(cli, wri
     prices = tmp_path / "p.toml"
     prices.write_text('[[price]]\nprovider = "scripted"\nmodel = "m"\ninput = 1.0\noutput = 2.0\n')
     code, _, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{script}",
-                       "--prices", prices, "--out", tmp_path / "run")
+                       "--prices", prices, "--out", tmp_path / "run", "--no-preflight")  # the sample's own answer
     assert code == 1, err
     (s,) = load_samples(tmp_path / "run")
     assert s["error"] == "infra" and "inconsistent usage" in s["error_detail"] and s["score"] is None

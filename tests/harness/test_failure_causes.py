@@ -16,8 +16,9 @@ def run(cli, write_script, tmp_path, turns, *flags, spec_opts="", out="run", tim
     if not suite.exists():
         copy_suite(suite, ("fix-median",), timeout_s=timeout_s)
     script = write_script({"model": "m", "default": turns}, name=f"{out}.json")
+    # No preflight: the script's faults are for the sample, not for the check request before it.
     code, stdout, err = cli("run", "--suite", suite, "--model", f"scripted:{script}{spec_opts}", "--out",
-                            tmp_path / out, *flags)
+                            tmp_path / out, "--no-preflight", *flags)
     return code, err, tmp_path / out
 
 
@@ -55,7 +56,7 @@ def test_a_hanging_server_is_infra_never_scored_and_rerun_on_resume(cli, write_s
     # The server is back (a fresh script, the same model by its label): the sample runs again and is scored.
     script = write_script({"model": "m", "default": [{"tool_calls": [bash("ls")]}, SUBMIT]}, name="back.json")
     code, _, err = cli("run", "--suite", tmp_path / "suite-run", "--model", f"scripted:{script}#label=m",
-                       "--out", out)
+                       "--out", out, "--no-preflight")
     assert code == 0, err
     (s,) = load_samples(out)
     assert s["error"] == "none" and s["score"] is not None
@@ -67,7 +68,7 @@ def test_a_setup_refusal_stops_the_run_with_one_line(cli, write_script, tmp_path
     suite = copy_suite(tmp_path / "suite", ("fix-median", "budget-reconcile", "add-slugify"))
     script = write_script({"model": "m", "default": turns})
     code, _, err = cli("run", "--suite", suite, "--model", f"scripted:{script}", "--model", "oracle",
-                       "--concurrency", "1", "--out", tmp_path / "run")
+                       "--concurrency", "1", "--out", tmp_path / "run", "--no-preflight")
     assert code == 2
     line = [x for x in err.splitlines() if x.startswith("pertask: error:")]
     assert len(line) == 1 and "enable-auto-tool-choice" in line[0] and "nothing was scored" in line[0]
@@ -76,6 +77,16 @@ def test_a_setup_refusal_stops_the_run_with_one_line(cli, write_script, tmp_path
     assert scored == [], "no sample of the refused model is recorded"
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert "enable-auto-tool-choice" in manifest["sessions"][-1]["stopped"]
+
+
+def test_the_preflight_stops_a_refused_setup_before_any_sample(cli, write_script, tmp_path):
+    refusal = ('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set')
+    script = write_script({"model": "m", "default": [{"fault": "http_400", "fault_times": 99, "error_message": refusal}]})
+    code, _, err = cli("run", "--suite", "smoke", "--model", f"scripted:{script}", "--model", "oracle",
+                       "--out", tmp_path / "run")
+    line = [x for x in err.splitlines() if x.startswith("pertask: error:")]
+    assert code == 2 and len(line) == 1 and line[0].startswith("pertask: error: preflight: scripted:")
+    assert "enable-auto-tool-choice" in line[0] and not (tmp_path / "run" / "samples.jsonl").exists()
 
 
 def test_a_context_overflow_is_the_models_own(cli, write_script, tmp_path):

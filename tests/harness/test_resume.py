@@ -118,7 +118,9 @@ def test_kill_during_grading_regrades_without_calling_the_model(tmp_path, write_
     cmd = [*PERTASK, "run", "--suite", str(slow_grading_suite(tmp_path, 8)), "--model", f"openai-compatible:m@{url}",
            "--prices", str(prices), "--out", str(out)]
     try:
-        first = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), start_new_session=True,
+        # The first run without a preflight (its calls are counted); the resume needs no model call at all,
+        # so it makes no preflight either.
+        first = subprocess.Popen([*cmd, "--no-preflight"], cwd=ROOT, env=subprocess_env(), start_new_session=True,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
         while time.time() < deadline and not list(out.glob("agent/*/sample.json")):
@@ -151,8 +153,9 @@ def test_spend_of_a_killed_agent_is_in_the_report(tmp_path, write_script):
         {"tool_calls": [bash("ls")], "usage": usage}, dict(SUBMIT, usage=usage, delay_s=3)]}), tmp_path / "req.jsonl")
     out, prices = tmp_path / "run", tmp_path / "p.toml"
     prices.write_text('[[price]]\nprovider = "openai-compatible"\nmodel = "m"\ninput = 1.0\noutput = 2.0\n')
+    # No preflight: the calls counted are the sample's alone.
     cmd = [*PERTASK, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai-compatible:m@{url}",
-           "--prices", str(prices), "--out", str(out)]
+           "--prices", str(prices), "--out", str(out), "--no-preflight"]
     try:
         first = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), start_new_session=True,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

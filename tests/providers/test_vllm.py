@@ -82,6 +82,9 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     assert "throughput ratio 0.698" in rows["h100x8@2.69"]["basis"]
     port = int(record["base_url"].rsplit(":", 1)[1].split("/")[0])
     assert not _listening(port), "the server is stopped when the run ends"
+    # The manifest holds the model as it was called: the launched server's address, its wire and profile.
+    (info,) = json.loads((out / "manifest.json").read_text())["models"]
+    assert info["base_url"] == record["base_url"] and info["wire"] == "chat" and info["profile"] == "vllm/generic"
 
 
 def test_smollm2_completes_a_task_through_the_text_protocol(cli, tmp_path):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from results.prices import Catalog, PriceFileError, cost_usd
-from results.records import PriceEntry, Usage
+from results.prices import Catalog, PriceFileError, call_price, cost_usd
+from results.records import ModelInfo, PriceEntry, Usage
 
 
 def test_cost_by_hand():
@@ -92,3 +92,29 @@ def test_catalog_has_the_comparison_models_with_dates_and_sources():
         assert e is not None and e.date and e.source.startswith(("http", "developer.")), (provider, model)
     # "85% cheaper than GPT-5.5" is true of the output price: 1 - 4.40/30
     assert 1 - cat.lookup("zai", "glm-5.2").output / cat.lookup("openai", "gpt-5.5").output == pytest.approx(0.8533, abs=1e-4)
+
+
+def test_dated_entries_price_each_call_by_when_it_was_made():
+    # DeepSeek V4 Pro: launch list, a 75% promotion, then the promotion's rate as the list price.
+    cat = Catalog.load()
+    assert cat.lookup("deepseek", "deepseek-v4-pro", at="2026-04-25T00:00:00Z").input == 1.74
+    promo = cat.lookup("deepseek", "deepseek-v4-pro", at="2026-05-01T00:00:00+00:00")
+    assert (promo.input, promo.output, promo.cached_input) == (0.435, 0.87, 0.003625) and "promotion" in promo.note
+    assert "list price" in cat.lookup("deepseek", "deepseek-v4-pro").note  # now
+    info = ModelInfo(spec="d", kind="deepseek", model_name="deepseek-v4-pro")
+    info.price = cat.price_of(info)
+    assert len(info.price_windows) == 3
+    u = Usage(input_uncached=1_000_000, output=1_000_000, calls=1)
+    assert cost_usd(u, call_price(info, "2026-04-25T00:00:00Z")) == pytest.approx(1.74 + 3.48)
+    assert cost_usd(u, call_price(info, "2026-06-01T00:00:00Z")) == pytest.approx(0.435 + 0.87)
+
+
+def test_a_user_file_replaces_every_dated_entry_of_its_model(tmp_path):
+    f = tmp_path / "p.toml"
+    f.write_text('[[price]]\nprovider = "deepseek"\nmodel = "deepseek-v4-pro"\ninput = 9.0\noutput = 9.0\n')
+    cat = Catalog.load(f)
+    assert cat.lookup("deepseek", "deepseek-v4-pro", at="2026-04-25T00:00:00Z").input == 9.0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[price]]\nprovider = "x"\nmodel = "y"\ninput = 1.0\noutput = 1.0\nvalid_from = "soon"\n')
+    with pytest.raises(PriceFileError, match="valid_from"):
+        Catalog.load(bad)

@@ -8,10 +8,11 @@ import asyncio
 import pytest
 
 from providers.base import ChatRequest, ModelCallError, Sampling
+from providers.client import HTTPModel
 from providers.http import TRANSPORTS
-from providers.openai_client import OpenAIModel, usage_from_server
 from providers.script import Script
 from providers.scripted import ScriptedServer
+from providers.usage import map_usage
 from results.records import ModelInfo
 
 HELLO = [{"role": "user", "content": "hello"}]
@@ -27,10 +28,16 @@ def transport(request) -> str:
     return request.param
 
 
-def serve(turns: list[dict], **client) -> tuple[ScriptedServer, OpenAIModel]:
+def serve(turns: list[dict], **client) -> tuple[ScriptedServer, HTTPModel]:
     server = ScriptedServer(Script.model_validate({"model": "t", "default": turns}))
     info = ModelInfo(spec="t", kind="openai-compatible", model_name="t", base_url=server.start())
-    return server, OpenAIModel(info, api_key="x", **{"max_retries": 2, **client})
+    return server, HTTPModel(info, api_key="x", **{"max_retries": 2, **client})
+
+
+def model_wire():
+    from providers.profiles import generic
+    from providers.wire.base import make_wire
+    return make_wire(generic())
 
 
 def generate(turns: list[dict], transport: str, client: dict | None = None, **sampling):
@@ -46,7 +53,7 @@ def generate(turns: list[dict], transport: str, client: dict | None = None, **sa
 
 
 def test_usage_subsets_are_split_not_added():
-    u = usage_from_server({"prompt_tokens": 1000, "completion_tokens": 200,
+    u = map_usage({"prompt_tokens": 1000, "completion_tokens": 200,
                            "prompt_tokens_details": {"cached_tokens": 768, "created_cache_tokens": 128},
                            "completion_tokens_details": {"reasoning_tokens": 150}})
     assert (u.input_uncached, u.input_cached, u.cache_write, u.output, u.reasoning) == (104, 768, 128, 200, 150)
@@ -62,7 +69,11 @@ def test_tool_call_and_usage_round_trip(stream, transport):
     assert call["function"] == {"name": "bash", "arguments": '{"command": "ls"}'}
     assert (out.usage.input_uncached, out.usage.input_cached, out.usage.output) == (18, 32, 7)
     assert out.finish_reason == "tool_calls"
-    assert "reasoning_content" not in out.message, "reasoning is kept out of the re-sent history"
+    # Kept as it came, streamed or not; a generic endpoint's policy sends none of it back.
+    assert out.message["reasoning_parts"] == [{"field": "reasoning_content", "value": "thinking"}]
+    assert out.reasoning == "thinking"
+    sent = model_wire().body(ChatRequest(HELLO + [out.message]), ModelInfo(spec="t", kind="x", model_name="t"))
+    assert sent["messages"][-1] == {k: v for k, v in out.message.items() if k != "reasoning_parts"}
     assert (out.usage.ttft_s is not None) == stream
 
 
@@ -163,7 +174,7 @@ def test_a_refused_conversation_is_the_models_error_not_retried(transport):
 def test_nothing_listening_is_an_infra_error(transport):
     async def go():
         info = ModelInfo(spec="t", kind="openai-compatible", model_name="t", base_url="http://127.0.0.1:9/v1")
-        model = OpenAIModel(info, api_key="x", max_retries=1, client=transport)
+        model = HTTPModel(info, api_key="x", max_retries=1, client=transport)
         model.policy.base_s = 0.01
         try:
             return await model.generate(ChatRequest(HELLO))

@@ -1,0 +1,62 @@
+"""The wire-adapter contract and what the adapters share.
+
+Inside pertask a conversation is OpenAI-style chat messages. An assistant message may carry
+`reasoning_parts`: the reasoning the server returned, exactly as it came (a chat field and its value,
+Anthropic thinking blocks with their signatures, Responses reasoning items with encrypted content).
+An adapter sends them back where its provider requires, byte-identical, so the prefix cache hits.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
+
+from results.records import ModelInfo
+
+from ..base import ChatRequest, ModelOutput
+from ..profiles import Profile, put
+
+WIRES = {"chat": "providers.wire.chat:ChatWire", "responses": "providers.wire.responses:ResponsesWire",
+         "anthropic": "providers.wire.anthropic:AnthropicWire"}
+
+
+class Wire(Protocol):
+    path: str  # after the base URL: /chat/completions, /responses, /messages
+
+    def body(self, request: ChatRequest, info: ModelInfo) -> dict[str, Any]: ...
+
+    def stream_body(self, body: dict[str, Any]) -> dict[str, Any]: ...
+
+    def parse(self, resp: dict[str, Any]) -> ModelOutput: ...
+
+    async def parse_stream(self, events: AsyncIterator[dict[str, Any]], on_first: Any) -> ModelOutput: ...
+
+
+def make_wire(profile: Profile) -> Wire:
+    module, _, name = WIRES[profile.wire].partition(":")
+    return getattr(importlib.import_module(module), name)(profile)
+
+
+def effective(request: ChatRequest, info: ModelInfo) -> dict[str, Any]:
+    """The settings a request is sent with: the run's sampling, overridden per model by the spec."""
+    s = request.sampling
+    out = {k: v for k, v in (("temperature", s.temperature), ("max_tokens", s.max_tokens)) if v is not None}
+    return {**out, **info.settings}
+
+
+def apply_params(body: dict[str, Any], settings: dict[str, Any], profile: Profile, skip: tuple[str, ...] = ()) -> None:
+    """Each setting to the place its profile says; `thinking` as the profile's own values."""
+    for name, value in settings.items():
+        path = profile.params.get(name)
+        if not path or name in skip:
+            continue
+        put(body, path, profile.thinking_values.get(value, value) if name == "thinking" else value)
+
+
+def merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The profile's fixed body fields under the request's own (deep: a setting refines a table)."""
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
