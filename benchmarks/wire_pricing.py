@@ -45,6 +45,18 @@ def suite(root: Path, turns: int, instruction_tokens: int) -> Path:
     return root / "suite"
 
 
+def prices_file(root: Path) -> Path:
+    """DeepSeek's catalog entry in force today, also under openai-compatible: the same bill either way."""
+    from results.prices import Catalog
+
+    e = Catalog.load().lookup("deepseek", "deepseek-v4-pro")
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "prices.toml"
+    path.write_text(f'[[price]]\nprovider = "openai-compatible"\nmodel = "deepseek-v4-pro"\ninput = {e.input}\n'
+                    f'cached_input = {e.cached_input}\noutput = {e.output}\n')
+    return path
+
+
 def run(spec: str, emulate: str, model: str, root: Path, suite_dir: Path, turns: int, env: str) -> dict:
     steps = [{"tool_calls": [{"name": "bash", "arguments": {"command": f"python3 -c \"print('{i}' + 'x' * 4000)\""}}]}
              for i in range(turns - 1)] + [{"tool_calls": [{"name": "submit", "arguments": {}}]}]
@@ -57,7 +69,7 @@ def run(spec: str, emulate: str, model: str, root: Path, suite_dir: Path, turns:
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
             code = main(["run", "--suite", str(suite_dir), "--model", spec.replace("URL", url), "--out", str(out),
-                         "--no-preflight"])
+                         "--no-preflight", "--prices", str(prices_file(root))])
     finally:
         server.stop()
     calls = [json.loads(x) for x in (out / "calls.jsonl").read_text().splitlines()] if (out / "calls.jsonl").exists() else []
@@ -66,7 +78,7 @@ def run(spec: str, emulate: str, model: str, root: Path, suite_dir: Path, turns:
     prompt = tok["input_uncached"] + tok["input_cached"] + tok["cache_write"]
     stopped = next((ln for ln in err.getvalue().splitlines() if ln.startswith("pertask: error")), "")
     return {"spec": spec.split("@")[0], "exit": code, "calls": len(calls), "scored": len(samples),
-            "usd": sum(c["usd"] for c in calls if c["usd"] is not None), "cached_share": tok["input_cached"] / prompt if prompt else 0,
+            "usd": None if any(c["usd"] is None for c in calls) else sum(c["usd"] for c in calls), "cached_share": tok["input_cached"] / prompt if prompt else 0,
             "prompt": prompt, "stopped": stopped[:160]}
 
 
@@ -86,7 +98,7 @@ def main_() -> None:
     print(f"{'spec':<40} {'exit':>4} {'calls':>5} {'scored':>6} {'prompt tok':>11} {'cached':>7} {'$ spent':>9}")
     for r in rows:
         print(f"{r['spec']:<40} {r['exit']:>4} {r['calls']:>5} {r['scored']:>6} {r['prompt']:>11,} "
-              f"{r['cached_share']:>7.0%} {r['usd']:>9.4f}" + (f"   {r['stopped']}" if r["stopped"] else ""))
+              f"{r['cached_share']:>7.0%} {'null' if r['usd'] is None else format(r['usd'], '.4f'):>9}" + (f"   {r['stopped']}" if r["stopped"] else ""))
     print(f"Opus 4.8, compatibility endpoint / native: {rows[0]['usd'] / rows[1]['usd']:.2f}x")
     shutil.rmtree(root, ignore_errors=True)
 

@@ -53,6 +53,15 @@ def tiny_moe() -> Path:
     return _build("tiny-moe", cache_dir() / "tiny-moe", "--tokenizer", str(smollm2()))
 
 
+def tiny_moe_think() -> Path:
+    """The tiny MoE with <think>, </think> and DeepSeek's tool-call markers in its vocabulary: vLLM's reasoning
+    parsers for DeepSeek-R1-style and MiniMax-M2 models, and its DeepSeek-V3 tool parser, refuse to start
+    without them. Its random weights think in nonsense, but the reasoning the parser hands back is real
+    reasoning to keep across turns."""
+    # The folder's name changes with the added tokens: a model cached before them is not reused.
+    return _build("tiny-moe-think", cache_dir() / "tiny-moe-think-2", "--tokenizer", str(smollm2()))
+
+
 # -- run on the vLLM interpreter ---------------------------------------------------------------
 def _convert_smollm2(out: Path) -> None:
     from importlib.util import find_spec
@@ -75,11 +84,17 @@ def _convert_smollm2(out: Path) -> None:
     tok.save_pretrained(out)
 
 
-def _make_tiny_moe(out: Path, tokenizer_dir: Path) -> None:
+DEEPSEEK_TOOL_TOKENS = ["<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", "<｜tool▁call▁begin｜>", "<｜tool▁call▁end｜>",
+                        "<｜tool▁sep｜>"]
+
+
+def _make_tiny_moe(out: Path, tokenizer_dir: Path, think: bool = False) -> None:
     import torch
     from transformers import AutoTokenizer, Qwen3MoeConfig, Qwen3MoeForCausalLM
 
     tok = AutoTokenizer.from_pretrained(tokenizer_dir)
+    if think:
+        tok.add_tokens(["<think>", "</think>", *DEEPSEEK_TOOL_TOKENS], special_tokens=False)
     torch.manual_seed(0)
     config = Qwen3MoeConfig(vocab_size=len(tok), hidden_size=128, intermediate_size=256, moe_intermediate_size=64,
                             num_hidden_layers=4, num_attention_heads=4, num_key_value_heads=2, head_dim=32,
@@ -95,8 +110,8 @@ def main(argv: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if kind == "smollm2":
         _convert_smollm2(out)
-    elif kind == "tiny-moe":
-        _make_tiny_moe(out, Path(argv[argv.index("--tokenizer") + 1]))
+    elif kind in ("tiny-moe", "tiny-moe-think"):
+        _make_tiny_moe(out, Path(argv[argv.index("--tokenizer") + 1]), think=kind == "tiny-moe-think")
     else:
         raise SystemExit(f"unknown model kind {kind}")
 

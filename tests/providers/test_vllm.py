@@ -152,10 +152,11 @@ def test_server_killed_mid_run_gives_infra_errors_and_resume_reruns_only_those(t
             assert line or serve.poll() is None, "pertask serve exited before the server was ready"
         spec = line.split("--model ")[1].split()[0].strip("'")
         assert spec == f"vllm:tiny-moe@http://127.0.0.1:{port}/v1" and "#protocol=text" in line
-        # Enough turns that the later samples still need the server when it dies: the first sample is
-        # graded beside the next agent, and vLLM takes seconds to shut down after Ctrl-C.
+        # Enough samples left when the server dies that some still need it: the first is graded beside the
+        # next agent, and serve may take up to 25 s to stop vLLM, longer than the other four tasks' one
+        # epoch took on a fast machine (CI saw all five finish before the server went).
         cmd = [*PERTASK, "run", "--suite", "smoke", "--model", spec, "--protocol", "text", "--concurrency", "1",
-               "--max-turns", "24", "--max-tokens", "24", "--out", str(out)]
+               "--epochs", "2", "--max-turns", "24", "--max-tokens", "24", "--out", str(out)]
         run = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 300
@@ -168,8 +169,8 @@ def test_server_killed_mid_run_gives_infra_errors_and_resume_reruns_only_those(t
         assert run.returncode == 1 and "ended in infra errors" in err, err
     finally:
         serve.kill()
-    before = {s["task_id"]: s for s in load_samples(out)}
-    assert len(before) == 5
+    before = {s["sample_id"]: s for s in load_samples(out)}
+    assert len(before) == 10
     ok = [t for t, s in before.items() if s["error"] != "infra"]
     infra = [t for t, s in before.items() if s["error"] == "infra"]
     assert ok and infra, before
@@ -181,8 +182,8 @@ def test_server_killed_mid_run_gives_infra_errors_and_resume_reruns_only_those(t
     finally:
         second.stop()
     assert resumed.returncode == 0, resumed.stderr
-    assert f"5 samples, {len(ok)} already done" in resumed.stderr
-    after = {s["task_id"]: s for s in load_samples(out)}
+    assert f"10 samples, {len(ok)} already done" in resumed.stderr
+    after = {s["sample_id"]: s for s in load_samples(out)}
     for t in ok:
         assert after[t] == before[t], "finished samples are not re-run"
     assert all(after[t]["error"] != "infra" for t in infra)
@@ -199,3 +200,60 @@ def _listening(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
+
+
+# Renders earlier turns' reasoning_content the way GLM-, Kimi- and Qwen3-style templates do.
+REASONING_TEMPLATE = """{%- for m in messages -%}
+{%- if m.role == 'assistant' -%}
+<|im_start|>assistant
+{% if m.reasoning_content %}<think>
+{{ m.reasoning_content }}
+</think>
+{% endif %}{{ m.content or '' }}<|im_end|>
+{% else -%}
+<|im_start|>{{ m.role }}
+{{ m.content }}<|im_end|>
+{% endif -%}
+{%- endfor -%}
+{%- if add_generation_prompt %}<|im_start|>assistant
+{% endif -%}"""
+
+
+@pytest.mark.parametrize(("preset", "sent_back"), [("deepseek-v3", False), ("glm-4.5", True), ("kimi-k2", True),
+                                                   ("minimax-m2", True)])
+def test_reasoning_goes_back_by_the_family_policy_and_the_prefix_cache_still_hits(cli, tmp_path, preset, sent_back):
+    # The real server's reasoning parser splits each answer's reasoning off; the family's policy sends it
+    # back (DeepSeek: only on tool-call turns, and this random model calls none) and the server's own prompt
+    # count equals the template rendered with exactly that history: the reasoning is in the prompt
+    # byte for byte, and the previous prompt is still read from the prefix cache.
+    from transformers import AutoTokenizer
+
+    from providers.vllm.models import tiny_moe_think
+
+    model = tiny_moe_think()
+    template = tmp_path / "template.jinja"
+    template.write_text(REASONING_TEMPLATE)
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"vllm:{model}#preset={preset}",
+             *SHORT, "--out", out, f"--vllm-arg=--chat-template={template}")
+    (s,) = load_samples(out)
+    t = json.loads((out / s["transcript"]).read_text())
+    tok = AutoTokenizer.from_pretrained(model)
+    prompts = []
+    for c in t["calls"]:
+        history = []
+        for m in t["messages"][: c["message_index"]]:
+            if m["role"] == "assistant":
+                (part,) = m["reasoning_parts"]  # every answer's reasoning, kept in the transcript as it came
+                history.append({"role": "assistant", "content": m["content"],
+                                **({"reasoning_content": part["value"]} if sent_back else {})})
+            else:
+                history.append(m)
+        text = tok.apply_chat_template(history, chat_template=REASONING_TEMPLATE, add_generation_prompt=True,
+                                       tokenize=False)
+        u = c["usage"]
+        prompts.append(u["input_uncached"] + u["input_cached"] + u["cache_write"])
+        assert prompts[-1] == len(tok(text, add_special_tokens=False)["input_ids"]), (preset, c["turn"])
+        if len(prompts) > 1:  # the block-aligned previous prompt (128-token blocks on the CPU build)
+            assert u["input_cached"] >= prompts[-2] // 128 * 128 > 0, (preset, c["turn"])
+    assert len(prompts) == 3
