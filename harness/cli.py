@@ -24,10 +24,20 @@ from tasks import SuiteError, TaskError, builtin_suites, load_suite
 from .experiment import ExperimentError
 from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, pending, record_models, run_plan
+from .backends import BackendError, podman_available, prepare_images
 from .sandbox import SANDBOXES, bwrap_path
 from .serving import start_servers
 
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
+
+
+def substitutions(pairs: list[str]) -> dict[str, str]:
+    from .images import parse_substitutions
+
+    try:
+        return parse_substitutions(pairs)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 class UsageError(Exception):
@@ -75,7 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
     r.add_argument("--sandbox", choices=list(SANDBOXES),
                    help="where model-written commands run: bwrap (no network, no privileges, an allow-list of what "
-                        "is visible; the default where bubblewrap is installed) or none (unisolated, warned)")
+                        "is visible; the default where bubblewrap is installed), container (podman: the task's own "
+                        "image; the default for tasks that bring one) or none (unisolated, warned)")
+    r.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL",
+                   help="build FROM NAME (or a task's docker_image NAME) from the local image LOCAL instead, on a "
+                        "machine without registry access; recorded in the manifest (repeatable)")
     r.add_argument("--vllm-arg", action="append", default=[], metavar="FLAG",
                    help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
     r.add_argument("--batch-pricing", action="store_true",
@@ -100,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tasks", help="list or check task suites")
     t.add_argument("action", choices=["list", "check"])
     t.add_argument("--suite", help="default: every built-in suite")
+    t.add_argument("--concurrency", type=int, default=4, help="samples checked at once (default 4)")
+    t.add_argument("--sandbox", choices=list(SANDBOXES), help="as for run (default: each task where it needs)")
+    t.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL", help="as for run")
     rp = sub.add_parser("reprice", help="recompute a run's dollars from stored usage (no model is called)")
     rp.add_argument("run", type=Path)
     rp.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
@@ -170,9 +187,12 @@ async def _run(a, suite, tasks, catalog) -> int:
                 err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
                           style="yellow", highlight=False)
         sandbox = a.sandbox or ("bwrap" if bwrap_path() else "none")
+        if sandbox == "container" and not podman_available():
+            raise UsageError(f"--sandbox container needs {SANDBOXES['container']['needs']}")
         if sandbox == "bwrap" and not bwrap_path():
             raise UsageError(f"--sandbox bwrap needs {SANDBOXES['bwrap']['needs']}")
-        if sandbox == "none":  # said once per run; the manifest records "sandbox": "none"
+        if sandbox == "none" and not (a.sandbox is None and tasks and all(t.environment for t in tasks)
+                                      and podman_available()):  # said once per run; the manifest records it
             why = "--sandbox none" if a.sandbox else "bubblewrap is not installed"
             err.print(f"warning: {why}: model-written commands run WITHOUT isolation (network, whole filesystem)"
                       + ("" if a.sandbox else "; install it with apt-get install bubblewrap"),
@@ -185,9 +205,11 @@ async def _run(a, suite, tasks, catalog) -> int:
             if judge.info.price is None:
                 err.print(f"warning: judge {a.judge}: no price known; judge dollars will be null",
                           style="yellow", highlight=False)
+        subs = substitutions(a.substitute_image)
+        images = prepare_images(tasks, a.sandbox, subs, lambda m: err.print(m, style="dim", highlight=False))
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
-                       judge, a.budget_usd, sandbox, a.experiment)
+                       judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs)
         store = open_store(plan)
         await start_servers(models, out, err)
         record_models(plan, store)
@@ -256,7 +278,8 @@ def cmd_tasks(a: argparse.Namespace) -> int:
             # Valid files are not enough: the oracle must pass every task and doing nothing must not.
             from .checks import check_oracles
 
-            problems = asyncio.run(check_oracles(s))
+            problems = asyncio.run(check_oracles(s, a.concurrency, a.sandbox, substitutions(a.substitute_image),
+                                                 note=lambda m: err.print(m, style="dim", highlight=False)))
             for p in problems:
                 print(f"error: {s.name}/{p}", file=sys.stderr)
             broken += len(problems)
@@ -321,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.cmd == "providers":
             return cmd_providers()
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
-    except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError,
+    except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError, BackendError,
             ServerError, ProjectionError, EndpointConfigError, RunDirError, ExperimentError) as exc:
         # escaped: a message that names "[[model]]" or "[limits]" is text, not rich markup
         err.print(f"pertask: error: {escape(str(exc))}", style="red", highlight=False, soft_wrap=True)

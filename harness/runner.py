@@ -33,6 +33,8 @@ from .agent import run_agent, transcript_json
 from .budget import Budget, Slot
 from .judge import RUBRIC, judge_sample
 from .limits import command_limits, sweep_stale
+from .backends import make_sandbox
+from .container import forget_saved
 from .sandbox import Sandbox, bwrap_path
 from .serving import ServerWatch
 
@@ -57,6 +59,8 @@ class RunPlan:
     budget_usd: float | None = None  # --budget-usd: no new sample once spent + in-flight estimate reaches it
     sandbox: str = field(default_factory=lambda: "bwrap" if bwrap_path() else "none")  # --sandbox: a SANDBOXES name
     experiment: dict = field(default_factory=dict)  # --config: the experiment file's path and content
+    images: dict = field(default_factory=dict)  # task id -> harness.images.Image: it runs in a container
+    substitutions: dict = field(default_factory=dict)  # --substitute-image NAME=LOCAL
     on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
     _cached_seen: set = field(default_factory=set)
 
@@ -84,7 +88,8 @@ def open_store(plan: RunPlan) -> RunStore:
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
         sandbox=plan.sandbox, judge=plan.judge.info if plan.judge else None,
         workspaces="overlay" if plan.sandbox == "bwrap" and not plan.keep_workspaces and overlay.supported() else "copy",
-        command_limits=command_limits(), experiment=plan.experiment,
+        command_limits=command_limits(), experiment=plan.experiment, image_substitutions=plan.substitutions,
+        images={t: {"name": i.name, "digest": i.digest, "substituted": i.substituted} for t, i in plan.images.items()},
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
         manifest.started_at, manifest.sessions = old.started_at, old.sessions
@@ -144,6 +149,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
         if plan.keep_workspaces and saved.is_dir():
             saved.rename(scratch / f"{rec.task_id}-{slug(rec.model)}-e{rec.epoch}")  # its final workspace in ws/
         elif rec.error != ErrorClass.infra:  # an infra grading keeps it: the resume grades it again
+            await asyncio.to_thread(forget_saved, saved)  # a container's saved image
             shutil.rmtree(saved, ignore_errors=True)
         watch.add(rec)
         on_done(rec)
@@ -206,7 +212,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
     t0, agent_wall = time.perf_counter(), 0.0
     transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}
     try:
-        sandbox = Sandbox(root, hidden, use_bwrap=plan.sandbox == "bwrap", workdir=task.workdir)
+        sandbox = make_sandbox(task, root, hidden, plan.sandbox, plan.images.get(task.id))
         saved = store.load_agent(rec.sample_id)
         if saved is not None and saved[0].task_version == task.digest:
             # An earlier session ran the agent and was killed while grading: grade what it left, call nothing.
@@ -245,7 +251,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         transcript["traceback"] = traceback.format_exc()
     finally:
         if sandbox is not None:
-            await sandbox.close()
+            await sandbox.destroy()
         if not plan.keep_workspaces:
             shutil.rmtree(root, ignore_errors=True)
     rec.wall_s = round(agent_wall + time.perf_counter() - t0, 3)
@@ -263,7 +269,9 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, sandbox: Sandbox,
     if not model.server_alive():
         # Fail fast: each call would otherwise spend the client's whole retry budget on a dead server.
         raise ModelCallError("infra", "the vLLM server launched for this model is no longer running")
-    sandbox.prepare(task.workspace, task.copies, task.checkout, cow=not plan.keep_workspaces)
+    solution = task.environment.solution if task.environment and model.wants_reference else None
+    await asyncio.to_thread(sandbox.prepare, task.workspace, task.copies, task.checkout, cow=not plan.keep_workspaces,
+                            solution=solution)
     limits = task.config.limits
     if plan.max_turns:
         limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})

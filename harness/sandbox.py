@@ -42,8 +42,10 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
 
 # The backends --sandbox chooses from: whether each isolates (the red-team suite runs against every one that
 # does), and what it needs on this machine.
-SANDBOXES = {"bwrap": {"isolated": True, "needs": "bubblewrap (apt-get install bubblewrap)"},
-             "none": {"isolated": False, "needs": ""}}
+# "images": it runs the tasks that bring their own container image (Harbor, SWE-bench), not pertask's own.
+SANDBOXES = {"bwrap": {"isolated": True, "needs": "bubblewrap (apt-get install bubblewrap)", "images": False},
+             "container": {"isolated": True, "needs": "podman (apt-get install podman runc)", "images": True},
+             "none": {"isolated": False, "needs": "", "images": False}}
 
 
 def bwrap_path() -> str | None:
@@ -97,7 +99,7 @@ class Sandbox:
             raise SandboxError(f"this task works in {workdir}, which needs bubblewrap (apt-get install bubblewrap)")
 
     def prepare(self, source: Path, copies: list[tuple[Path, str]] | None = None,
-                checkout: tuple[Path, str] | None = None, cow: bool = True) -> None:
+                checkout: tuple[Path, str] | None = None, cow: bool = True, solution: Path | None = None) -> None:
         """The workspace: `source`, or each (source, relative destination) of `copies` in turn, or a
         git commit as a fresh one-commit repository (no later history to peek at). With bubblewrap
         and `cow`, folders are not copied: they become the read-only layers of an overlay."""
@@ -261,6 +263,10 @@ class Sandbox:
                 raise OSError(h["error"])
         else:
             self.files.write_bytes(rel, text.encode())
+
+    async def destroy(self) -> None:
+        """The sample is over (a container sandbox removes its container here)."""
+        await self.close()
 
     async def close(self) -> None:
         """Ends the session: nothing the agent started outlives its loop (into grading, say)."""

@@ -4,13 +4,15 @@ costs a fork and an exec instead of a new bubblewrap (namespaces, mounts, an int
 Standard library only: it starts with `python -I -S` and imports nothing of pertask. It reads one JSON
 request per line on stdin and answers with one JSON line, followed, for a command or a read, by
 `len` bytes of output. Requests:
-  {"op": "run", "command": ..., "timeout": s, "read_limit": n, "output_limit": n, "gate": bool}
+  {"op": "run", "command": ..., "timeout": s, "read_limit": n, "output_limit": n, "gate": bool, "reap": bool}
       with "gate", the child waits after fork until the harness has moved it into its cgroups:
       the server answers {"started": pid} first and waits for a line before letting it go;
   {"op": "read", "path": ...} and {"op": "write", "path": ..., "text": ...}: the file tools, which
       see the workspace exactly as commands do (through the overlay, inside the sandbox).
 After a command the server kills every process of the sandbox but itself and PID 1, so nothing a
-command leaves running survives into the next one (as when each command had its own sandbox).
+command leaves running survives into the next one (as when each command had its own sandbox); with
+"reap": false (a container whose verifier needs the services the agent starts) only the command's own
+process group is killed, and only when it timed out or flooded.
 """
 
 import json
@@ -104,7 +106,14 @@ def run(req: dict, wake: int) -> None:
             if size > req["output_limit"]:
                 flooded = True  # gigabytes of output: stop the command, not just the reading
                 break
-    kill_others(reaped)
+    if req.get("reap", True):
+        kill_others(reaped)
+    elif pid not in reaped:  # timed out or flooded: its process group goes, what it detached lives on
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        reaped[pid] = os.waitpid(pid, 0)[1]
     os.set_blocking(out_r, False)
     try:  # what was written before the end and not read yet
         while size < req["read_limit"] and (chunk := os.read(out_r, 65536)):
@@ -117,8 +126,10 @@ def run(req: dict, wake: int) -> None:
     reply({"exit": code, "timed_out": timed_out, "flooded": flooded, "size": size}, b"".join(chunks))
 
 
-def inside(rel: str) -> Path:
+def inside(rel: str, anywhere: bool = False) -> Path:
     p = (WORKSPACE / rel).resolve()
+    if anywhere:  # a container of the task's own: its whole file system is the agent's to use
+        return p
     if not p.is_relative_to(WORKSPACE):  # symlinks resolved here, in the sandbox's own view
         raise PermissionError(f"path '{rel}' is outside the workspace")
     return p
@@ -136,13 +147,13 @@ def main() -> None:
             if req["op"] == "run":
                 run(req, wake_r)
             elif req["op"] == "read":
-                p = inside(req["path"])
+                p = inside(req["path"], req.get("anywhere", False))
                 if not p.is_file():
                     reply({"missing": True})
                 else:
                     reply({}, p.read_bytes())
             elif req["op"] == "write":
-                p = inside(req["path"])
+                p = inside(req["path"], req.get("anywhere", False))
                 p.parent.mkdir(parents=True, exist_ok=True)
                 p.write_text(req["text"], encoding="utf-8")
                 reply({})

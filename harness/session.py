@@ -35,9 +35,12 @@ class SandboxUnavailable(RuntimeError):
 
 
 class Session:
-    def __init__(self, argv_for: Callable[[str], list[str]], cwd: Path, preexec: Callable[[], None]):
+    def __init__(self, argv_for: Callable[[str], list[str]] | None, cwd: Path, preexec: Callable[[], None] | None,
+                 argv: list[str] | None = None):
+        """`argv_for` wraps the server's command line in the sandbox; or `argv` starts the server itself
+        (a container's: its own interpreter, the server's source on the command line)."""
         # -I -S: no user site, no environment, no site-packages: the server needs the standard library only.
-        self.argv = argv_for(f"exec {shlex.quote(sys.executable)} -I -S {shlex.quote(str(SERVER))}")
+        self.argv = argv or argv_for(f"exec {shlex.quote(sys.executable)} -I -S {shlex.quote(str(SERVER))}")
         self.cwd, self.preexec = cwd, preexec
         self.proc: asyncio.subprocess.Process | None = None
         self.loop: asyncio.AbstractEventLoop | None = None

@@ -206,11 +206,14 @@ class RunManifest(BaseModel):
     sampling: dict[str, Any] = Field(default_factory=dict)  # temperature, max_tokens, stream as sent
     max_turns: int | None = None  # a cap over the tasks' own turn limits, when given
     node: dict[str, Any] = Field(default_factory=dict)  # GPU type/count/$ per hour as given, and detected hardware
-    sandbox: str  # which isolation the commands ran under: "bwrap" or "none"
+    sandbox: str  # which isolation the commands ran under: "bwrap", "container" or "none" (tasks with images: see images)
     # "overlay": copy-on-write over the task's files, one sandbox session per sample; "copy": a copy each
     workspaces: str = "copy"
     host: dict[str, Any] = Field(default_factory=dict)
     experiment: dict[str, Any] = Field(default_factory=dict)  # --config FILE: its path and content, as read
+    # The container sandbox: each task's image (name, podman's id, FROM names replaced) and the substitutions given.
+    images: dict[str, Any] = Field(default_factory=dict)
+    image_substitutions: dict[str, str] = Field(default_factory=dict)
     started_at: str = Field(default_factory=now_iso)
     finished_at: str | None = None
     sessions: list[dict[str, Any]] = Field(default_factory=list)  # one per invocation, resumes included

@@ -23,6 +23,10 @@ command -v bwrap >/dev/null 2>&1 || apt_pkgs+=(bubblewrap)
 if [ $dev = 1 ]; then
   command -v chromium >/dev/null 2>&1 || apt_pkgs+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || apt_pkgs+=(chromium-driver)
+  # The container sandbox's tests: podman with runc (cgroup v1 hosts), mmdebstrap for the local base image.
+  command -v podman >/dev/null 2>&1 || apt_pkgs+=(podman)
+  command -v runc >/dev/null 2>&1 || apt_pkgs+=(runc)
+  command -v mmdebstrap >/dev/null 2>&1 || apt_pkgs+=(mmdebstrap)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

@@ -2,10 +2,11 @@
 
     task.toml  instruction.md  environment/Dockerfile  tests/test.sh  solution/solve.sh
 
-The environment is built from the Dockerfile's WORKDIR and COPY lines into the sample's
-private copy, mapped at the task's working directory (usually /app). A Dockerfile that RUNs
-anything needs a real image build, which the local sandbox cannot do: such a task is reported
-with that reason instead of failing obscurely.
+With the container sandbox (harness/container.py) the task runs as Harbor runs it: its image built
+from environment/Dockerfile (or pulled by `[environment] docker_image`), with the task's CPUs, memory
+and network setting. Without it, a Dockerfile of WORKDIR and COPY lines only is emulated: those files
+form the sample's private copy, mapped at the working directory (usually /app); one that RUNs anything
+needs the container sandbox, and says so.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .graders.harbor_grader import needs_network
-from .model import GraderConfig, Limits, Task, TaskConfig, TaskError, digest_dir
+from .model import Environment, GraderConfig, Limits, Task, TaskConfig, TaskError, digest_dir
 
 
 def is_harbor(task_dir: Path) -> bool:
@@ -86,9 +87,9 @@ def load_harbor_task(task_dir: Path, suite: str) -> Task:
         raise TaskError(instr, "instruction.md", "missing or empty")
     dockerfile = task_dir / "environment" / "Dockerfile"
     workdir, copies, needs = parse_dockerfile(dockerfile)
-    if needs:
-        raise TaskError(dockerfile, "environment/Dockerfile",
-                        f"needs {'; '.join(needs)}: the local sandbox cannot build images (run it where Docker is)")
+    environment = _environment(raw, cfg_path, dockerfile, task_dir)
+    if environment.needs_build == "" and needs:
+        environment.needs_build = "; ".join(needs)
     test_sh = task_dir / "tests" / "test.sh"
     downloads = needs_network(test_sh.read_text())
     if downloads and not (task_dir / "tests" / "test_outputs.py").is_file():
@@ -108,4 +109,39 @@ def load_harbor_task(task_dir: Path, suite: str) -> Task:
     except (ValidationError, ValueError) as exc:
         raise TaskError(cfg_path, "(harbor task)", str(exc).splitlines()[0]) from exc
     return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir), layout="harbor", workdir=workdir,
-                copies=copies, tests_dir=task_dir / "tests", solution_script=solve)
+                copies=copies, tests_dir=task_dir / "tests", solution_script=solve, environment=environment)
+
+
+def _size_mb(value, where: Path, key: str) -> int | None:
+    """Harbor's sizes: memory_mb = 2048, or memory = "2G" / "512M"."""
+    if value is None or isinstance(value, int) and not isinstance(value, bool):
+        return value
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*", str(value), re.IGNORECASE)
+    if not m:
+        raise TaskError(where, f"environment.{key}", f"expected a size such as 2048 or '2G', not {value!r}")
+    scale = {"": 1, "K": 1 / 1024, "M": 1, "G": 1024, "T": 1 << 20}[m.group(2).upper()]
+    return int(float(m.group(1)) * scale)
+
+
+def _environment(raw: dict, cfg_path: Path, dockerfile: Path, task_dir: Path) -> Environment:
+    env, ours = raw.get("environment", {}), raw.get("pertask", {})
+    if not isinstance(env, dict) or not isinstance(ours, dict):
+        raise TaskError(cfg_path, "environment", "must be a table")
+    image = env.get("docker_image")
+    if image is not None and not isinstance(image, str):
+        raise TaskError(cfg_path, "environment.docker_image", f"must be an image name, not {image!r}")
+    network = env.get("allow_internet", False) is True or env.get("network_mode") in ("bridge", "host")
+    cpus = env.get("cpus")
+    if cpus is not None and (isinstance(cpus, bool) or not isinstance(cpus, (int, float)) or cpus <= 0):
+        raise TaskError(cfg_path, "environment.cpus", f"must be a positive number, not {cpus!r}")
+    memory = _size_mb(env.get("memory_mb", env.get("memory")), cfg_path, "memory")
+    storage = _size_mb(env.get("storage_mb", env.get("storage")), cfg_path, "storage")
+    keep = ours.get("verifier_needs_processes", False)
+    if not isinstance(keep, bool):
+        raise TaskError(cfg_path, "pertask.verifier_needs_processes", f"must be true or false, not {keep!r}")
+    has_file = dockerfile.is_file()
+    return Environment(dockerfile if has_file else None, dockerfile.parent if has_file else None,
+                       None if has_file else image,
+                       "" if has_file or image is None else f"the image {image}",
+                       network, float(cpus) if cpus else None, memory, storage, keep,
+                       task_dir / "solution" if (task_dir / "solution").is_dir() else None)

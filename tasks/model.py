@@ -55,6 +55,22 @@ class TaskConfig(BaseModel):
 
 
 @dataclass
+class Environment:
+    """A task's own container environment (Harbor's environment/ folder or docker_image): what the
+    container sandbox builds or pulls, and what it gives the sample's container."""
+    dockerfile: Path | None = None
+    context: Path | None = None
+    image: str | None = None  # an image by name, where there is no Dockerfile
+    needs_build: str = ""  # why the bwrap sandbox cannot stand in for the image ('' when it can: WORKDIR/COPY only)
+    network: bool = False  # the agent's phase may reach the network
+    cpus: float | None = None
+    memory_mb: int | None = None
+    storage_mb: int | None = None  # recorded; podman on overlay has no per-container quota here
+    keep_processes: bool = False  # the verifier needs what the agent left running
+    solution: Path | None = None  # copied to /solution for the oracle
+
+
+@dataclass
 class Task:
     dir: Path
     suite: str
@@ -67,6 +83,7 @@ class Task:
     tests_dir: Path | None = None  # the hidden grader's folder when it is not grader/
     solution_script: Path | None = None
     checkout: tuple[Path, str] | None = None  # (local git repo, commit): the workspace is that commit
+    environment: Environment | None = None  # its own container image (the container sandbox)
 
     @property
     def id(self) -> str:

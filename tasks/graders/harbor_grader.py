@@ -51,8 +51,9 @@ class HarborGrader:
         verifier.mkdir(parents=True, exist_ok=True)
         downloads = needs_network((grader_dir / "test.sh").read_text())
         if downloads:
+            # pertask's interpreter under bubblewrap; in a task's own container, the image's python3.
             py = shlex.quote(sys.executable)
-            cmd = (f"{py} -m pytest -p no:cacheprovider /tests/test_outputs.py -rA; "
+            cmd = (f"PY={py}; [ -x \"$PY\" ] || PY=python3; \"$PY\" -m pytest -p no:cacheprovider /tests/test_outputs.py -rA; "
                    "if [ $? -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi")
             how = f"offline verifier (test.sh needs the network: {', '.join(downloads)})"
         else:

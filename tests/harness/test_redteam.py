@@ -27,7 +27,9 @@ from providers.scripted import ScriptedServer
 from tasks.loader import SUITES_ROOT
 from tests.conftest import ROOT, SUBMIT, bash, call, copy_suite, load_samples
 
-ISOLATING = [name for name, backend in SANDBOXES.items() if backend["isolated"]]  # a new backend runs it all
+# A new backend runs it all; the container backend, which runs only tasks with images, has its own
+# (tests/harness/test_container_redteam.py).
+ISOLATING = [name for name, backend in SANDBOXES.items() if backend["isolated"] and not backend["images"]]
 SECRET = f"sk-pertask-redteam-{uuid.uuid4().hex}"
 # A verdict with every check passing, in the shape each of pertask's graders reads.
 FORGED_PYTEST = json.dumps({"exit": 0, "cases": [{"name": "forged", "passed": True, "message": ""}]})

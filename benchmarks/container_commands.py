@@ -1,0 +1,76 @@
+"""Per-command overhead and sample start in the container sandbox, beside the bubblewrap session's, in
+one run on this machine. Prints p50 and p90 in milliseconds.
+
+    .venv/bin/python benchmarks/container_commands.py [N]
+
+Start: a container of a cached image up and its command server answering (container) or the first
+command's sandbox (bwrap). Per command: `true` through the sample's session, as the agent's bash tool
+runs it. For comparison, `podman exec` per command (what an exec-per-call design would pay).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from harness.container import ContainerSandbox  # noqa: E402
+from harness.images import base_image, podman  # noqa: E402
+from harness.sandbox import Sandbox, bwrap_path  # noqa: E402
+
+
+def pct(xs: list[float], q: float) -> float:
+    return statistics.quantiles(xs, n=100)[int(q) - 1] * 1000
+
+
+async def measure(make, n: int) -> tuple[list[float], list[float]]:
+    starts, per = [], []
+    for _ in range(5):
+        with tempfile.TemporaryDirectory() as tmp:
+            box = make(Path(tmp))
+            t = time.perf_counter()
+            await asyncio.to_thread(box.prepare, Path(tmp) / "src")
+            await box.run("true", timeout_s=30)
+            starts.append(time.perf_counter() - t)
+            for _ in range(n // 5):
+                t = time.perf_counter()
+                await box.run("true", timeout_s=30)
+                per.append(time.perf_counter() - t)
+            await box.destroy()
+    return starts, per
+
+
+async def main(n: int) -> None:
+    image = base_image()
+    rows = {"container": await measure(lambda root: ContainerSandbox(root, image, "/app"), n)}
+    if bwrap_path():
+        def make_bwrap(root: Path) -> Sandbox:
+            (root / "src").mkdir()
+            return Sandbox(root / "box", [], use_bwrap=True)
+        rows["bwrap"] = await measure(make_bwrap, n)
+    name = "pertask-bench-exec"
+    subprocess.run([*podman(), "run", "-d", "--name", name, "--network", "none", "--entrypoint", "sleep", image,
+                    "infinity"], capture_output=True, check=True)
+    try:
+        execs = []
+        for _ in range(max(20, n // 10)):
+            t = time.perf_counter()
+            subprocess.run([*podman(), "exec", name, "true"], capture_output=True, check=True)
+            execs.append(time.perf_counter() - t)
+    finally:
+        subprocess.run([*podman(), "rm", "-f", "-t", "0", name], capture_output=True)
+    print(f"{'sandbox':<22} {'start p50':>10} {'start max':>10} {'cmd p50':>9} {'cmd p90':>9}  (ms)")
+    for k, (starts, per) in rows.items():
+        print(f"{k:<22} {statistics.median(starts) * 1000:>10.1f} {max(starts) * 1000:>10.1f} "
+              f"{pct(per, 50):>9.2f} {pct(per, 90):>9.2f}")
+    print(f"{'podman exec per call':<22} {'':>10} {'':>10} {pct(execs, 50):>9.2f} {pct(execs, 90):>9.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 200))

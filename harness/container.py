@@ -1,0 +1,261 @@
+"""The container sandbox: a sample's commands run in a podman container of its task's own image
+(harness/images.py), as Harbor runs Terminal-Bench tasks, with pertask's command server inside it
+(harness/sandbox_server.py, started once per sample with the image's own python3: a command costs a
+fork and an exec in the container, not a `podman exec`).
+
+What the container gets: no network unless the task allows it, root's file and process capabilities
+only (no mount, raw socket, device or chroot), no new privileges, its root mapped to an unprivileged
+range of host ids, no host mount at all (the tests, the solution and
+the logs are copied in and out), a process cap, and the task's CPUs and memory. Its environment is
+the image's (ENV, WORKDIR, HOME): nothing of pertask's, so no key reaches it.
+
+The verifier runs as Harbor runs it: in the same container after the agent, its files copied to
+/tests just then, a fresh /logs, the verdict copied out to the host and read there. What the agent
+left running is killed before it starts, unless the task says its verifier needs it
+(`[pertask] verifier_needs_processes = true`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import shlex
+import subprocess
+import uuid
+from pathlib import Path
+
+from . import overlay
+from .images import podman
+from .limits import ResourceLimits
+from .sandbox import READ_LIMIT, CommandResult, SandboxError, truncate
+from .session import SERVER, Session, SessionError
+
+ID_RANGE = "0:200000:65536"  # the container's ids 0..65535 are these host ids: its root is nobody here
+# What makes root inside behave as root towards its own files and processes (tasks expect it), held in the
+# container's user namespace only: no mount, no raw socket, no device node, no module, no chroot.
+CAPS = "CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,SETGID,SETUID,NET_BIND_SERVICE"
+
+
+class ContainerSandbox:
+    backend = "container"
+
+    def __init__(self, root: Path, image: str, workdir: str | None, limits: ResourceLimits | None = None, *,
+                 network: bool = False, cpus: float | None = None, memory_mb: int | None = None,
+                 keep_processes: bool = False):
+        self.root = root
+        self.workspace = root / "ws"  # the working directory copied out, for a judge or --keep-workspaces
+        self.tmp = root / "tmp"
+        self.image, self.workdir = image, workdir or "/app"
+        self.limits = limits or ResourceLimits()
+        self.network, self.cpus, self.memory_mb, self.keep_processes = network, cpus, memory_mb, keep_processes
+        self.name = f"pertask-{uuid.uuid4().hex[:16]}"
+        self.files = overlay.DirView(self.workspace)
+        self.session: Session | None = None
+        self.started = False
+        self.python: bool | None = None  # whether the image has a python3 for the command server
+
+    # -- the container's life ---------------------------------------------------------------------
+    def _create_argv(self, image: str) -> list[str]:
+        memory = self.memory_mb * (1 << 20) if self.memory_mb else self.limits.memory_bytes
+        argv = [*podman(), "create", "--name", self.name, "--network", "slirp4netns" if self.network else "none",
+                "--cap-drop", "ALL", "--cap-add", CAPS, "--security-opt", "no-new-privileges",
+                "--uidmap", ID_RANGE, "--gidmap", ID_RANGE,
+                "--pids-limit", str(self.limits.max_processes), "--memory", str(memory), "--memory-swap", str(memory),
+                "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",  # not above the host's hard limits
+                "--ulimit", f"fsize={self.limits.file_bytes // 1024}", "--http-proxy=false",
+                "--workdir", self.workdir, "--entrypoint", "sleep", "--label", "pertask=sample"]
+        if self.cpus:
+            argv += ["--cpus", str(self.cpus)]
+        return [*argv, image, "infinity"]
+
+    def _podman(self, *args: str, timeout: float = 120, input: bytes | None = None) -> subprocess.CompletedProcess:
+        try:
+            proc = subprocess.run([*podman(), *args], capture_output=True, timeout=timeout, input=input)
+        except subprocess.TimeoutExpired:
+            raise SandboxError(f"podman {args[0]} timed out after {timeout:.0f}s") from None
+        if proc.returncode != 0:
+            raise SandboxError(f"podman {' '.join(args[:2])}: {proc.stderr.decode(errors='replace').strip()[-500:]}")
+        return proc
+
+    def _start(self, image: str) -> None:
+        try:
+            subprocess.run(self._create_argv(image), capture_output=True, check=True, timeout=120)
+            self._podman("start", self.name)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            err = getattr(exc, "stderr", b"") or b""
+            raise SandboxError(f"the container could not start: {err.decode(errors='replace').strip()[-500:]}") from None
+        self.started = True
+        self._podman("exec", self.name, "mkdir", "-p", self.workdir)
+
+    def prepare(self, source: Path, copies: list[tuple[Path, str]] | None = None,
+                checkout: tuple[Path, str] | None = None, cow: bool = True, solution: Path | None = None) -> None:
+        """The container of the task's image: its build already holds the environment's files. The oracle
+        gets the task's solution/ at /solution, as Harbor's oracle agent does."""
+        self._start(self.image)
+        if solution is not None:
+            self.upload(solution, "/solution")
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def upload(self, src: Path, target: str) -> None:
+        """A host folder's contents at `target` in the container (what was there before goes)."""
+        self._podman("exec", self.name, "sh", "-c", f"rm -rf {shlex.quote(target)} && mkdir -p {shlex.quote(target)}")
+        self._podman("cp", f"{src}/.", f"{self.name}:{target}")
+
+    def download(self, target: str, dest: Path) -> None:
+        dest.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(SandboxError):  # nothing there: the verifier wrote nothing
+            self._podman("cp", f"{self.name}:{target}/.", str(dest))
+
+    def persist(self, dest: Path) -> None:
+        """The whole container saved as an image (files outside the working directory included), so a
+        resumed run grades it without calling the model again; its working directory copied out too."""
+        dest.mkdir(parents=True)
+        tag = f"localhost/pertask-sample/{self.name}:agent"
+        self._podman("commit", "--quiet", self.name, tag, timeout=600)
+        (dest / "container.json").write_text(json.dumps({"image": tag, "workdir": self.workdir}))
+        self.download(self.workdir, self.workspace)
+
+    def restore(self, saved: Path, source: Path, copies: list[tuple[Path, str]] | None) -> None:
+        try:
+            image = json.loads((saved / "container.json").read_text())["image"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise SandboxError(f"the saved container of this sample is unreadable: {exc}") from None
+        self._start(image)
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+    # -- commands ----------------------------------------------------------------------------------
+    def to_workspace(self, path: str) -> str:
+        return path  # the server resolves it: relative to the working directory, absolute anywhere
+
+    def _session(self) -> Session:
+        if self.session is None:
+            argv = [*podman(), "exec", "-i", "--workdir", self.workdir, self.name,
+                    "python3", "-I", "-S", "-c", SERVER.read_text()]
+            self.session = Session(None, self.root, None, argv=argv)
+        return self.session
+
+    def _has_python(self) -> bool:
+        if self.python is None:
+            probe = subprocess.run([*podman(), "exec", self.name, "sh", "-c", "command -v python3"], capture_output=True)
+            self.python = probe.returncode == 0
+        return self.python
+
+    async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
+                  env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
+                  ro_binds: list[Path] | None = None) -> CommandResult:
+        """An agent's command in the sample's session; a verifier's (with `mounts`: /tests, /logs) in a
+        fresh exec of its own, the folders copied in before and /logs copied out after."""
+        if binds:  # (ro_binds, the grading folders bubblewrap would bind, are copied in by `mounts` here)
+            raise SandboxError("the container sandbox runs only graders that need no host folder (Harbor's verifier)")
+        if not mounts and not env and self._has_python():
+            return await self._session_run(command, timeout_s)
+        await self.end_session()
+        for target, src in (mounts or {}).items():
+            if target == "/logs":
+                self._podman("exec", self.name, "sh", "-c", "rm -rf /logs && mkdir -p /logs/verifier /logs/agent")
+            else:
+                await asyncio.to_thread(self.upload, src, target)
+        res = await self._exec(command, timeout_s, env or {})
+        if mounts and "/logs" in mounts:
+            await asyncio.to_thread(self.download, "/logs", mounts["/logs"])
+        return res
+
+    async def _session_run(self, command: str, timeout_s: float) -> CommandResult:
+        try:
+            h, data = await self._session().request(
+                {"op": "run", "command": command, "timeout": timeout_s, "read_limit": READ_LIMIT,
+                 "output_limit": self.limits.output_bytes, "gate": False, "reap": not self.keep_processes}, timeout_s)
+        except SessionError as exc:
+            return CommandResult(-1, f"[the sandbox stopped: {exc}; the next command starts a new one]")
+        return _result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, self.limits)
+
+    async def _exec(self, command: str, timeout_s: float, env: dict[str, str]) -> CommandResult:
+        argv = [*podman(), "exec", "--workdir", self.workdir]
+        for k, v in env.items():
+            argv += ["--env", f"{k}={v}"]
+        proc = await asyncio.create_subprocess_exec(*argv, self.name, "bash", "-c", command,
+                                                    stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.STDOUT)
+        chunks: list[bytes] = []
+        size = 0
+
+        async def collect() -> None:
+            nonlocal size
+            while chunk := await proc.stdout.read(65536):
+                if size < READ_LIMIT:
+                    chunks.append(chunk)
+                size += len(chunk)
+            await proc.wait()
+
+        timed_out = False
+        try:
+            await asyncio.wait_for(collect(), timeout_s)
+        except TimeoutError:
+            timed_out = True
+            await asyncio.to_thread(self.kill_all)
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.wait()
+        return _result(b"".join(chunks), size, 124 if timed_out else proc.returncode, timed_out, False, timeout_s,
+                       self.limits)
+
+    def kill_all(self) -> None:
+        """Every process in the container but its init (and the sleep it keeps alive)."""
+        if self.started:
+            subprocess.run([*podman(), "exec", self.name, "bash", "-c", "kill -9 -1"], capture_output=True, timeout=60)
+
+    async def read_text(self, rel: str, errors: str = "replace") -> str | None:
+        h, data = await self._file_op({"op": "read", "path": rel, "anywhere": True})
+        return None if h.get("missing") else data.decode("utf-8", errors)
+
+    async def write_text(self, rel: str, text: str) -> None:
+        await self._file_op({"op": "write", "path": rel, "text": text, "anywhere": True})
+
+    async def _file_op(self, req: dict) -> tuple[dict, bytes]:
+        if not self._has_python():
+            raise OSError("this image has no python3: use shell commands to read and write files")
+        h, data = await self._session().request(req, 30)
+        if "error" in h:
+            raise OSError(h["error"])
+        return h, data
+
+    async def end_session(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
+
+    async def close(self) -> None:
+        """The agent's phase is over: its session ends, and what it left running dies unless kept."""
+        await self.end_session()
+        if not self.keep_processes:
+            await asyncio.to_thread(self.kill_all)
+
+    async def destroy(self) -> None:
+        await self.end_session()
+        if self.started:
+            await asyncio.to_thread(subprocess.run, [*podman(), "rm", "--force", "--time", "0", self.name],
+                                    capture_output=True)
+            self.started = False
+
+
+def _result(data: bytes, size: int, code: int, timed_out: bool, flooded: bool, timeout_s: float,
+            limits: ResourceLimits) -> CommandResult:
+    text = data.decode("utf-8", "replace")
+    if size > READ_LIMIT:
+        text += f"\n[... output stopped being read after {READ_LIMIT} of {size} bytes ...]"
+    text, cut = truncate(text)
+    if timed_out:
+        text += f"\n[command timed out after {timeout_s:.0f}s and was killed]"
+    if flooded:
+        text += f"\n[command killed: it printed more than {limits.output_bytes >> 20} MiB]"
+    return CommandResult(124 if timed_out else code, text, timed_out, cut or size > READ_LIMIT)
+
+
+def forget_saved(saved: Path) -> None:
+    """Remove the image `persist` committed for a sample that is now recorded."""
+    try:
+        image = json.loads((saved / "container.json").read_text())["image"]
+    except (OSError, ValueError, KeyError):
+        return
+    subprocess.run([*podman(), "rmi", "--force", image], capture_output=True)

@@ -1,0 +1,76 @@
+"""The red-team suite on the container sandbox (real podman): a scripted model, through the CLI, tries
+to gain privileges, reach the network or the host, read the hidden tests before grading, forge the
+verifier's reward (in advance, or with a process left running to rewrite it) and leak the harness's key.
+Each attempt must fail visibly, and the attacker must score exactly what the null model scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.images import BASE_IMAGE
+from providers.script import Script
+from providers.scripted import ScriptedServer
+from tests.conftest import ROOT, SUBMIT, bash, load_samples
+from tests.tasks.test_harbor import write
+
+SECRET = "sk-pertask-container-redteam-0123456789abcdef"
+TASK = {
+    "task.toml": 'version = "1.0"\n[verifier]\ntimeout_sec = 60\n[agent]\ntimeout_sec = 120\n',
+    "instruction.md": "Write the number of lines of /app/data.txt to /app/count.txt.\n",
+    "environment/Dockerfile": "FROM python:3.13-slim\nRUN mkdir -p /app && printf 'a\\nb\\nc\\n' > /app/data.txt\n"
+                              "WORKDIR /app\n",
+    "tests/test.sh": 'if [ "$(cat /app/count.txt 2>/dev/null)" = "3" ]; then echo 1; else echo 0; fi '
+                     '> /logs/verifier/reward.txt\n',
+    "solution/solve.sh": "wc -l < /app/data.txt | tr -d ' ' > /app/count.txt\n",
+}
+FORGE_LOOP = ("(setsid nohup bash -c 'while true; do mkdir -p /logs/verifier; echo 1 > /logs/verifier/reward.txt; "
+              "sleep 0.05; done' >/dev/null 2>&1 &); sleep 0.3; cat /logs/verifier/reward.txt")
+ATTACKS = {  # commands, and text the tool output must show (the attempt failed or was powerless)
+    "root-is-nobody-outside": (["cat /proc/self/uid_map; grep CapEff /proc/self/status"], ["200000"]),
+    "mount": (["mount -t tmpfs none /mnt; echo rc=$?"], ["rc=32"]),
+    "raw-socket-and-network": (["python3 -c \"import socket; socket.create_connection(('1.1.1.1', 80), 3)\"; "
+                                "python3 -c \"import socket; socket.socket(socket.AF_INET, socket.SOCK_RAW, 1)\""],
+                               ["Network is unreachable", "Operation not permitted"]),
+    "read-tests-early": (["ls /tests; cat /tests/test.sh"], ["No such file"]),
+    "host-files": ([f"ls {ROOT} /root/.cache/pertask; cat /proc/1/environ | tr '\\0' ' '; env"], ["No such file"]),
+    "forge-reward-early": (["mkdir -p /logs/verifier && echo 1 > /logs/verifier/reward.txt && echo planted"],
+                           ["planted"]),
+    "forge-reward-with-a-process": ([FORGE_LOOP], ["1"]),
+}
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("ctr")
+    write(root / "count", TASK)
+    return root
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_attack_in_a_container_is_contained_and_scores_as_null(name, suite, cli, tmp_path, monkeypatch):
+    commands, contained = ATTACKS[name]
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", SECRET)
+    out = tmp_path / "run"
+    script = {"model": "attacker", "default": [*({"tool_calls": [bash(c)]} for c in commands), SUBMIT]}
+    server = ScriptedServer(Script.model_validate(script))
+    url = server.start()
+    try:
+        code, _, err = cli("run", "--suite", suite, "--model", f"openai-compatible:attacker@{url}", "--model", "null",
+                           "--substitute-image", f"python:3.13-slim={BASE_IMAGE}", "--no-preflight", "--out", out)
+        assert code == 0, err
+    finally:
+        server.stop()
+    got = {s["model"]: s for s in load_samples(out)}
+    attacker, null = got["openai-compatible:attacker"], got["null"]
+    assert attacker["error"] != "infra", attacker["error_detail"]
+    assert (attacker["score"], attacker["passed"]) == (null["score"], False) == (0.0, False), attacker["grader"]
+    outputs = "\n".join(m["content"] for m in json.loads((out / attacker["transcript"]).read_text())["messages"]
+                        if m["role"] == "tool")
+    for text in contained:
+        assert text in outputs, (text, outputs)
+    for p in out.rglob("*"):
+        if p.is_file():
+            assert SECRET.encode() not in p.read_bytes(), f"the key reached {p}"
