@@ -55,7 +55,9 @@ async def main(n: int) -> None:
             return Sandbox(root / "box", [], use_bwrap=True)
         rows["bwrap"] = await measure(make_bwrap, n)
     name = "pertask-bench-exec"
-    subprocess.run([*podman(), "run", "-d", "--name", name, "--network", "none", "--entrypoint", "sleep", image,
+    subprocess.run([*podman(), "rm", "-f", "-t", "0", name], capture_output=True)  # one a killed run left
+    subprocess.run([*podman(), "run", "-d", "--name", name, "--network", "none", "--ulimit", "nofile=1024:1024",
+                    "--ulimit", "nproc=4096:4096", "--entrypoint", "sleep", image,
                     "infinity"], capture_output=True, check=True)
     try:
         execs = []

@@ -64,7 +64,7 @@ class ContainerSandbox:
                 "--pids-limit", str(self.limits.max_processes), "--memory", str(memory), "--memory-swap", str(memory),
                 "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",  # not above the host's hard limits
                 "--ulimit", f"fsize={self.limits.file_bytes // 1024}", "--http-proxy=false",
-                "--workdir", self.workdir, "--entrypoint", "sleep", "--label", "pertask=sample"]
+                "--workdir", "/", "--entrypoint", "sleep", "--label", "pertask=sample"]  # made below if missing
         if self.cpus:
             argv += ["--cpus", str(self.cpus)]
         return [*argv, image, "infinity"]
