@@ -21,10 +21,10 @@ from results.report import load_summary, render_prices, render_table, to_json
 from results.store import RunDirError, RunStore, sample_id
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 
+from .backends import BackendError, podman_available, prepare_images
 from .experiment import ExperimentError
 from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, pending, record_models, run_plan
-from .backends import BackendError, podman_available, prepare_images
 from .sandbox import SANDBOXES, bwrap_path
 from .serving import start_servers
 
@@ -191,12 +191,6 @@ async def _run(a, suite, tasks, catalog) -> int:
             raise UsageError(f"--sandbox container needs {SANDBOXES['container']['needs']}")
         if sandbox == "bwrap" and not bwrap_path():
             raise UsageError(f"--sandbox bwrap needs {SANDBOXES['bwrap']['needs']}")
-        if sandbox == "none" and not (a.sandbox is None and tasks and all(t.environment for t in tasks)
-                                      and podman_available()):  # said once per run; the manifest records it
-            why = "--sandbox none" if a.sandbox else "bubblewrap is not installed"
-            err.print(f"warning: {why}: model-written commands run WITHOUT isolation (network, whole filesystem)"
-                      + ("" if a.sandbox else "; install it with apt-get install bubblewrap"),
-                      style="yellow", highlight=False)
         out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
         judge = None
         if a.judge:
@@ -207,6 +201,12 @@ async def _run(a, suite, tasks, catalog) -> int:
                           style="yellow", highlight=False)
         subs = substitutions(a.substitute_image)
         images = prepare_images(tasks, a.sandbox, subs, lambda m: err.print(m, style="dim", highlight=False))
+        # Said once per run, for the tasks that do not go to containers; the manifest records it.
+        if sandbox == "none" and any(t.id not in images for t in tasks):
+            why = "--sandbox none" if a.sandbox else "bubblewrap is not installed"
+            err.print(f"warning: {why}: model-written commands run WITHOUT isolation (network, whole filesystem)"
+                      + ("" if a.sandbox else "; install it with apt-get install bubblewrap"),
+                      style="yellow", highlight=False)
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
                        judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs)

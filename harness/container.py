@@ -28,7 +28,7 @@ from pathlib import Path
 from . import overlay
 from .images import podman
 from .limits import ResourceLimits
-from .sandbox import READ_LIMIT, CommandResult, SandboxError, truncate
+from .sandbox import READ_LIMIT, CommandResult, SandboxError, command_result
 from .session import SERVER, Session, SessionError
 
 ID_RANGE = "0:200000:65536"  # the container's ids 0..65535 are these host ids: its root is nobody here
@@ -44,7 +44,7 @@ class ContainerSandbox:
                  network: bool = False, cpus: float | None = None, memory_mb: int | None = None,
                  keep_processes: bool = False):
         self.root = root
-        self.workspace = root / "ws"  # the working directory copied out, for a judge or --keep-workspaces
+        self.workspace = root / "ws"  # the working directory as copied out after the agent (see persist)
         self.tmp = root / "tmp"
         self.image, self.workdir = image, workdir or "/app"
         self.limits = limits or ResourceLimits()
@@ -114,6 +114,9 @@ class ContainerSandbox:
         tag = f"localhost/pertask-sample/{self.name}:agent"
         self._podman("commit", "--quiet", self.name, tag, timeout=600)
         (dest / "container.json").write_text(json.dumps({"image": tag, "workdir": self.workdir}))
+        # Saved beside it, so --keep-workspaces keeps it and a judge reads it; the scratch root is deleted.
+        self.workspace = dest / "ws"
+        self.files = overlay.DirView(self.workspace)
         self.download(self.workdir, self.workspace)
 
     def restore(self, saved: Path, source: Path, copies: list[tuple[Path, str]] | None) -> None:
@@ -168,7 +171,7 @@ class ContainerSandbox:
                  "output_limit": self.limits.output_bytes, "gate": False, "reap": not self.keep_processes}, timeout_s)
         except SessionError as exc:
             return CommandResult(-1, f"[the sandbox stopped: {exc}; the next command starts a new one]")
-        return _result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, self.limits)
+        return command_result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, self.limits)
 
     async def _exec(self, command: str, timeout_s: float, env: dict[str, str]) -> CommandResult:
         argv = [*podman(), "exec", "--workdir", self.workdir]
@@ -197,7 +200,7 @@ class ContainerSandbox:
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
             await proc.wait()
-        return _result(b"".join(chunks), size, 124 if timed_out else proc.returncode, timed_out, False, timeout_s,
+        return command_result(b"".join(chunks), size, 124 if timed_out else proc.returncode, timed_out, False, timeout_s,
                        self.limits)
 
     def kill_all(self) -> None:
@@ -238,18 +241,6 @@ class ContainerSandbox:
                                     capture_output=True)
             self.started = False
 
-
-def _result(data: bytes, size: int, code: int, timed_out: bool, flooded: bool, timeout_s: float,
-            limits: ResourceLimits) -> CommandResult:
-    text = data.decode("utf-8", "replace")
-    if size > READ_LIMIT:
-        text += f"\n[... output stopped being read after {READ_LIMIT} of {size} bytes ...]"
-    text, cut = truncate(text)
-    if timed_out:
-        text += f"\n[command timed out after {timeout_s:.0f}s and was killed]"
-    if flooded:
-        text += f"\n[command killed: it printed more than {limits.output_bytes >> 20} MiB]"
-    return CommandResult(124 if timed_out else code, text, timed_out, cut or size > READ_LIMIT)
 
 
 def forget_saved(saved: Path) -> None:

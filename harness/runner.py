@@ -30,11 +30,11 @@ from tasks.loader import SUITES_ROOT
 
 from . import overlay
 from .agent import run_agent, transcript_json
+from .backends import make_sandbox
 from .budget import Budget, Slot
+from .container import forget_saved
 from .judge import RUBRIC, judge_sample
 from .limits import command_limits, sweep_stale
-from .backends import make_sandbox
-from .container import forget_saved
 from .sandbox import Sandbox, bwrap_path
 from .serving import ServerWatch
 

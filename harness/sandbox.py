@@ -316,17 +316,23 @@ class Sandbox:
 
     def _result(self, data: bytes, size: int, code: int, timed_out: bool, flooded: bool, timeout_s: float,
                 guard: CommandLimits) -> CommandResult:
-        text = data.decode("utf-8", "replace")
-        if size > READ_LIMIT:
-            text += f"\n[... output stopped being read after {READ_LIMIT} of {size} bytes ...]"
-        text, cut = truncate(text)
-        if timed_out:
-            text += f"\n[command timed out after {timeout_s:.0f}s and was killed]"
-        if flooded:
-            text += f"\n[command killed: it printed more than {self.limits.output_bytes >> 20} MiB]"
-        if guard.memory_exceeded():
-            text += f"\n[command hit the memory limit of {self.limits.memory_bytes >> 20} MiB]"
-        return CommandResult(124 if timed_out else code, text, timed_out, cut or size > READ_LIMIT)
+        return command_result(data, size, code, timed_out, flooded, timeout_s, self.limits, guard.memory_exceeded())
+
+
+def command_result(data: bytes, size: int, code: int, timed_out: bool, flooded: bool, timeout_s: float,
+                   limits: ResourceLimits, memory_hit: bool = False) -> CommandResult:
+    """What the model sees of a finished command, in every sandbox: truncated output and why it stopped."""
+    text = data.decode("utf-8", "replace")
+    if size > READ_LIMIT:
+        text += f"\n[... output stopped being read after {READ_LIMIT} of {size} bytes ...]"
+    text, cut = truncate(text)
+    if timed_out:
+        text += f"\n[command timed out after {timeout_s:.0f}s and was killed]"
+    if flooded:
+        text += f"\n[command killed: it printed more than {limits.output_bytes >> 20} MiB]"
+    if memory_hit:
+        text += f"\n[command hit the memory limit of {limits.memory_bytes >> 20} MiB]"
+    return CommandResult(124 if timed_out else code, text, timed_out, cut or size > READ_LIMIT)
 
 
 def _git_snapshot(repo: Path, commit: str, dest: Path) -> None:
