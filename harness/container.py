@@ -146,9 +146,18 @@ class ContainerSandbox:
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
                   env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
-                  ro_binds: list[Path] | None = None) -> CommandResult:
+                  ro_binds: list[Path] | None = None, fresh: bool = False) -> CommandResult:
         """An agent's command in the sample's session; a verifier's (with `mounts`: /tests, /logs) in a
-        fresh exec of its own, the folders copied in before and /logs copied out after."""
+        fresh exec of its own, the folders copied in before and /logs copied out after. `fresh`: in a new
+        container of the task's image instead (SWE-bench grades the agent's patch there), removed after."""
+        if fresh:
+            box = ContainerSandbox(self.root / f"fresh-{uuid.uuid4().hex[:8]}", self.image, self.workdir, self.limits,
+                                   cpus=self.cpus, memory_mb=self.memory_mb, keep_processes=True)
+            try:
+                await asyncio.to_thread(box._start, self.image)
+                return await box.run(command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts)
+            finally:
+                await box.destroy()
         if binds:  # (ro_binds, the grading folders bubblewrap would bind, are copied in by `mounts` here)
             raise SandboxError("the container sandbox runs only graders that need no host folder (Harbor's verifier)")
         if not mounts and not env and self._has_python():

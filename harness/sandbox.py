@@ -199,9 +199,11 @@ class Sandbox:
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
                   env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
-                  ro_binds: list[Path] | None = None) -> CommandResult:
+                  ro_binds: list[Path] | None = None, fresh: bool = False) -> CommandResult:
         """`binds` are writable, `ro_binds` read-only, both at their own paths; `mounts` maps a path
         inside (/tests) onto a host folder."""
+        if fresh:
+            raise SandboxError("a fresh sandbox of the task's own image needs the container sandbox")
         env = env or {}
         if mounts and not self.bwrap:
             raise SandboxError(f"mapping {', '.join(mounts)} needs bubblewrap (apt-get install bubblewrap)")

@@ -10,7 +10,7 @@ from results.store import cache_root
 
 from .harbor import is_harbor, load_harbor_task
 from .model import Task, TaskError, digest_dir, load_task
-from .swebench import load_instances
+from .swebench import is_task_repo, load_instances, load_task_repo, require_swebench
 from .tb1 import is_tb1, load_tb1_task
 
 SUITES_ROOT = Path(__file__).parent / "suites"
@@ -43,16 +43,32 @@ class Suite:
     hidden: list[Path] = field(default_factory=list)  # more paths the agent must not see (besides dir)
 
 
+def _swebench(where: Path) -> None:
+    try:
+        require_swebench(where)
+    except TaskError as exc:
+        raise SuiteError(str(exc)) from None
+
+
 def load_suite(name: str) -> Suite:
     if Path(name).is_file() and name.endswith(".jsonl"):
         path = Path(name).resolve()
         version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
         cache = cache_root() / "swebench" / f"{path.stem}-{version}"
+        _swebench(path)
         tasks, errors, hidden = load_instances(path, cache)
         for t in tasks:
             t.suite = path.stem
         return Suite(path.stem, cache, version, tasks, errors, hidden)
     root = suite_dir(name)
+    if is_task_repo(root):  # the swebench package's own layout: sweb.yaml and tasks/ID/
+        _swebench(root)
+        version = digest_dir(root)
+        cache = cache_root() / "swebench" / f"{root.name}-{version}"
+        tasks, errors = load_task_repo(root, cache)
+        for t in tasks:
+            t.suite = root.name
+        return Suite(root.name, root, version, tasks, errors, [cache])
     suite = Suite(root.name, root, digest_dir(root))
     seen: dict[str, Path] = {}
     for task_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):

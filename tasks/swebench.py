@@ -1,23 +1,37 @@
-"""SWE-bench-style instances (JSONL: instance_id, repo, base_commit, patch, test_patch,
-problem_statement, FAIL_TO_PASS, PASS_TO_PASS) against repositories the user has locally.
+"""SWE-bench instances, in their own images or against local clones.
 
-`repo` is an absolute path, or owner/name found under $PERTASK_REPOS (default ~/repos) as
-owner__name or owner/name. Each instance is materialized once under the cache (instruction,
-hidden grader, reference patch); the workspace is the base commit as a fresh one-commit git
-repository, so the repository's later history (which holds the fix) is not reachable.
+Three sources, each instance with the dataset's fields (instance_id, repo, base_commit, patch,
+test_patch, problem_statement, FAIL_TO_PASS, PASS_TO_PASS):
+
+- a **task repo** (the `swebench` package's own layout: sweb.yaml and tasks/ID/ with task.yaml,
+  tests.json, gold.patch, test.patch, eval.sh and a Dockerfile): each instance's image is built from
+  its Dockerfile, its task folder the build context, as `swebench` builds it;
+- a **JSONL file of the dataset** whose rows name their `image` and `eval_script` (the published
+  instance images, pulled by name or substituted with --substitute-image);
+- a JSONL file whose rows name neither: the **host-interpreter path**, for local clones (`repo` an
+  absolute path, or owner/name under $PERTASK_REPOS as owner__name or owner/name); the workspace is
+  the base commit as a fresh one-commit repository, so the later history (which holds the fix) is not
+  reachable.
+
+In an image the tests run as `swebench` runs them (the instance's eval script, its log parser); on the
+host as close as a local clone allows (tasks/graders/swebench_grader.py). Each instance is
+materialized once under the cache: its instruction, its hidden grader, its reference patch.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
 from pathlib import Path
 
-from .model import GraderConfig, Task, TaskConfig, TaskError
+from .model import Environment, GraderConfig, Task, TaskConfig, TaskError, digest_dir
 
 FIELDS = ("instance_id", "repo", "base_commit", "patch", "test_patch", "problem_statement")
+WORKDIR = "/testbed"  # where every SWE-bench image holds the repository
+NEEDS = "its SWE-bench image"
 
 
 def repos_root() -> Path:
@@ -33,14 +47,24 @@ def find_repo(repo: str) -> Path | None:
     return None
 
 
-def _tests(value, path: Path, line_no: int, field: str) -> list[str]:
+def is_task_repo(path: Path) -> bool:
+    return (path / "sweb.yaml").is_file() and (path / "tasks").is_dir()
+
+
+def require_swebench(where: Path) -> None:
+    if importlib.util.find_spec("swebench") is None:
+        raise TaskError(where, "(suite)", "SWE-bench instances are graded by the swebench package's own parsers: "
+                        "pip install 'pertask[swebench]'")
+
+
+def _tests(value, where: Path, at: str, field: str) -> list[str]:
     if isinstance(value, str):  # SWE-bench ships these as JSON-encoded strings
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise TaskError(path, f"line {line_no}: {field}", "not a JSON list of test ids") from exc
+            raise TaskError(where, f"{at}{field}", "not a JSON list of test ids") from exc
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TaskError(path, f"line {line_no}: {field}", "must be a list of test ids")
+        raise TaskError(where, f"{at}{field}", "must be a list of test ids")
     return value
 
 
@@ -49,24 +73,22 @@ def patched_files(patch: str) -> list[str]:
 
 
 def load_instances(path: Path, cache: Path) -> tuple[list[Task], list[TaskError], list[Path]]:
-    """(tasks, errors, paths the sandbox must hide: the materialized graders, the file, the repos)."""
-    tasks, errors, hidden = [], [], [cache, path]
+    """A JSONL file: (tasks, errors, paths the sandbox must hide: the materialized graders, the file, the repos)."""
+    tasks, errors, hidden, seen = [], [], [cache, path], {}
     for line_no, line in enumerate(path.read_text().splitlines(), 1):
         if not line.strip():
             continue
+        at = f"line {line_no}: "
         try:
             inst = json.loads(line)
-            missing = [f for f in FIELDS if not isinstance(inst.get(f), str) or not inst.get(f)]
-            if missing:
-                raise TaskError(path, f"line {line_no}: {missing[0]}", "missing or empty")
-            f2p = _tests(inst.get("FAIL_TO_PASS", []), path, line_no, "FAIL_TO_PASS")
-            p2p = _tests(inst.get("PASS_TO_PASS", []), path, line_no, "PASS_TO_PASS")
-            repo = find_repo(inst["repo"])
-            if repo is None:
-                raise TaskError(path, f"line {line_no}: repo", f"no local clone of {inst['repo']} (an absolute path, "
-                                f"or {repos_root()}/{inst['repo'].replace('/', '__')})")
-            tasks.append(_materialize(inst, f2p, p2p, repo, cache))
-            hidden.append(repo)
+            if not isinstance(inst, dict):
+                raise TaskError(path, f"line {line_no}", "not a JSON object")
+            task, repo = _task(inst, path, at, cache, None)
+            if task.id in seen:
+                raise TaskError(path, f"{at}instance_id", f"'{inst['instance_id']}' is also on line {seen[task.id]}")
+            seen[task.id] = line_no
+            tasks.append(task)
+            hidden += [repo] if repo else []
         except json.JSONDecodeError as exc:
             errors.append(TaskError(path, f"line {line_no}", f"not JSON: {exc}"))
         except TaskError as exc:
@@ -74,18 +96,76 @@ def load_instances(path: Path, cache: Path) -> tuple[list[Task], list[TaskError]
     return tasks, errors, hidden
 
 
-def _materialize(inst: dict, f2p: list[str], p2p: list[str], repo: Path, cache: Path) -> Task:
+def load_task_repo(root: Path, cache: Path) -> tuple[list[Task], list[TaskError]]:
+    """A swebench task repo, each instance read by the package's own reader."""
+    from swebench.task.repo import load_task, task_dirs
+
+    tasks, errors = [], []
+    for d in task_dirs(root):
+        try:
+            inst = load_task(d)
+        except (OSError, ValueError) as exc:  # a missing file, bad YAML or JSON: named with its folder
+            errors.append(TaskError(d, "(instance)", f"{type(exc).__name__}: {exc}"))
+            continue
+        try:
+            if inst.get("instance_id") != d.name:
+                raise TaskError(d / "task.yaml", "instance_id", f"'{inst.get('instance_id')}' is not the folder's name")
+            tasks.append(_task(inst, d / "task.yaml", "", cache, d)[0])
+        except TaskError as exc:
+            errors.append(exc)
+    return tasks, errors
+
+
+def _task(inst: dict, where: Path, at: str, cache: Path, task_dir: Path | None) -> tuple[Task, Path | None]:
+    missing = [f for f in FIELDS if not isinstance(inst.get(f), str) or not inst.get(f)]
+    if missing:
+        raise TaskError(where, f"{at}{missing[0]}", "missing or empty")
+    f2p = _tests(inst.get("FAIL_TO_PASS", []), where, at, "FAIL_TO_PASS")
+    p2p = _tests(inst.get("PASS_TO_PASS", []), where, at, "PASS_TO_PASS")
+    dockerfile = task_dir / "Dockerfile" if task_dir is not None and (task_dir / "Dockerfile").is_file() else None
+    if dockerfile is None and not inst.get("image") and task_dir is None:
+        repo = find_repo(inst["repo"])  # no image named: the host-interpreter path
+        if repo is None:
+            raise TaskError(where, f"{at}repo", f"no local clone of {inst['repo']} (an absolute path, or "
+                            f"{repos_root()}/{inst['repo'].replace('/', '__')}), and no image named")
+        return _materialize(inst, f2p, p2p, cache, checkout=(repo, inst["base_commit"])), repo
+    if dockerfile is None and not inst.get("image"):
+        raise TaskError(task_dir / "Dockerfile", "Dockerfile", "missing, and task.yaml names no image")
+    if not isinstance(inst.get("eval_script"), str) or ">>>>> Start Test Output" not in inst["eval_script"]:
+        raise TaskError(where, f"{at}eval_script", "missing, or without the '>>>>> Start Test Output' marker")
+    if not inst.get("log_parser"):
+        raise TaskError(where, f"{at}log_parser", "missing (the swebench parser that reads this repo's test log)")
+    from swebench.harness.log_parsers import PARSER_REGISTRY
+
+    if inst["log_parser"] not in PARSER_REGISTRY:
+        raise TaskError(where, f"{at}log_parser", f"'{inst['log_parser']}' is not one of swebench's parsers")
+    env = Environment(dockerfile=dockerfile, context=task_dir if dockerfile else None,
+                      image=None if dockerfile else inst["image"], needs_build=NEEDS)
+    extra = digest_dir(task_dir) if task_dir is not None else ""  # the build context is part of the instance
+    return _materialize(inst, f2p, p2p, cache, environment=env, extra_digest=extra), None
+
+
+def _materialize(inst: dict, f2p: list[str], p2p: list[str], cache: Path, *, checkout=None,
+                 environment: Environment | None = None, extra_digest: str = "") -> Task:
     iid = re.sub(r"[^A-Za-z0-9._-]", "_", inst["instance_id"])
     d = cache / iid
     (d / "grader").mkdir(parents=True, exist_ok=True)
     (d / "solution").mkdir(exist_ok=True)
     (d / "instruction.md").write_text(inst["problem_statement"])
     (d / "grader" / "test.patch").write_text(inst["test_patch"])
-    (d / "grader" / "spec.json").write_text(json.dumps({"FAIL_TO_PASS": f2p, "PASS_TO_PASS": p2p,
-                                                        "test_files": patched_files(inst["test_patch"])}))
+    spec = {"instance_id": inst["instance_id"], "repo": inst["repo"], "version": str(inst.get("version", "")),
+            "base_commit": inst["base_commit"], "FAIL_TO_PASS": f2p, "PASS_TO_PASS": p2p,
+            "test_files": patched_files(inst["test_patch"]), "mode": "host" if checkout else "image",
+            "eval_script": inst.get("eval_script", ""), "log_parser": inst.get("log_parser") or "parse_log_pytest",
+            "eval_type": inst.get("eval_type") or "pass_and_fail"}
+    (d / "grader" / "spec.json").write_text(json.dumps(spec))
     (d / "solution" / "solve.sh").write_text(f"git apply --whitespace=nowarn <<'PERTASK_PATCH'\n{inst['patch']}PERTASK_PATCH\n")
     config = TaskConfig(id=iid, kind="coding", tags=["swebench", inst["repo"]],
                         grader=GraderConfig(type="swebench", timeout_s=1800))
-    digest = hashlib.sha256(json.dumps(inst, sort_keys=True).encode()).hexdigest()[:12]
+    digest = hashlib.sha256((json.dumps(inst, sort_keys=True) + extra_digest).encode()).hexdigest()[:12]
+    if environment is not None:
+        environment.solution = d / "solution"
+        return Task(d, "", config, inst["problem_statement"], digest, layout="swebench", workdir=WORKDIR, copies=[],
+                    tests_dir=d / "grader", solution_script=d / "solution" / "solve.sh", environment=environment)
     return Task(d, "", config, inst["problem_statement"], digest, layout="swebench", tests_dir=d / "grader",
-                solution_script=d / "solution" / "solve.sh", checkout=(repo, inst["base_commit"]))
+                solution_script=d / "solution" / "solve.sh", checkout=checkout)

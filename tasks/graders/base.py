@@ -51,10 +51,13 @@ class CommandOutput(Protocol):
 
 class RunCommand(Protocol):
     """Runs a shell command in the sample's sandbox with cwd = workspace; `binds` are extra writable dirs
-    (the grader's own folders are bound read-only by the harness)."""
+    (the grader's own folders are bound read-only by the harness); `mounts` maps a path inside (/tests,
+    /logs) onto a host folder (copied in and out of a container). `fresh`: not in the agent's sandbox but
+    in a new one of the task's own image, which the agent never touched (the container sandbox only)."""
 
     async def __call__(self, command: str, *, timeout_s: float, binds: list[Path],
-                      env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None) -> CommandOutput: ...
+                      env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
+                      fresh: bool = False) -> CommandOutput: ...
 
 
 @dataclass
@@ -88,13 +91,22 @@ STARTED = "[pertask: grading started]"
 def read_verdict(path: Path, within: Path, limit: int = 10 << 20) -> str:
     """A verdict file the graded process wrote, read from the host: never through a link (the process could
     point it at any host file, its own workspace's forged verdict included) and never outside `within`."""
+    return read_verdict_bytes(path, within, limit).decode("utf-8", "replace")
+
+
+def read_verdict_bytes(path: Path, within: Path, limit: int = 10 << 20) -> bytes:
+    """read_verdict's bytes, as written (a patch must come back byte for byte)."""
     if not os.path.realpath(path).startswith(os.path.realpath(within) + os.sep):
         raise PermissionError(f"{path} leads outside {within}")
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block the harness
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise PermissionError(f"{path} is not a regular file")
-        return os.read(fd, limit).decode("utf-8", "replace")
+        chunks, size = [], 0
+        while size < limit and (chunk := os.read(fd, min(1 << 20, limit - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
     finally:
         os.close(fd)
 

@@ -25,8 +25,11 @@ def instance_file(tmp_path) -> Path:
     (repo / "calc" / "__init__.py").write_text("")
     (repo / "calc" / "ops.py").write_text("def add(a, b):\n    return a + b\n\n\ndef clamp(x, lo, hi):\n"
                                           "    return max(lo, x)\n")
-    (repo / "tests" / "test_ops.py").write_text("from calc.ops import add\n\n\ndef test_add():\n"
-                                                "    assert add(2, 3) == 5\n")
+    # 600 more tests: pytest's report of them runs far past the model's 16,000-character view of a command's
+    # output, and the grader must still read every status (it reads the whole log from a file).
+    (repo / "tests" / "test_ops.py").write_text("import pytest\nfrom calc.ops import add\n\n\ndef test_add():\n"
+                                                "    assert add(2, 3) == 5\n\n\n@pytest.mark.parametrize('i', range(600))\n"
+                                                "def test_many(i):\n    assert add(i, 0) == i\n")
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
@@ -37,14 +40,14 @@ def instance_file(tmp_path) -> Path:
     git(repo, "commit", "-qam", "the fix, later in history")
     git(repo, "checkout", "-q", base, "--", ".")
     (repo / "tests" / "test_ops.py").write_text((repo / "tests" / "test_ops.py").read_text().replace(
-        "from calc.ops import add", "from calc.ops import add, clamp")
+        "from calc.ops import add\n", "from calc.ops import add, clamp\n")
         + "\n\ndef test_clamp_high():\n    assert clamp(9, 0, 5) == 5\n")
     test_patch = git(repo, "diff")
     git(repo, "checkout", "-q", "HEAD", "--", ".")
     inst = {"instance_id": "calc__calc-1", "repo": str(repo), "base_commit": base, "patch": patch,
             "test_patch": test_patch, "problem_statement": "clamp(x, lo, hi) never caps at hi.",
             "FAIL_TO_PASS": json.dumps(["tests/test_ops.py::test_clamp_high"]),
-            "PASS_TO_PASS": ["tests/test_ops.py::test_add"]}
+            "PASS_TO_PASS": ["tests/test_ops.py::test_add", *(f"tests/test_ops.py::test_many[{i}]" for i in range(600))]}
     path = tmp_path / "instances.jsonl"
     bad = {**inst, "instance_id": "calc__calc-2", "repo": "nobody/nothing"}
     path.write_text(json.dumps(inst) + "\n" + json.dumps(bad) + "\n{oops\n")
@@ -67,9 +70,10 @@ def test_oracle_resolves_and_null_does_not(instance_file, cli, monkeypatch, tmp_
     run_json(cli, "run", "--suite", instance_file, "--model", "oracle", "--model", "null", "--out", out)
     got = {s["model"]: s for s in load_samples(out)}
     assert got["oracle"]["passed"] is True and got["oracle"]["score"] == 1.0
-    assert got["null"]["passed"] is False and got["null"]["score"] == 0.5  # PASS_TO_PASS passes, FAIL_TO_PASS fails
+    # Not resolved scores 0, as in SWE-bench; PASS_TO_PASS still passes, FAIL_TO_PASS fails
+    assert got["null"]["passed"] is False and got["null"]["score"] == 0.0
     messages = [c["message"] for c in got["null"]["grader"]["checks"]]
-    assert messages == ["FAIL_TO_PASS: FAILED", "PASS_TO_PASS: PASSED"]
+    assert messages == ["FAIL_TO_PASS: FAILED"] + ["PASS_TO_PASS: PASSED"] * 601
 
 
 def test_agent_sees_the_base_commit_only_and_cannot_game_the_tests(instance_file, cli, monkeypatch, tmp_path,
