@@ -66,7 +66,7 @@ def _image_for(task: Task, forced: str | None, subs: dict[str, str], note: Calla
                            "install podman (apt-get install podman runc)")
     note(f"image of {task.id}: looking in the cache (a build can take minutes)")
     try:
-        image = task_image(task.id, task.digest, env.context, env.dockerfile, env.image, subs)
+        image = task_image(task.id, task.digest, env.context, env.dockerfile, env.image, subs, env.finish)
     except ImageError as exc:
         raise BackendError(str(exc)) from None
     if image.built:

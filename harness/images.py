@@ -130,8 +130,9 @@ def build_env() -> list[str]:
 
 
 def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path | None, image: str | None,
-               subs: dict[str, str]) -> Image:
-    """The image a task's containers start from: its Dockerfile built (cached by digest), or its image."""
+               subs: dict[str, str], finish: str = "") -> Image:
+    """The image a task's containers start from: its Dockerfile built (cached by digest), or its image.
+    `finish`: a last RUN step of pertask's own on top (the SWE-bench loader's pruning of git history)."""
     if dockerfile is None or not dockerfile.is_file():
         if image is None:
             raise ImageError(f"task {task_id}: no environment/Dockerfile and no docker_image")
@@ -142,8 +143,15 @@ def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path
         if found is None:
             _run([*podman(), "pull", local], f"podman pull {local} (task {task_id})")
             found = image_id(local)
-        return Image(local, found or "", False, {image: local} if local != image else {})
-    text, used = substitute_from(dockerfile.read_text(), subs)
+        used = {image: local} if local != image else {}
+        if not finish:
+            return Image(local, found or "", False, used)
+        text = f"FROM {local}\n"  # a layer of our own on the image: its id is part of the key
+        digest = f"{digest}\0{found}"
+    else:
+        text, used = substitute_from(dockerfile.read_text(), subs)
+    if finish:
+        text = f"{text.rstrip()}\nRUN {finish}\n"
     if BASE_IMAGE in used.values() or re.search(rf"^\s*FROM\s+{re.escape(BASE_IMAGE)}\b", text, re.M):
         base_image()
     key = hashlib.sha256(f"{digest}\0{sorted(used.items())}\0{text}".encode()).hexdigest()[:16]
@@ -153,9 +161,13 @@ def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path
         return Image(tag, found, False, used)
     with tempfile.NamedTemporaryFile("w", suffix=".Dockerfile", delete=False) as fh:
         fh.write(text)
+    empty = tempfile.mkdtemp() if dockerfile is None else None  # a layer on a named image copies nothing in
+    ctx = context or (dockerfile.parent if dockerfile is not None else Path(empty))
     try:
         _run([*podman(), "build", "--pull=missing", *build_env(), "-f", fh.name,
-              "-t", tag, str(context or dockerfile.parent)], f"building the image of task {task_id}")
+              "-t", tag, str(ctx)], f"building the image of task {task_id}")
     finally:
         os.unlink(fh.name)
+        if empty:
+            os.rmdir(empty)
     return Image(tag, image_id(tag) or "", True, used)

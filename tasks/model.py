@@ -68,6 +68,7 @@ class Environment:
     storage_mb: int | None = None  # recorded; podman on overlay has no per-container quota here
     keep_processes: bool = False  # the verifier needs what the agent left running
     solution: Path | None = None  # copied to /solution for the oracle
+    finish: str = ""  # a last build step of pertask's own (SWE-bench: the repository's later history pruned)
 
 
 @dataclass

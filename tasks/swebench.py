@@ -32,6 +32,14 @@ from .model import Environment, GraderConfig, Task, TaskConfig, TaskError, diges
 FIELDS = ("instance_id", "repo", "base_commit", "patch", "test_patch", "problem_statement")
 WORKDIR = "/testbed"  # where every SWE-bench image holds the repository
 NEEDS = "its SWE-bench image"
+# The last layer of every instance image: the repository keeps its base commit and nothing after it. An
+# image cloned from upstream holds the fix in its later history (a remote branch, a tag, a reflog): the
+# agent must not `git log --all` its way to it. The eval script still finds the base commit.
+PRUNE = ("if command -v git >/dev/null && [ -d /testbed/.git ]; then cd /testbed && head=$(git rev-parse HEAD) && "
+         "git checkout -q --detach && "
+         "git for-each-ref --format='%(refname)' | while read -r ref; do git update-ref -d \"$ref\"; done && "
+         "for r in $(git remote); do git remote remove \"$r\" || exit 1; done && git checkout -q -B main \"$head\" && "
+         "git reflog expire --expire=now --all && git gc -q --prune=now; fi")
 
 
 def repos_root() -> Path:
@@ -140,7 +148,7 @@ def _task(inst: dict, where: Path, at: str, cache: Path, task_dir: Path | None) 
     if inst["log_parser"] not in PARSER_REGISTRY:
         raise TaskError(where, f"{at}log_parser", f"'{inst['log_parser']}' is not one of swebench's parsers")
     env = Environment(dockerfile=dockerfile, context=task_dir if dockerfile else None,
-                      image=None if dockerfile else inst["image"], needs_build=NEEDS)
+                      image=None if dockerfile else inst["image"], needs_build=NEEDS, finish=PRUNE)
     extra = digest_dir(task_dir) if task_dir is not None else ""  # the build context is part of the instance
     return _materialize(inst, f2p, p2p, cache, environment=env, extra_digest=extra), None
 

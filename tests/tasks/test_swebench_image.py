@@ -30,6 +30,9 @@ COPY repo /testbed
 WORKDIR /testbed
 ENV PYTHONPATH=/testbed
 RUN git init -q && git add -A && {' '.join(f'{k}="{v}"' for k, v in GIT_ENV.items())} git commit -qm base
+# As an image cloned from upstream has it: the fix later in the history, on a branch and a tag.
+RUN git checkout -q -b upstream && sed -i 's/return max(lo, x)/return min(hi, max(lo, x))/' calc/ops.py \
+    && git -c user.name=u -c user.email=u@u commit -qam fix && git tag v2 && git checkout -q -
 """
 OPS = "def add(a, b):\n    return a + b\n\n\ndef clamp(x, lo, hi):\n    return max(lo, x)\n"
 FIXED = OPS.replace("return max(lo, x)", "return min(hi, max(lo, x))")
@@ -94,6 +97,9 @@ def task_repo(tmp_path_factory) -> tuple[Path, dict]:
     return root, inst
 
 
+# The fix is later in the image's history: the agent looks for it in every ref and every object.
+LOOK_AHEAD = ("git log --all --oneline | wc -l; git tag | wc -l; "
+              "git cat-file --batch-all-objects --batch 2>/dev/null | grep -c 'min(hi'")
 # The agent is root in its container: it replaces pytest with a script that reports every test passed, and
 # changes nothing that fixes the bug. A fresh container of the image grades the patch, so the fake pytest is not there.
 FAKE_PYTEST = ("printf '#!/bin/sh\\necho PASSED tests/test_ops.py::test_clamp_high\\n"
@@ -105,7 +111,8 @@ def test_instance_image_is_built_and_graded_as_swebench_grades_it(task_repo, cli
                                                                   monkeypatch):
     monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))
     root, _ = task_repo
-    cheat = write_script({"model": "m", "default": [{"tool_calls": [bash(FAKE_PYTEST)]}, {"tool_calls": [call("submit")]}]})
+    cheat = write_script({"model": "m", "default": [{"tool_calls": [bash(LOOK_AHEAD)]}, {"tool_calls": [bash(FAKE_PYTEST)]},
+                                                   {"tool_calls": [call("submit")]}]})
     out = tmp_path / "run"
     run_json(cli, "run", "--suite", root, "--model", "oracle", "--model", "null", "--model", f"scripted:{cheat}",
              "--out", out, *SUB)
@@ -115,6 +122,8 @@ def test_instance_image_is_built_and_graded_as_swebench_grades_it(task_repo, cli
     assert [c["message"] for c in oracle["grader"]["checks"]] == ["FAIL_TO_PASS: PASSED", "PASS_TO_PASS: PASSED"]
     assert null["score"] == 0.0 and "empty patch" in null["grader"]["detail"]
     transcript = json.loads((out / cheater["transcript"]).read_text())
+    looked = next(m["content"] for m in transcript["messages"] if m["role"] == "tool")
+    assert looked.split()[-3:] == ["1", "0", "0"], f"one commit, no tag, no object holding the fix: {looked}"
     assert "PASSED tests/test_ops.py::test_clamp_high" in json.dumps(transcript["messages"]), "the fake ran"
     assert cheater["score"] == 0.0, cheater["grader"]
     assert [c["message"] for c in cheater["grader"]["checks"]] == ["FAIL_TO_PASS: FAILED", "PASS_TO_PASS: PASSED"]
