@@ -233,6 +233,9 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                     dirs.grader, sandbox.workspace, dirs.out, functools.partial(sandbox.run, ro_binds=dirs.read_only),
                     task.config.grader.timeout_s)
             rec.grader = grade.as_dict()
+            transcript["grader_output"] = grade.output
+            transcript["grading_files"] = await asyncio.to_thread(store.save_grading, spec, task.id, epoch,
+                                                                  dirs.out / "logs")
             if grade.infra_error:
                 rec.error, rec.error_detail = ErrorClass.infra, f"grader: {grade.infra_error}"
             else:

@@ -1,4 +1,4 @@
-"""The run directory: manifest.json, samples.jsonl, transcripts/.
+"""The run directory: manifest.json, samples.jsonl, transcripts/, grading/ (each sample's verifier logs).
 
 samples.jsonl is append-only and fsynced per line, so a killed run loses at most
 the line being written; readers skip (and report) a torn last line.
@@ -10,6 +10,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ SAMPLES = "samples.jsonl"
 MANIFEST = "manifest.json"
 CALLS = "calls.jsonl"  # the call ledger: one line per model call, appended as its response arrives
 LOCK = "run.lock"
+GRADING_KEPT = 50 << 20  # of one sample's grading logs, what the run directory keeps
 
 
 class RunDirError(ValueError):
@@ -215,6 +217,31 @@ class RunStore:
         tmp.write_text(json.dumps(data, indent=1, default=str))
         os.replace(tmp, path)
         return str(rel)
+
+
+    def save_grading(self, model: str, task_id: str, epoch: int, src: Path, limit: int = GRADING_KEPT) -> str | None:
+        """What a grader left in its logs folder (Harbor's /logs/verifier, the test log), kept in the run directory
+        beside the transcripts. Regular files only, never through a link (the sandbox wrote them), up to `limit`
+        bytes in all; a later grading of the sample replaces them."""
+        if not src.is_dir():
+            return None
+        rel = Path("grading") / slug(model) / f"{slug(task_id)}__e{epoch}"
+        dest = self.root / rel
+        shutil.rmtree(dest, ignore_errors=True)
+        left = limit
+        found = sorted(Path(d) / f for d, _, files in os.walk(src) for f in files)  # links to folders not followed
+        for path in found:
+            if path.is_symlink() or not path.is_file():
+                continue
+            size = path.stat().st_size
+            target = dest / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if size > left:
+                target.with_name(target.name + ".not-kept").write_text(f"{size} bytes: over the {limit >> 20} MiB kept\n")
+                continue
+            shutil.copyfile(path, target, follow_symlinks=False)
+            left -= size
+        return str(rel) if dest.is_dir() else None
 
 
 def _first_error(exc: Exception) -> str:

@@ -67,6 +67,7 @@ class GradeResult:
     checks: list[dict[str, Any]] = field(default_factory=list)  # name, passed, message
     detail: str = ""
     infra_error: str = ""  # the grader itself broke: the sample is not scored
+    output: str = ""  # the verifier's whole output (up to OUTPUT_KEPT): kept in the transcript, not the record
 
     def as_dict(self) -> dict[str, Any]:
         return {"score": self.score, "passed": self.passed, "checks": self.checks, "detail": self.detail,
@@ -79,6 +80,23 @@ class Grader(Protocol):
 
     async def grade(self, grader_dir: Path, workspace: Path, out_dir: Path, run: RunCommand,
                     timeout_s: float) -> GradeResult: ...
+
+
+OUTPUT_KEPT = 1 << 20  # of a verifier's output, what the transcript keeps (its head and tail)
+
+
+def kept(text: str, limit: int = OUTPUT_KEPT) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit // 2]}\n[... {len(text) - limit} characters cut ...]\n{text[-limit // 2:]}"
+
+
+def read_output(path: Path, within: Path) -> str:
+    """A verifier's output file as the host reads it (see read_verdict); '' when it wrote none."""
+    try:
+        return read_verdict(path, within, 64 << 20)
+    except OSError:
+        return ""
 
 
 # The first line of every grading command, printed before anything of the model's runs. Without it

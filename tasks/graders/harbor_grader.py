@@ -14,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, no_verdict, read_verdict, started_cmd
+from .base import GradeResult, RunCommand, kept, no_verdict, read_output, read_verdict, started_cmd
 
 DOWNLOADS = re.compile(r"\b(curl|wget)\b|astral\.sh|\buv (pip )?(install|sync|run)\b|\bpip3? install\b|\buvx\b")
 
@@ -58,12 +58,15 @@ class HarborGrader:
             how = f"offline verifier (test.sh needs the network: {', '.join(downloads)})"
         else:
             cmd, how = "bash /tests/test.sh", "tests/test.sh"
-        res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[], mounts={"/tests": grader_dir, "/logs": out_dir / "logs"},
-                        env={"PYTHONDONTWRITEBYTECODE": "1"})
+        # Its whole output to a file, as Harbor keeps it (verifier/test-stdout.txt): never the model's truncated view.
+        res = await run(started_cmd(f"{{ {cmd}; }} > /logs/verifier/test-stdout.txt 2>&1"), timeout_s=timeout_s, binds=[],
+                        mounts={"/tests": grader_dir, "/logs": out_dir / "logs"}, env={"PYTHONDONTWRITEBYTECODE": "1"})
+        output = read_output(verifier / "test-stdout.txt", out_dir)
+        res.output = f"{res.output}\n{output}"
         reward = read_reward(verifier, out_dir)
         if reward is None and res.timed_out:  # the agent's code hung the tests: its failure
             return GradeResult(0.0, False, [], f"the verifier ({how}) timed out after {timeout_s:.0f}s")
         if reward is None:
             return no_verdict(res.output, f"the verifier ({how}) wrote no /logs/verifier/reward.txt or reward.json")
         check = {"name": "reward", "passed": reward >= 1.0, "message": f"reward {reward} from {how}"}
-        return GradeResult(max(0.0, min(1.0, reward)), reward >= 1.0, [check], res.output[-2000:])
+        return GradeResult(max(0.0, min(1.0, reward)), reward >= 1.0, [check], output[-2000:], output=kept(output))

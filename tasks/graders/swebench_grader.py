@@ -21,7 +21,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, no_verdict, read_verdict, read_verdict_bytes, started_cmd
+from .base import GradeResult, RunCommand, kept, no_verdict, read_verdict, read_verdict_bytes, started_cmd
 
 WORKDIR = "/testbed"
 # swebench's run_evaluation.GIT_APPLY_CMDS, in its order, with its reset between attempts.
@@ -115,7 +115,7 @@ def _judge(spec: dict, patch: str, res, log: Path, out_dir: Path, timeout_s: flo
         # only: the code under test prints what it likes, so it cannot make its failure unscored.
         why = report.get("infra_failure_reason", "")
         return GradeResult(0.0, False, [], f"no test results in the log{f' (swebench: {why})' if why else ''}\n"
-                           f"{content[-2000:]}")
+                           f"{content[-2000:]}", output=kept(content))
     status = report["tests_status"]
     checks = [{"name": t, "passed": ok, "message": f"{kind}: {'PASSED' if ok else 'FAILED'}"}
               for kind in ("FAIL_TO_PASS", "PASS_TO_PASS")
@@ -124,7 +124,7 @@ def _judge(spec: dict, patch: str, res, log: Path, out_dir: Path, timeout_s: flo
     checks.sort(key=lambda c: order.get(c["name"], len(order)))
     resolved = bool(report["resolved"])
     return GradeResult(1.0 if resolved else 0.0, resolved, checks,
-                       f"{'resolved' if resolved else 'not resolved'} (swebench {spec['log_parser']})")
+                       f"{'resolved' if resolved else 'not resolved'} (swebench {spec['log_parser']})", output=kept(content))
 
 
 def eval_script(text: str) -> str:

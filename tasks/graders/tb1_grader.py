@@ -9,7 +9,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .base import GradeResult, RunCommand, from_checks, no_verdict, started_cmd
+from .base import GradeResult, RunCommand, from_checks, kept, no_verdict, read_output, started_cmd
 from .harbor_grader import needs_network
 
 RESULT = re.compile(r"^(PASSED|FAILED|ERROR)\s+(\S+)", re.M)
@@ -30,8 +30,13 @@ class TB1Grader:
         else:
             cmd, how = f"bash {shlex.quote(str(script))}", "run-tests.sh"
         tests = grader_dir / "tests"
-        res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[out_dir], mounts={"/tests": tests} if tests.is_dir() else {},
+        log = out_dir / "logs" / "test-stdout.txt"  # the whole output, read from a file: never the model's truncated view
+        log.parent.mkdir(parents=True, exist_ok=True)
+        res = await run(started_cmd(f"{{ {cmd}; }} > {shlex.quote(str(log))} 2>&1"), timeout_s=timeout_s, binds=[out_dir],
+                        mounts={"/tests": tests} if tests.is_dir() else {},
                         env={"TEST_DIR": "/tests", "PYTHONDONTWRITEBYTECODE": "1"})
+        output = read_output(log, out_dir)
+        res.output = f"{res.output}\n{output}"
         # pytest names tests relative to its working directory (/app): keep the file and test names only.
         checks = [{"name": name.rsplit("/", 1)[-1], "passed": status == "PASSED", "message": "" if status == "PASSED" else status}
                   for status, name in RESULT.findall(res.output)]
@@ -39,4 +44,6 @@ class TB1Grader:
             return GradeResult(0.0, False, [], f"the verifier ({how}) timed out after {timeout_s:.0f}s")
         if not checks:
             return no_verdict(res.output, f"the verifier ({how}) printed no pytest results (run with -rA)")
-        return from_checks(checks, f"{how}\n{res.output[-2000:]}")
+        result = from_checks(checks, f"{how}\n{output[-2000:]}")
+        result.output = kept(output)
+        return result

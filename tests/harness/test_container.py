@@ -100,6 +100,11 @@ def test_dockerfile_with_apt_and_pip_builds_and_oracle_passes_null_fails(tb2, cl
     assert got[("oracle", "inventory")]["score"] == 1.0, got[("oracle", "inventory")]["grader"]
     assert got[("oracle", "service")]["score"] == 1.0, got[("oracle", "service")]["grader"]
     assert got[("null", "inventory")]["score"] == 0.0 and got[("null", "service")]["score"] == 0.0
+    # The verifier's files are kept in the run directory, its whole output in the transcript.
+    null = json.loads((out / got[("null", "inventory")]["transcript"]).read_text())
+    assert (out / null["grading_files"] / "verifier" / "reward.txt").read_text().strip() == "0"
+    assert "FAILED: [ \"$(sqlite3" in null["grader_output"], null["grader_output"]
+    assert (out / null["grading_files"] / "verifier" / "test-stdout.txt").read_text() == null["grader_output"]
     manifest = json.loads((out / "manifest.json").read_text())
     image = manifest["images"]["inventory"]
     assert image["substituted"] == {"python:3.13-slim": BASE_IMAGE} and image["digest"]

@@ -121,6 +121,10 @@ def test_instance_image_is_built_and_graded_as_swebench_grades_it(task_repo, cli
     assert oracle["score"] == 1.0 and oracle["passed"] is True, oracle["grader"]
     assert [c["message"] for c in oracle["grader"]["checks"]] == ["FAIL_TO_PASS: PASSED", "PASS_TO_PASS: PASSED"]
     assert null["score"] == 0.0 and "empty patch" in null["grader"]["detail"]
+    kept = json.loads((out / oracle["transcript"]).read_text())
+    log = (out / kept["grading_files"] / "test_output.txt").read_text()
+    assert "PASSED tests/test_ops.py::test_clamp_high" in log and log == kept["grader_output"]
+    assert "min(hi, max(lo, x))" in (out / kept["grading_files"] / "patch.diff").read_text()
     transcript = json.loads((out / cheater["transcript"]).read_text())
     looked = next(m["content"] for m in transcript["messages"] if m["role"] == "tool")
     assert looked.split()[-3:] == ["1", "0", "0"], f"one commit, no tag, no object holding the fix: {looked}"
