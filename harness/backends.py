@@ -80,4 +80,5 @@ def make_sandbox(task: Task, root: Path, hidden: list[Path], backend: str, image
         env = task.environment
         return ContainerSandbox(root, image.name, task.workdir, limits, network=env.network, cpus=env.cpus,
                                 memory_mb=env.memory_mb, keep_processes=env.keep_processes)
-    return Sandbox(root, hidden, use_bwrap=backend == "bwrap", workdir=task.workdir, limits=limits)
+    return Sandbox(root, hidden, use_bwrap=backend == "bwrap", workdir=task.workdir, limits=limits,
+                   env=task.environment.env if task.environment else None)

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import functools
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -78,7 +79,7 @@ def truncate(text: str, limit: int = OUTPUT_LIMIT) -> tuple[str, bool]:
 
 class Sandbox:
     def __init__(self, root: Path, hidden: list[Path], use_bwrap: bool, workdir: str | None = None,
-                 limits: ResourceLimits | None = None):
+                 limits: ResourceLimits | None = None, env: dict[str, str] | None = None):
         """`root` holds this sample's ws/ (the workspace), tmp/ (its /tmp) and grading/.
 
         `workdir` (e.g. /app for Terminal-Bench tasks) is where commands see the workspace; it needs
@@ -91,6 +92,7 @@ class Sandbox:
         self.bwrap = bwrap_path() if use_bwrap else None
         self.workdir = workdir
         self.limits = limits or ResourceLimits()
+        self.image_env = env or {}  # a Dockerfile's ENV lines, where this sandbox stands in for its image
         self.overlay: tuple[list[Path], Path, Path] | None = None  # (lowers, upper, work) when copy-on-write
         self.files: overlay.DirView | overlay.OverlayView = overlay.DirView(self.workspace)
         self.session: Session | None = None  # with bubblewrap: one sandbox for all the agent's commands
@@ -169,7 +171,10 @@ class Sandbox:
 
     def _env(self, tmpdir: str, extra: dict[str, str]) -> dict[str, str]:
         # Cleared down to this, so API keys in the harness's environment never reach a command.
-        return {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8", "TMPDIR": tmpdir, **extra}
+        env = {"PATH": PATH, "HOME": str(self.workspace), "LANG": "C.UTF-8", "TMPDIR": tmpdir}
+        for k, v in self.image_env.items():  # in order, each line seeing the ones before it, as in a build
+            env[k] = _expand(v, env)
+        return {**env, **extra}
 
     def _argv(self, command: str, binds: list[Path], env: dict[str, str],
               mounts: dict[str, Path] | None = None, ro_binds: list[Path] | None = None) -> list[str]:
@@ -335,6 +340,11 @@ def command_result(data: bytes, size: int, code: int, timed_out: bool, flooded: 
     if memory_hit:
         text += f"\n[command hit the memory limit of {limits.memory_bytes >> 20} MiB]"
     return CommandResult(124 if timed_out else code, text, timed_out, cut or size > READ_LIMIT)
+
+
+def _expand(value: str, env: dict[str, str]) -> str:
+    """$VAR and ${VAR} from `env` (never from the harness's own environment), as a Dockerfile's ENV expands them."""
+    return re.sub(r"\$(?:\{(\w+)\}|(\w+))", lambda m: env.get(m.group(1) or m.group(2), ""), value)
 
 
 def _git_snapshot(repo: Path, commit: str, dest: Path) -> None:

@@ -22,6 +22,9 @@ from .graders.harbor_grader import needs_network
 from .model import Environment, GraderConfig, Limits, Task, TaskConfig, TaskError, digest_dir
 
 
+UNLIMITED_TURNS = 1_000_000  # the task format sets none; --max-turns still caps a run
+
+
 def is_harbor(task_dir: Path) -> bool:
     return (task_dir / "tests" / "test.sh").is_file() and not (task_dir / "workspace").is_dir()
 
@@ -58,6 +61,26 @@ def parse_dockerfile(path: Path) -> tuple[str, list[tuple[Path, str]], list[str]
     return workdir, copies, needs
 
 
+def dockerfile_env(path: Path) -> dict[str, str]:
+    """The Dockerfile's ENV lines (KEY=value pairs, or the old KEY value form), $VAR and ${VAR} kept for the
+    sandbox to expand: what a sandbox emulating the image sets in every command's environment."""
+    env: dict[str, str] = {}
+    if not path.is_file():
+        return env
+    for line in re.sub(r"\\\n", " ", path.read_text()).splitlines():
+        try:
+            words = shlex.split(line, comments=True, posix=True)
+        except ValueError:
+            continue
+        if len(words) < 2 or words[0].upper() != "ENV":
+            continue
+        if "=" in words[1]:
+            env.update(w.split("=", 1) for w in words[1:] if "=" in w)
+        else:
+            env[words[1]] = " ".join(words[2:])
+    return env
+
+
 def _inside(dst: str, workdir: str) -> str | None:
     """dst relative to the working directory, or None when it lies outside it."""
     if not dst.startswith("/"):
@@ -88,6 +111,7 @@ def load_harbor_task(task_dir: Path, suite: str) -> Task:
     dockerfile = task_dir / "environment" / "Dockerfile"
     workdir, copies, needs = parse_dockerfile(dockerfile)
     environment = _environment(raw, cfg_path, dockerfile, task_dir)
+    environment.env = dockerfile_env(dockerfile)
     if environment.needs_build == "" and needs:
         environment.needs_build = "; ".join(needs)
     test_sh = task_dir / "tests" / "test.sh"
@@ -100,11 +124,13 @@ def load_harbor_task(task_dir: Path, suite: str) -> Task:
         raise TaskError(solve, "solution/solve.sh", "missing (the oracle runs it)")
     meta = raw.get("metadata", {})
     try:
+        agent_s = float(raw.get("agent", {}).get("timeout_sec", 1800))
         config = TaskConfig(
             id=task_dir.name, kind="coding", version=str(raw.get("version", "1")),
             difficulty=meta.get("difficulty") if meta.get("difficulty") in ("easy", "medium", "hard") else "medium",
             tags=[str(t) for t in meta.get("tags", [])] + ["harbor"],
-            limits=Limits(timeout_s=float(raw.get("agent", {}).get("timeout_sec", 1800))),
+            # Harbor's one limit on the agent is its wall time: no turn limit, and a command may run for all of it.
+            limits=Limits(timeout_s=agent_s, command_timeout_s=agent_s, max_turns=UNLIMITED_TURNS),
             grader=GraderConfig(type="harbor", timeout_s=float(raw.get("verifier", {}).get("timeout_sec", 300))))
     except (ValidationError, ValueError) as exc:
         raise TaskError(cfg_path, "(harbor task)", str(exc).splitlines()[0]) from exc

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,6 +68,7 @@ class Environment:
     storage_mb: int | None = None  # recorded; podman on overlay has no per-container quota here
     keep_processes: bool = False  # the verifier needs what the agent left running
     solution: Path | None = None  # copied to /solution for the oracle
+    env: dict[str, str] = field(default_factory=dict)  # its ENV lines: set by a sandbox that emulates the image
     finish: str = ""  # a last build step of pertask's own (SWE-bench: the repository's later history pruned)
 
 

@@ -25,7 +25,8 @@ DOCKER = "FROM python:3.11-slim\nWORKDIR /app\n"
 GREETING = {  # the usual published shape: test.sh fetches uv, so the offline verifier runs instead
     "task.toml": TOML,
     "instruction.md": "Make /app/greet.py print exactly: Hello, World!\n",
-    "environment/Dockerfile": DOCKER + "COPY greet.py /app/greet.py\n",
+    "environment/Dockerfile": DOCKER + "COPY greet.py /app/greet.py\nENV GREETING=hi TOOLS=/opt/tools\n"
+                              "ENV PATH=\"$TOOLS/bin:$PATH\"\nENV NOTE ${GREETING} there\n",
     "environment/greet.py": 'print("hello")\n',
     "tests/test.sh": "curl -LsSf https://astral.sh/uv/0.9.5/install.sh | sh\nsource $HOME/.local/bin/env\n"
                      "uvx -p 3.13 -w pytest==8.4.1 pytest /tests/test_outputs.py -rA\n",
@@ -63,6 +64,8 @@ def test_layout_is_recognised_and_what_cannot_run_is_named(harbor):
     task = next(t for t in suite.tasks if t.id == "greeting")
     assert task.layout == "harbor" and task.workdir == "/app" and task.config.grader.type == "harbor"
     assert task.config.limits.timeout_s == 300 and task.config.difficulty == "easy"
+    # Harbor sets no turn limit and no per-command limit: the agent's wall time is the one limit.
+    assert task.config.limits.command_timeout_s == 300 and task.config.limits.max_turns >= 10**6
     assert task.environment.needs_build == "", "WORKDIR and COPY only: bubblewrap stands in for the image"
     build = next(t for t in suite.tasks if t.id == "needs-build")  # the container sandbox builds it
     assert build.environment.needs_build.startswith("a Docker build (RUN apt-get update")
@@ -109,6 +112,7 @@ def test_agent_paths_under_app_reach_the_private_copy(harbor, cli, tmp_path, wri
         {"tool_calls": [call("read_file", path="/app/greet.py")]},
         {"tool_calls": [call("write_file", path="/app/greet.py", content='print("Hello, World!")\n')]},
         {"tool_calls": [call("bash", command="pwd && python3 greet.py")]},
+        {"tool_calls": [call("bash", command='echo "$GREETING|${PATH%%:*}|$NOTE"')]},
         {"tool_calls": [call("submit")]}]}
     out = tmp_path / "run"
     run_json(cli, "run", "--suite", harbor, "--task", "greeting", "--model", f"scripted:{write_script(script)}",
@@ -117,6 +121,7 @@ def test_agent_paths_under_app_reach_the_private_copy(harbor, cli, tmp_path, wri
     assert s["passed"] is True
     tools = [m["content"] for m in json.loads((out / s["transcript"]).read_text())["messages"] if m["role"] == "tool"]
     assert 'print("hello")' in tools[0] and "/app\nHello, World!" in tools[2]
+    assert "hi|/opt/tools/bin|hi there" in tools[3], "the Dockerfile's ENV, expanded in order as a build does"
 
 
 def test_dockerfile_oddities_are_named_not_crashes(tmp_path):
