@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from .graders.harbor_grader import needs_network
 from .model import Environment, GraderConfig, Limits, Task, TaskConfig, TaskError, digest_dir
 
-
 UNLIMITED_TURNS = 1_000_000  # the task format sets none; --max-turns still caps a run
 
 
