@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .graders.harbor_grader import needs_network
+from .graders.offline_verifier import plan_offline
 from .model import Environment, GraderConfig, Limits, Task, TaskConfig, TaskError, digest_dir
 
 UNLIMITED_TURNS = 1_000_000  # the task format sets none; --max-turns still caps a run
@@ -114,9 +115,9 @@ def load_harbor_task(task_dir: Path, suite: str) -> Task:
     if environment.needs_build == "" and needs:
         environment.needs_build = "; ".join(needs)
     test_sh = task_dir / "tests" / "test.sh"
-    downloads = needs_network(test_sh.read_text())
-    if downloads and not (task_dir / "tests" / "test_outputs.py").is_file():
-        raise TaskError(test_sh, "tests/test.sh", f"needs the network ({', '.join(downloads)}) and there is no "
+    unhandled = plan_offline(test_sh.read_text()).unhandled if needs_network(test_sh.read_text()) else []
+    if unhandled and not (task_dir / "tests" / "test_outputs.py").is_file():
+        raise TaskError(test_sh, "tests/test.sh", f"needs the network ({'; '.join(unhandled)}) and there is no "
                         "tests/test_outputs.py for the offline verifier")
     solve = task_dir / "solution" / "solve.sh"
     if not solve.is_file():

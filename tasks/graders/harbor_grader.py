@@ -2,19 +2,26 @@
 /logs/verifier/reward.txt (a number) or reward.json. The script's exit code is ignored and a
 missing reward is an error, not a 0.
 
-Most published test.sh files download uv and pytest first; with no network, pertask runs the
-offline equivalent instead (pytest on tests/test_outputs.py, reward 1 if all pass) and says so.
+Most published test.sh files download uv and pytest first; with no network, pertask runs the script
+with only its fetching rewritten (tasks/graders/offline_verifier.py), or, where it fetches more than
+its tools, pytest on tests/test_outputs.py (reward 1 if all pass); the grade says which.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shlex
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+from results.store import cache_root
+
 from .base import GradeResult, RunCommand, kept, no_verdict, read_output, read_verdict, started_cmd
+from .offline_verifier import PROBE, OfflinePlan, download_wheels, plan_offline, prologue
 
 DOWNLOADS = re.compile(r"\b(curl|wget)\b|astral\.sh|\buv (pip )?(install|sync|run)\b|\bpip3? install\b|\buvx\b")
 
@@ -49,18 +56,31 @@ class HarborGrader:
                     timeout_s: float) -> GradeResult:
         verifier = out_dir / "logs" / "verifier"
         verifier.mkdir(parents=True, exist_ok=True)
-        downloads = needs_network((grader_dir / "test.sh").read_text())
-        if downloads:
-            # pertask's interpreter under bubblewrap; in a task's own container, the image's python3.
-            py = shlex.quote(sys.executable)
-            cmd = (f"PY={py}; [ -x \"$PY\" ] || PY=python3; \"$PY\" -m pytest -p no:cacheprovider /tests/test_outputs.py -rA; "
-                   "if [ $? -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi")
-            how = f"offline verifier (test.sh needs the network: {', '.join(downloads)})"
-        else:
+        test_sh = (grader_dir / "test.sh").read_text()
+        downloads = needs_network(test_sh)
+        mounts = {"/tests": grader_dir, "/logs": out_dir / "logs"}
+        # pertask's interpreter under bubblewrap; in a task's own container, the image's python3.
+        base_py = f"PERTASK_BASE_PY={shlex.quote(sys.executable)}; [ -x \"$PERTASK_BASE_PY\" ] || PERTASK_BASE_PY=python3; " \
+                  "export PERTASK_BASE_PY; "
+        plan = plan_offline(test_sh) if downloads else None
+        if plan is None:
             cmd, how = "bash /tests/test.sh", "tests/test.sh"
+        elif plan.unhandled:  # fetching more than its tools: the tests alone, as far as they go offline
+            cmd = (f"{base_py}\"$PERTASK_BASE_PY\" -m pytest -p no:cacheprovider /tests/test_outputs.py -rA; "
+                   "if [ $? -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi")
+            how = f"offline verifier: pytest on test_outputs.py (test.sh needs the network: {'; '.join(plan.unhandled)})"
+        else:
+            prepared = await _offline(plan, grader_dir, out_dir, run, base_py)
+            if isinstance(prepared, GradeResult):
+                return prepared
+            mounts |= prepared
+            cmd = f"{base_py}bash /pertask-verifier/test.sh"
+            how = (f"tests/test.sh offline: its own steps, its pytest in a local environment with "
+                   f"{', '.join(plan.packages)}" + (f"; not installed: apt {' '.join(plan.dropped_apt)}"
+                                                    if plan.dropped_apt else ""))
         # Its whole output to a file, as Harbor keeps it (verifier/test-stdout.txt): never the model's truncated view.
         res = await run(started_cmd(f"{{ {cmd}; }} > /logs/verifier/test-stdout.txt 2>&1"), timeout_s=timeout_s, binds=[],
-                        mounts={"/tests": grader_dir, "/logs": out_dir / "logs"}, env={"PYTHONDONTWRITEBYTECODE": "1"})
+                        mounts=mounts, env={"PYTHONDONTWRITEBYTECODE": "1"})
         output = read_output(verifier / "test-stdout.txt", out_dir)
         res.output = f"{res.output}\n{output}"
         reward = read_reward(verifier, out_dir)
@@ -70,3 +90,27 @@ class HarborGrader:
             return no_verdict(res.output, f"the verifier ({how}) wrote no /logs/verifier/reward.txt or reward.json")
         check = {"name": "reward", "passed": reward >= 1.0, "message": f"reward {reward} from {how}"}
         return GradeResult(max(0.0, min(1.0, reward)), reward >= 1.0, [check], output[-2000:], output=kept(output))
+
+
+async def _offline(plan: OfflinePlan, grader_dir: Path, out_dir: Path, run: RunCommand,
+                   base_py: str) -> dict[str, Path] | GradeResult:
+    """The rewritten test.sh and the wheels it needs, as folders to copy in; or why there are none."""
+    probe = await run(started_cmd(base_py + PROBE), timeout_s=120, binds=[], env={})
+    found = re.findall(r"^(\d+\.\d+) (\S+)$", probe.output, re.M)
+    if not found:  # after the start line, nothing of the harness's can fail here: the sandbox lost its python3
+        return no_verdict(probe.output, "the offline verifier found no python3 in the sandbox")
+    for ref in plan.requirement_files:  # the tests' own requirement files, read from the host's copy
+        path = grader_dir / ref.removeprefix("/tests/")
+        if ref.startswith("/tests/") and path.is_file():
+            plan.packages += [ln.split("#")[0].strip() for ln in path.read_text().splitlines()
+                              if ln.split("#")[0].strip() and not ln.startswith("-")]
+    try:
+        wheels = await asyncio.to_thread(download_wheels, plan.packages, *found[-1], cache_root() / "wheels")
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        return GradeResult(0.0, False, [], "", infra_error=f"offline verifier: {exc}")
+    staged = out_dir / "offline"
+    # A copy per grading, so no code under test can touch the cache another sample installs from.
+    await asyncio.to_thread(shutil.copytree, wheels, staged / "wheels", ignore=shutil.ignore_patterns(".complete"))
+    (staged / "script").mkdir()
+    (staged / "script" / "test.sh").write_text("#!/bin/bash\n" + prologue(plan.packages) + plan.script)
+    return {"/pertask-wheels": staged / "wheels", "/pertask-verifier": staged / "script"}

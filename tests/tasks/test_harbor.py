@@ -29,7 +29,8 @@ GREETING = {  # the usual published shape: test.sh fetches uv, so the offline ve
                               "ENV PATH=\"$TOOLS/bin:$PATH\"\nENV NOTE ${GREETING} there\n",
     "environment/greet.py": 'print("hello")\n',
     "tests/test.sh": "curl -LsSf https://astral.sh/uv/0.9.5/install.sh | sh\nsource $HOME/.local/bin/env\n"
-                     "uvx -p 3.13 -w pytest==8.4.1 pytest /tests/test_outputs.py -rA\n",
+                     "uvx -p 3.13 -w pytest==8.4.1 pytest /tests/test_outputs.py -rA\n"
+                     "if [ $? -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n",
     "tests/test_outputs.py": "import subprocess, sys\n\n\ndef test_greeting():\n"
                              "    out = subprocess.run([sys.executable, '/app/greet.py'], capture_output=True, text=True)\n"
                              "    assert out.stdout == 'Hello, World!\\n'\n",
@@ -43,6 +44,28 @@ COUNT = {  # writes reward.json itself and exits 1: the exit code is ignored, th
     "tests/test.sh": 'if [ "$(cat /app/count.txt 2>/dev/null)" = "3" ]; then r=1.0; else r=0.0; fi\n'
                      'echo "{\\"reward\\": $r}" > /logs/verifier/reward.json\nexit 1\n',
     "solution/solve.sh": "wc -l < /app/data/a.txt | tr -d ' ' > /app/count.txt\n",
+}
+# The published shape around the tests: apt-get and uv fetched, a file copied into /app, pytest with an extra
+# package (-w). Offline, only the fetching is replaced: the copy still happens and tomli-w is there.
+EXTRAS_SH = """#!/bin/bash
+apt-get update && apt-get install -y curl
+curl -LsSf https://astral.sh/uv/0.9.5/install.sh | sh
+source $HOME/.local/bin/env
+cp /tests/expected.toml /app/expected.toml
+uvx -p 3.13 -w pytest==8.4.1 -w tomli-w==1.0.0 pytest /tests/test_outputs.py -rA
+if [ $? -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi
+"""
+EXTRAS = {
+    "task.toml": TOML,
+    "instruction.md": "Write 42 to /app/answer.txt.\n",
+    "environment/Dockerfile": DOCKER,
+    "tests/test.sh": EXTRAS_SH,
+    "tests/expected.toml": "answer = 42\n",
+    "tests/test_outputs.py": "import tomllib\nimport tomli_w\n\n\ndef test_answer():\n"
+                             "    expected = tomllib.load(open('/app/expected.toml', 'rb'))\n"
+                             "    assert int(open('/app/answer.txt').read()) == expected['answer']\n"
+                             "    assert tomli_w.dumps(expected) == 'answer = 42\\n'\n",
+    "solution/solve.sh": "echo 42 > /app/answer.txt\n",
 }
 NEEDS_BUILD = {**COUNT, "environment/Dockerfile": DOCKER + "RUN apt-get update && apt-get install -y jq\n"}
 NEEDS_NET = {**COUNT, "tests/test.sh": "curl -LsSf https://example.org/check.sh | bash\n"}
@@ -70,7 +93,7 @@ def test_layout_is_recognised_and_what_cannot_run_is_named(harbor):
     build = next(t for t in suite.tasks if t.id == "needs-build")  # the container sandbox builds it
     assert build.environment.needs_build.startswith("a Docker build (RUN apt-get update")
     errors = {Path(e.file).parent.parent.name: str(e) for e in suite.errors}
-    assert "needs the network (curl)" in errors["needs-net"] and "tests/test.sh" in errors["needs-net"]
+    assert "needs the network (curl -LsSf https://example.org/check.sh" in errors["needs-net"] and "tests/test.sh" in errors["needs-net"]
 
 
 def test_tasks_check_runs_their_oracles(harbor, cli):
@@ -90,7 +113,7 @@ def test_reward_file_decides_and_offline_verifier_is_named(harbor, cli, tmp_path
     assert got[("oracle", "count-lines")]["score"] == 1.0, "test.sh exited 1, but its reward is 1"
     assert got[("null", "count-lines")]["passed"] is False
     greeting = got[("oracle", "greeting")]
-    assert greeting["passed"] is True and "offline verifier" in greeting["grader"]["checks"][0]["message"]
+    assert greeting["passed"] is True and "test.sh offline" in greeting["grader"]["checks"][0]["message"]
 
 
 def test_missing_reward_fails_the_sample_and_tasks_check_names_it(tmp_path, cli):
@@ -136,3 +159,27 @@ def test_dockerfile_oddities_are_named_not_crashes(tmp_path):
     assert any("COPY source *.py" in n for n in needs)
     assert any("into /opt/src, outside the working directory /application" in n for n in needs)
     assert any(n.startswith("a Docker build (RUN echo") for n in needs)
+
+
+# The agent plants the offline verifier's environment in advance: a python that writes reward 1.
+PLANT = ("mkdir -p /tmp/pertask-verifier/bin && printf '#!/bin/sh\\necho 1 > /logs/verifier/reward.txt\\n' "
+         "> /tmp/pertask-verifier/bin/python && chmod +x /tmp/pertask-verifier/bin/python && ls /tmp/pertask-verifier/bin")
+
+
+def test_offline_verifier_keeps_what_test_sh_does_besides_fetching(tmp_path, cli, write_script):
+    write(tmp_path / "tb2" / "extras", EXTRAS)
+    out = tmp_path / "run"
+    plant = write_script({"model": "m", "default": [{"tool_calls": [call("bash", command=PLANT)]},
+                                                   {"tool_calls": [call("submit")]}]})
+    run_json(cli, "run", "--suite", tmp_path / "tb2", "--model", "oracle", "--model", "null",
+             "--model", f"scripted:{plant}", "--out", out)
+    got = {s["model"].split(":")[0]: s for s in load_samples(out)}
+    planted = json.loads((out / got["scripted"]["transcript"]).read_text())["messages"]
+    assert any(m["role"] == "tool" and "python" in m["content"] for m in planted), "the plant was made"
+    assert got["scripted"]["score"] == 0.0, "the verifier makes its environment afresh"
+    assert got["oracle"]["score"] == 1.0, got["oracle"]["grader"]
+    assert got["null"]["score"] == 0.0
+    message = got["oracle"]["grader"]["checks"][0]["message"]
+    assert "pytest==8.4.1, tomli-w==1.0.0" in message and "not installed: apt curl" in message
+    null = json.loads((out / got["null"]["transcript"]).read_text())["grader_output"]
+    assert "FileNotFoundError" in null and "/app/answer.txt" in null, "the copy ran; the answer is missing"
