@@ -20,6 +20,7 @@ from results.records import ErrorClass, now_iso
 from results.report import load_summary, render_prices, render_table, to_json
 from results.store import RunDirError, RunStore, sample_id
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
+from tasks.formats import FORMATS
 
 from .backends import BackendError, podman_available, prepare_images
 from .experiment import ExperimentError
@@ -51,7 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--config", type=Path, metavar="FILE",
                    help="an experiment file (TOML): suite, models with their settings, prices, node; see "
                         "harness/experiment.py. Flags given here win over it")
-    r.add_argument("--suite", help=f"built-in ({', '.join(builtin_suites())}) or a folder")
+    r.add_argument("--suite", help=f"built-in ({', '.join(builtin_suites())}), a folder of tasks, a SWE-bench task "
+                                   "repo or a .jsonl of instances")
+    r.add_argument("--task-format", metavar="NAME", help=f"read the suite as this format ({', '.join(FORMATS)}; "
+                                                          "default: the first that claims each path)")
     r.add_argument("--model", action="append", metavar="SPEC",
                    help="oracle | null | local | vllm:PATH | vllm:NAME@URL | scripted:FILE | "
                         "openai-compatible:NAME@URL | PROVIDER:MODEL[@URL] (openai, zai, deepseek, moonshot, "
@@ -114,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tasks", help="list or check task suites")
     t.add_argument("action", choices=["list", "check"])
     t.add_argument("--suite", help="default: every built-in suite")
+    t.add_argument("--task-format", metavar="NAME", help="as for run")
     t.add_argument("--concurrency", type=int, default=4, help="samples checked at once (default 4)")
     t.add_argument("--sandbox", choices=list(SANDBOXES), help="as for run (default: each task where it needs)")
     t.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL", help="as for run")
@@ -150,7 +155,7 @@ def cmd_run(a: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
     for name in ("epochs", "concurrency", "limit", "max_turns", "gpus", "max_connections"):
         if getattr(a, name) is not None and getattr(a, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
-    suite = load_suite(a.suite)
+    suite = load_suite(a.suite, a.task_format)
     for e in suite.errors:
         err.print(f"warning: skipping broken task: {e}", style="yellow", highlight=False)
     tasks = suite.tasks
@@ -259,7 +264,7 @@ async def preflight(models, store: RunStore) -> None:
 
 
 def cmd_tasks(a: argparse.Namespace) -> int:
-    suites = [load_suite(a.suite)] if a.suite else [load_suite(s) for s in builtin_suites()]
+    suites = [load_suite(a.suite, a.task_format)] if a.suite else [load_suite(s, a.task_format) for s in builtin_suites()]
     broken = 0
     for s in suites:
         if a.action == "list":

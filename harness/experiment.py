@@ -30,7 +30,7 @@ from providers.registry import OPTIONS
 
 RUN_KEYS = {"suite": str, "epochs": int, "concurrency": int, "limit": int, "task": list, "out": str, "prices": str,
             "budget_usd": float, "temperature": float, "max_tokens": int, "stream": bool, "max_turns": int,
-            "protocol": str, "sandbox": str, "judge": str, "max_connections": int}
+            "protocol": str, "sandbox": str, "judge": str, "max_connections": int, "task_format": str}
 NODE_KEYS = {"gpu_type": str, "gpus": int, "gpu_hour_usd": float}
 PATHS = ("prices", "out")
 
@@ -77,7 +77,7 @@ def apply(a: argparse.Namespace, ap: argparse.ArgumentParser, path: Path) -> dic
         if key not in data:
             continue
         value = _check(name, key, data[key], kind)
-        if key in PATHS or key == "suite" and (base / value).is_dir():
+        if key in PATHS or key == "suite" and (base / value).exists():
             value = base / value
         if getattr(a, key, None) in (None, ap.get_default(key), []):  # the command line wins
             setattr(a, key, value)

@@ -58,6 +58,10 @@ def to_markdown(summary: dict[str, Any]) -> str:
         lines.append(f"{c['a']} vs {c['b']} on {c['n_tasks']} tasks: accuracy {_cell(c['accuracy_diff'])} "
                      f"{_cell(c['accuracy_diff_ci'])}, $/task {_cell(c['usd_per_task_diff'])} "
                      f"{_cell(c['usd_per_task_diff_ci'])}, wins {c['a_wins']}/{c['b_wins']}/{c['ties']}")
+    skipped = summary.get("skipped_tasks") or []
+    if skipped:
+        lines.append(f"\nSkipped as broken ({len(skipped)}, in no figure above):\n")
+        lines += [f"- {t['reason']}".replace("|", "\\|") for t in skipped]
     for w in summary.get("warnings", []):
         lines.append(f"\n> warning: {w}")
     return "\n".join(lines) + "\n"

@@ -146,6 +146,15 @@ def per_task(run_dirs: list[Path], summary: dict[str, Any]) -> tuple[str, dict[s
     return _table(["task", *models], rows, "pertask sortable", "per-task"), transcripts
 
 
+def skipped(summary: dict[str, Any]) -> str:
+    rows = summary.get("skipped_tasks") or []
+    if not rows:
+        return ""
+    items = "".join(f"<li>{escape(t['reason'])}</li>" for t in rows)
+    return (f'<h2>Skipped as broken</h2><p class="note">{len(rows)} task(s) of the suite could not be loaded and '
+            f'are in no figure above.</p><ul class="skipped">{items}</ul>')
+
+
 def render_html(run_dirs: list[Path], summary: dict[str, Any]) -> str:
     task_table, transcripts = per_task(run_dirs, summary)
     data = json.dumps(transcripts, default=str).replace("</", "<\\/")
@@ -171,6 +180,7 @@ Tokens, turns and wall time are means per task; intervals are 95% bootstrap inte
 <p class="note">✓ pass, ✗ fail, ! not scored (infrastructure error), one mark per epoch; click a mark for its
 transcript, a column head to sort.</p>
 {task_table}
+{skipped(summary)}
 {claims(summary)}
 <div id="viewer" hidden><div class="bar"><b id="viewer-title"></b><button id="viewer-close">close</button></div>
 <div id="viewer-body"></div></div>

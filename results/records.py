@@ -214,6 +214,8 @@ class RunManifest(BaseModel):
     # The container sandbox: each task's image (name, podman's id, FROM names replaced) and the substitutions given.
     images: dict[str, Any] = Field(default_factory=dict)
     image_substitutions: dict[str, str] = Field(default_factory=dict)
+    # Tasks of the suite that could not be loaded (each file, field and reason): not in any figure of the run.
+    skipped_tasks: list[dict[str, str]] = Field(default_factory=list)
     started_at: str = Field(default_factory=now_iso)
     finished_at: str | None = None
     sessions: list[dict[str, Any]] = Field(default_factory=list)  # one per invocation, resumes included

@@ -16,7 +16,7 @@ from .summary import summarize
 
 
 def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
-    samples, order, warnings, names = [], [], [], {}
+    samples, order, warnings, names, skipped = [], [], [], {}, []
     for d in run_dirs:
         store = RunStore(d)
         if not store.samples_path.exists() and store.read_manifest() is None:
@@ -33,7 +33,9 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
                                 f"spent): {last['budget_not_started']} sample(s) were not started; run again with "
                                 "a larger --budget-usd to finish")
             names.update({m.spec: m.model_name or m.spec for m in manifest.models})
+            skipped += [{**t, "run": str(d)} for t in manifest.skipped_tasks]
     summary = summarize(samples, order)
+    summary["skipped_tasks"] = skipped
     _ledger(summary, run_dirs, samples, warnings)
     _cache_and_billing(summary, samples, warnings)
     from .claims import evaluate
@@ -197,6 +199,12 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
     render_judge(summary, console)
     render_servers(summary, console)
     render_projections(summary, console)
+    skipped = summary.get("skipped_tasks") or []
+    if skipped:
+        console.print(f"skipped as broken ({len(skipped)}, in no figure above; `pertask tasks check` for more):",
+                      highlight=False)
+        for t in skipped:
+            console.print(f"  {t['reason']}", highlight=False, style="dim")
     for w in summary.get("warnings", []):
         console.print(f"warning: {w}", style="yellow")
 

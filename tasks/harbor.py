@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .formats import TaskFormat
 from .graders.harbor_grader import needs_network
 from .graders.offline_verifier import plan_offline
 from .model import Environment, GraderConfig, Limits, Task, TaskConfig, TaskError, digest_dir
@@ -115,6 +116,8 @@ def load_harbor_task(task_dir: Path, suite: str) -> Task:
     if environment.needs_build == "" and needs:
         environment.needs_build = "; ".join(needs)
     test_sh = task_dir / "tests" / "test.sh"
+    if not test_sh.is_file():
+        raise TaskError(test_sh, "tests/test.sh", "file missing (the verifier)")
     unhandled = plan_offline(test_sh.read_text()).unhandled if needs_network(test_sh.read_text()) else []
     if unhandled and not (task_dir / "tests" / "test_outputs.py").is_file():
         raise TaskError(test_sh, "tests/test.sh", f"needs the network ({'; '.join(unhandled)}) and there is no "
@@ -171,3 +174,7 @@ def _environment(raw: dict, cfg_path: Path, dockerfile: Path, task_dir: Path) ->
                        "" if has_file or image is None else f"the image {image}",
                        network, float(cpus) if cpus else None, memory, storage, keep,
                        task_dir / "solution" if (task_dir / "solution").is_dir() else None)
+
+
+FORMAT = TaskFormat("harbor", "Terminal-Bench 2 / Harbor: task.toml, instruction.md, environment/Dockerfile, tests/test.sh, "
+                    "solution/solve.sh", is_harbor, load_task=load_harbor_task)

@@ -1,4 +1,4 @@
-"""The native task format: one folder per task.
+"""What a task is, whatever its format (the native format's loader: tasks/native.py): one folder per task.
 
     task.toml        id, kind, version, difficulty, tags, [limits], [grader]
     instruction.md   the only thing the agent is told
@@ -11,20 +11,13 @@
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-
-class TaskError(ValueError):
-    """A malformed task: always names the file and the field."""
-
-    def __init__(self, file: Path | str, field: str, message: str):
-        super().__init__(f"{file}: field '{field}': {message}")
-        self.file, self.field = str(file), field
+from .errors import TaskError
 
 
 class Limits(BaseModel):
@@ -132,37 +125,11 @@ def digest_dir(root: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def load_task(task_dir: Path, suite: str) -> Task:
-    cfg_path = task_dir / "task.toml"
-    if not cfg_path.is_file():
-        raise TaskError(cfg_path, "task.toml", "file missing")
-    try:
-        raw = tomllib.loads(cfg_path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise TaskError(cfg_path, "(syntax)", f"bad TOML: {exc}") from exc
-    try:
-        config = TaskConfig.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise TaskError(cfg_path, ".".join(str(x) for x in err["loc"]) or "(root)", err["msg"]) from exc
-    instr = task_dir / "instruction.md"
-    if not instr.is_file() or not instr.read_text().strip():
-        raise TaskError(instr, "instruction.md", "missing or empty")
-    if not (task_dir / "workspace").is_dir() and "base" not in raw:  # a base may be the whole workspace
-        raise TaskError(task_dir / "workspace", "workspace/", "folder missing")
-    if not (task_dir / "grader").is_dir():
-        raise TaskError(task_dir / "grader", "grader/", "folder missing")
-    sol = task_dir / "solution"
-    if not ((sol / "solve.sh").is_file() or (sol / "files").is_dir()):
-        raise TaskError(sol, "solution/", "needs solve.sh or files/ (the oracle applies it)")
-    from .graders import check_config  # the grader type must exist and find its files
-
-    check_config(config.grader, task_dir, cfg_path)
-    if config.base is None:
-        return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir))
-    base = task_dir.parent / "_bases" / config.base
-    if not base.is_dir():
-        raise TaskError(cfg_path, "base", f"no shared code base {base}")
-    # The base's hash is part of the task's: editing the shared code changes every task built on it.
-    return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir) + "+" + digest_dir(base)[:8],
-                copies=[(base, "."), *([(task_dir / "workspace", ".")] if (task_dir / "workspace").is_dir() else [])])
+@dataclass
+class Suite:
+    name: str
+    dir: Path
+    version: str  # content hash of the whole suite, recorded in every manifest
+    tasks: list[Task] = field(default_factory=list)
+    errors: list[TaskError] = field(default_factory=list)  # broken tasks are skipped, each with its reason
+    hidden: list[Path] = field(default_factory=list)  # more paths the agent must not see (besides dir)

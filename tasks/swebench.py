@@ -27,7 +27,9 @@ import os
 import re
 from pathlib import Path
 
-from .model import Environment, GraderConfig, Task, TaskConfig, TaskError, digest_dir
+from .errors import SuiteError
+from .formats import TaskFormat
+from .model import Environment, GraderConfig, Suite, Task, TaskConfig, TaskError, digest_dir
 
 FIELDS = ("instance_id", "repo", "base_commit", "patch", "test_patch", "problem_statement")
 WORKDIR = "/testbed"  # where every SWE-bench image holds the repository
@@ -59,10 +61,30 @@ def is_task_repo(path: Path) -> bool:
     return (path / "sweb.yaml").is_file() and (path / "tasks").is_dir()
 
 
-def require_swebench(where: Path) -> None:
+def claims(path: Path) -> bool:
+    return path.is_file() and path.suffix == ".jsonl" or path.is_dir() and is_task_repo(path)
+
+
+def load_suite(path: Path) -> Suite:
+    """A .jsonl of instances or a task repo, each instance materialized under the cache (by the suite's hash)."""
     if importlib.util.find_spec("swebench") is None:
-        raise TaskError(where, "(suite)", "SWE-bench instances are graded by the swebench package's own parsers: "
-                        "pip install 'pertask[swebench]'")
+        raise SuiteError(f"{path}: SWE-bench instances are read and graded by the swebench package: "
+                         "pip install 'pertask[swebench]'")
+    from results.store import cache_root
+
+    if path.is_file():
+        version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        cache = cache_root() / "swebench" / f"{path.stem}-{version}"
+        tasks, errors, hidden = load_instances(path, cache)
+        name, home = path.stem, cache
+    else:
+        version = digest_dir(path)
+        cache = cache_root() / "swebench" / f"{path.name}-{version}"
+        (tasks, errors), hidden = load_task_repo(path, cache), [cache]
+        name, home = path.name, path
+    for t in tasks:
+        t.suite = name
+    return Suite(name, home, version, tasks, errors, hidden)
 
 
 def _tests(value, where: Path, at: str, field: str) -> list[str]:
@@ -177,3 +199,7 @@ def _materialize(inst: dict, f2p: list[str], p2p: list[str], cache: Path, *, che
                     tests_dir=d / "grader", solution_script=d / "solution" / "solve.sh", environment=environment)
     return Task(d, "", config, inst["problem_statement"], digest, layout="swebench", tests_dir=d / "grader",
                 solution_script=d / "solution" / "solve.sh", checkout=checkout)
+
+
+FORMAT = TaskFormat("swebench", "SWE-bench: a task repo (sweb.yaml, tasks/ID/) or a .jsonl of instances", claims,
+                    load_suite=load_suite)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .formats import TaskFormat
 from .graders.harbor_grader import needs_network
 from .harbor import parse_dockerfile
 from .model import GraderConfig, Limits, Task, TaskConfig, TaskError, digest_dir
@@ -37,6 +38,8 @@ def load_tb1_task(task_dir: Path, suite: str) -> Task:
     import yaml
 
     cfg = task_dir / "task.yaml"
+    if not cfg.is_file():
+        raise TaskError(cfg, "task.yaml", "file missing")
     try:
         raw = yaml.safe_load(cfg.read_text()) or {}
     except yaml.YAMLError as exc:
@@ -75,3 +78,7 @@ def load_tb1_task(task_dir: Path, suite: str) -> Task:
     # like any grader it enters the sample only after the agent has finished.
     return Task(task_dir, suite, config, instruction, digest_dir(task_dir), layout="terminal-bench-1",
                 workdir=workdir, copies=copies, tests_dir=task_dir, solution_script=solve)
+
+
+FORMAT = TaskFormat("tb1", "Terminal-Bench 1: task.yaml, Dockerfile, run-tests.sh, tests/, solution.sh", is_tb1,
+                    load_task=load_tb1_task)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from ..errors import TaskError
 from .base import Grader, GradeResult, RunCommand
 
 GRADERS = {
@@ -28,8 +29,7 @@ def get_grader(type_name: str) -> Grader:
 
 
 def check_config(config, task_dir: Path, cfg_path: Path) -> None:
-    from ..model import TaskError
-
+    """The grader type must exist and find its files."""
     try:
         grader = get_grader(config.type)
     except KeyError as exc:

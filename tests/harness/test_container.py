@@ -73,13 +73,16 @@ SERVICE = {
 }
 
 
+EXTRAS_DOCKERFILE = "FROM python:3.13-slim\nRUN mkdir -p /app\nWORKDIR /app\n"  # a RUN: its own image
+
+
 @pytest.fixture(scope="module")
 def tb2(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tb2c")
     write(root / "inventory", INVENTORY)
     write(root / "service", SERVICE)
     # test.sh's own steps around its fetching, offline, with the image's python3 (not pertask's)
-    write(root / "extras", {**EXTRAS, "environment/Dockerfile": "FROM python:3.13-slim\nRUN mkdir -p /app\nWORKDIR /app\n"})
+    write(root / "extras", {**EXTRAS, "environment/Dockerfile": EXTRAS_DOCKERFILE})
     return root
 
 
@@ -143,3 +146,16 @@ def test_without_the_container_sandbox_a_build_is_refused_in_one_line(tb2, cli, 
     code, _, err = cli("run", "--suite", tb2, "--model", "null", "--sandbox", "bwrap", "--out", tmp_path / "r")
     assert code == 2 and "needs a Docker build (RUN " in err and "--sandbox container" in err
     assert not (tmp_path / "r" / "samples.jsonl").exists()
+
+
+def test_the_example_tasks_are_the_tested_ones():
+    """examples/tb2-format (benchmarks/tb2_coverage.py runs it) holds exactly the task folders tested here."""
+    from tests.tasks.test_harbor import COUNT, GREETING
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "tb2-format"
+    want = {"inventory": INVENTORY, "service": SERVICE, "count-lines": COUNT, "greeting": GREETING,
+            "extras": {**EXTRAS, "environment/Dockerfile": EXTRAS_DOCKERFILE}}
+    assert sorted(p.name for p in root.iterdir()) == sorted(want)
+    for name, files in want.items():
+        got = {str(p.relative_to(root / name)): p.read_text() for p in (root / name).rglob("*") if p.is_file()}
+        assert got == files, name

@@ -43,6 +43,12 @@ def test_tasks_check_lists_broken_tasks_and_run_skips_them(suite, cli, tmp_path)
     code, out, err = cli("run", "--suite", suite, "--model", "oracle", "--out", tmp_path / "r", "--json")
     assert code == 0 and "skipping broken task" in err
     assert '"n_tasks": 4' in out
+    # The report says what was left out, and why, beside the figures (terminal, Markdown, HTML).
+    md, page = tmp_path / "r.md", tmp_path / "r.html"
+    code, out, _ = cli("report", tmp_path / "r", "--markdown", md, "--html", page)
+    assert code == 0 and "skipped as broken (1" in out and "fix-median/instruction.md" in out, out
+    assert "Skipped as broken (1" in md.read_text() and "fix-median/instruction.md" in md.read_text()
+    assert "<h2>Skipped as broken</h2>" in page.read_text() and "fix-median/instruction.md" in page.read_text()
 
 
 def test_suite_version_is_a_content_hash(suite):
@@ -135,3 +141,15 @@ def test_tasks_list_shows_files_and_tokens(cli):
     assert code == 0 and "coding (version" in out and "24 tasks" in out
     row = next(line for line in out.splitlines() if "tabula-join" in line).split()
     assert row[1:3] == ["coding", "hard"] and int(row[3]) >= 20 and int(row[4]) > 1000
+
+
+def test_task_formats_are_looked_up_by_name(suite, cli, tmp_path):
+    code, _, err = cli("tasks", "list", "--suite", suite, "--task-format", "tb2")
+    assert code == 2 and "unknown task format 'tb2' (valid: swebench, tb1, harbor, native)" in err
+    # Forced, each folder is read as that format, and says what that format misses.
+    code, out, err = cli("tasks", "check", "--suite", suite, "--task-format", "tb1")
+    assert code == 1 and "0 ok, 5 broken" in out and "task.yaml" in err, (out, err)
+    code, _, err = cli("tasks", "list", "--suite", suite, "--task-format", "swebench")
+    assert code == 2 and "is not a swebench suite" in err
+    code, out, _ = cli("tasks", "list", "--suite", suite, "--task-format", "native")
+    assert code == 0 and "5 tasks" in out

@@ -1,0 +1,1 @@
+wc -l < /app/data/a.txt | tr -d ' ' > /app/count.txt

@@ -1,0 +1,3 @@
+cat > /app/greet.py <<'EOF'
+print("Hello, World!")
+EOF
