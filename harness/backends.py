@@ -9,12 +9,12 @@ an image); `--sandbox bwrap` refuses a task that needs one, with the reason.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from tasks import Task
 
+from . import engines
 from .container import ContainerSandbox
 from .images import Image, ImageError, task_image
 from .limits import ResourceLimits
@@ -26,7 +26,8 @@ class BackendError(ValueError):
 
 
 def podman_available() -> bool:
-    return shutil.which("podman") is not None
+    """Whether the container engine chosen (podman, or docker) is installed."""
+    return engines.available()
 
 
 def prepare_images(tasks: list[Task], forced: str | None, subs: dict[str, str],
@@ -62,8 +63,9 @@ def _image_for(task: Task, forced: str | None, subs: dict[str, str], note: Calla
                                "(leave --sandbox unset, or --sandbox container)")
         return None  # WORKDIR and COPY only: the local sandbox stands in for the image
     if not podman_available():
+        eng = engines.engine()
         raise BackendError(f"task {task.id} needs its container image ({env.needs_build or 'asked for'}): "
-                           "install podman (apt-get install podman runc)")
+                           f"install {eng.name} ({eng.install}), or choose another with --container-engine")
     note(f"image of {task.id}: looking in the cache (a build can take minutes)")
     try:
         image = task_image(task.id, task.digest, env.context, env.dockerfile, env.image, subs, env.finish)

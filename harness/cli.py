@@ -22,7 +22,9 @@ from results.store import RunDirError, RunStore, sample_id
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 from tasks.formats import FORMATS
 
+from . import engines
 from .backends import BackendError, podman_available, prepare_images
+from .engines import ENGINES, EngineError
 from .experiment import ExperimentError
 from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, pending, record_models, run_plan
@@ -89,11 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
     r.add_argument("--sandbox", choices=list(SANDBOXES),
                    help="where model-written commands run: bwrap (no network, no privileges, an allow-list of what "
-                        "is visible; the default where bubblewrap is installed), container (podman: the task's own "
+                        "is visible; the default where bubblewrap is installed), container (podman or docker: the task's own "
                         "image; the default for tasks that bring one) or none (unisolated, warned)")
     r.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL",
                    help="build FROM NAME (or a task's docker_image NAME) from the local image LOCAL instead, on a "
                         "machine without registry access; recorded in the manifest (repeatable)")
+    r.add_argument("--container-engine", choices=list(ENGINES),
+                   help="what runs the container sandbox: podman (the default where installed) or docker (a running "
+                        "dockerd; its root is mapped only with --userns-remap)")
     r.add_argument("--vllm-arg", action="append", default=[], metavar="FLAG",
                    help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
     r.add_argument("--batch-pricing", action="store_true",
@@ -122,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--concurrency", type=int, default=4, help="samples checked at once (default 4)")
     t.add_argument("--sandbox", choices=list(SANDBOXES), help="as for run (default: each task where it needs)")
     t.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL", help="as for run")
+    t.add_argument("--container-engine", choices=list(ENGINES), help="as for run")
     rp = sub.add_parser("reprice", help="recompute a run's dollars from stored usage (no model is called)")
     rp.add_argument("run", type=Path)
     rp.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
@@ -150,6 +156,7 @@ def cmd_run(a: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
         a.experiment = apply(a, ap.run_parser, a.config)
     if not a.suite or not a.model:
         raise UsageError("run needs --suite and at least one --model (or a --config file that gives them)")
+    engines.select(a.container_engine)
     if a.budget_usd is not None and a.budget_usd <= 0:
         raise UsageError("--budget-usd must be more than 0")
     for name in ("epochs", "concurrency", "limit", "max_turns", "gpus", "max_connections"):
@@ -206,6 +213,10 @@ async def _run(a, suite, tasks, catalog) -> int:
                           style="yellow", highlight=False)
         subs = substitutions(a.substitute_image)
         images = prepare_images(tasks, a.sandbox, subs, lambda m: err.print(m, style="dim", highlight=False))
+        if images and not engines.root_mapped():
+            err.print(f"warning: {engines.engine().name}: a container's root is the host's root (its capabilities "
+                      "dropped): start dockerd with --userns-remap=default to map it to an unprivileged user",
+                      style="yellow", highlight=False)
         # Said once per run, for the tasks that do not go to containers; the manifest records it.
         if sandbox == "none" and any(t.id not in images for t in tasks):
             why = "--sandbox none" if a.sandbox else "bubblewrap is not installed"
@@ -264,6 +275,7 @@ async def preflight(models, store: RunStore) -> None:
 
 
 def cmd_tasks(a: argparse.Namespace) -> int:
+    engines.select(a.container_engine)
     suites = [load_suite(a.suite, a.task_format)] if a.suite else [load_suite(s, a.task_format) for s in builtin_suites()]
     broken = 0
     for s in suites:
@@ -350,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_providers()
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
     except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError, BackendError,
-            ServerError, ProjectionError, EndpointConfigError, RunDirError, ExperimentError) as exc:
+            ServerError, ProjectionError, EndpointConfigError, RunDirError, ExperimentError, EngineError) as exc:
         # escaped: a message that names "[[model]]" or "[limits]" is text, not rich markup
         err.print(f"pertask: error: {escape(str(exc))}", style="red", highlight=False, soft_wrap=True)
         return 2

@@ -25,13 +25,12 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from . import overlay
+from . import engines, overlay
 from .images import podman
 from .limits import ResourceLimits
 from .sandbox import READ_LIMIT, CommandResult, SandboxError, command_result
 from .session import SERVER, Session, SessionError
 
-ID_RANGE = "0:200000:65536"  # the container's ids 0..65535 are these host ids: its root is nobody here
 # What makes root inside behave as root towards its own files and processes (tasks expect it), held in the
 # container's user namespace only: no mount, no raw socket, no device node, no module, no chroot.
 CAPS = "CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,SETGID,SETUID,NET_BIND_SERVICE"
@@ -58,12 +57,13 @@ class ContainerSandbox:
     # -- the container's life ---------------------------------------------------------------------
     def _create_argv(self, image: str) -> list[str]:
         memory = self.memory_mb * (1 << 20) if self.memory_mb else self.limits.memory_bytes
-        argv = [*podman(), "create", "--name", self.name, "--network", "slirp4netns" if self.network else "none",
-                "--cap-drop", "ALL", "--cap-add", CAPS, "--security-opt", "no-new-privileges",
-                "--uidmap", ID_RANGE, "--gidmap", ID_RANGE,
+        eng = engines.engine()
+        argv = [*podman(), "create", "--name", self.name, "--network", eng.network_on if self.network else "none",
+                "--cap-drop", "ALL", *(a for cap in CAPS.split(",") for a in ("--cap-add", cap)),
+                "--security-opt", "no-new-privileges", *eng.id_map,
                 "--pids-limit", str(self.limits.max_processes), "--memory", str(memory), "--memory-swap", str(memory),
                 "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",  # not above the host's hard limits
-                "--ulimit", f"fsize={self.limits.file_bytes // 1024}", "--http-proxy=false",
+                "--ulimit", f"fsize={self.limits.file_bytes // 1024}", *eng.create_args,
                 "--workdir", "/", "--entrypoint", "sleep", "--label", "pertask=sample"]  # made below if missing
         if self.cpus:
             argv += ["--cpus", str(self.cpus)]
@@ -112,7 +112,7 @@ class ContainerSandbox:
         resumed run grades it without calling the model again; its working directory copied out too."""
         dest.mkdir(parents=True)
         tag = f"localhost/pertask-sample/{self.name}:agent"
-        self._podman("commit", "--quiet", self.name, tag, timeout=600)
+        self._podman("commit", *engines.engine().commit_args, self.name, tag, timeout=600)
         (dest / "container.json").write_text(json.dumps({"image": tag, "workdir": self.workdir}))
         # Saved beside it, so --keep-workspaces keeps it and a judge reads it; the scratch root is deleted.
         self.workspace = dest / "ws"
@@ -135,7 +135,7 @@ class ContainerSandbox:
         if self.session is None:
             argv = [*podman(), "exec", "-i", "--workdir", self.workdir, self.name,
                     "python3", "-I", "-S", "-c", SERVER.read_text()]
-            self.session = Session(None, self.root, None, argv=argv)
+            self.session = Session(None, self.root, None, argv=argv, env=engines.client_env())
         return self.session
 
     def _has_python(self) -> bool:
@@ -246,7 +246,7 @@ class ContainerSandbox:
     async def destroy(self) -> None:
         await self.end_session()
         if self.started:
-            await asyncio.to_thread(subprocess.run, [*podman(), "rm", "--force", "--time", "0", self.name],
+            await asyncio.to_thread(subprocess.run, [*podman(), "rm", *engines.engine().rm_args, self.name],
                                     capture_output=True)
             self.started = False
 

@@ -1,5 +1,6 @@
 """Container images for tasks that bring their own environment (a Dockerfile, or an image by name):
-built once per task digest with podman and cached in podman's own store, tagged
+built once per task digest with the container engine (harness/engines.py: podman, or docker) and cached in
+its own store, tagged
 `localhost/pertask-task/ID:DIGEST`, so a second run starts containers at once and a changed task rebuilds.
 
 Builds run with the host's package access (host network, its CA bundle and pip settings), as a Docker
@@ -24,11 +25,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import engines
+
 BASE_IMAGE = "localhost/pertask-base:bookworm"
 # `python` and a pip that installs system-wide, as in the python:3 images a substituted FROM usually names.
 BASE_PACKAGES = "python3,python3-pip,python3-venv,python-is-python3,ca-certificates,procps"
-# cgroup v1 hosts: crun refuses them; runc works (../shared/facts/containers.md).
-GLOBAL = ["--runtime", "runc", "--cgroup-manager", "cgroupfs"]
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
@@ -45,10 +46,11 @@ class Image:
 
 
 def podman() -> list[str]:
-    exe = shutil.which("podman")
-    if exe is None:
-        raise ImageError("the container sandbox needs podman (apt-get install podman runc)")
-    return [exe, *GLOBAL]
+    """The container engine's command line (harness/engines.py: podman, or docker), up to the subcommand."""
+    try:
+        return engines.cli()
+    except engines.EngineError as exc:
+        raise ImageError(str(exc)) from None
 
 
 def cache_dir() -> Path:
@@ -122,9 +124,9 @@ def substitute_from(dockerfile: str, subs: dict[str, str]) -> tuple[str, dict[st
 
 def build_env() -> list[str]:
     """What a build's RUN steps get of the host's package access."""
-    args = ["--network", "host"]
-    for path in (CA_BUNDLE, "/etc/pip.conf"):  # TLS to the package index is trusted as on the host
-        if os.path.isfile(path):
+    args = [*engines.engine().build_args]
+    for path in (CA_BUNDLE, "/etc/pip.conf") if engines.engine().build_mounts else ():
+        if os.path.isfile(path):  # TLS to the package index is trusted as on the host
             args += ["--volume", f"{path}:{path}:ro"]
     return args
 
@@ -164,7 +166,7 @@ def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path
     empty = tempfile.mkdtemp() if dockerfile is None else None  # a layer on a named image copies nothing in
     ctx = context or (dockerfile.parent if dockerfile is not None else Path(empty))
     try:
-        _run([*podman(), "build", "--pull=missing", *build_env(), "-f", fh.name,
+        _run([*podman(), "build", *build_env(), "-f", fh.name,
               "-t", tag, str(ctx)], f"building the image of task {task_id}")
     finally:
         os.unlink(fh.name)

@@ -28,7 +28,7 @@ from tasks.graders import get_grader
 from tasks.graders.base import prepare_grading
 from tasks.loader import SUITES_ROOT
 
-from . import overlay
+from . import engines, overlay
 from .agent import run_agent, transcript_json
 from .backends import make_sandbox
 from .budget import Budget, Slot
@@ -91,6 +91,8 @@ def open_store(plan: RunPlan) -> RunStore:
         command_limits=command_limits(), experiment=plan.experiment, image_substitutions=plan.substitutions,
         images={t: {"name": i.name, "digest": i.digest, "substituted": i.substituted} for t, i in plan.images.items()},
         skipped_tasks=[{"file": e.file, "field": e.field, "reason": str(e)} for e in plan.suite.errors],
+        container_engine=engines.engine().name if plan.images else "",
+        container_root_mapped=engines.root_mapped() if plan.images else None,
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
     if old:  # a resume: keep the first start, the union of tasks and models, the history of sessions
         manifest.started_at, manifest.sessions = old.started_at, old.sessions

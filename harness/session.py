@@ -36,9 +36,11 @@ class SandboxUnavailable(RuntimeError):
 
 class Session:
     def __init__(self, argv_for: Callable[[str], list[str]] | None, cwd: Path, preexec: Callable[[], None] | None,
-                 argv: list[str] | None = None):
+                 argv: list[str] | None = None, env: dict[str, str] | None = None):
         """`argv_for` wraps the server's command line in the sandbox; or `argv` starts the server itself
-        (a container's: its own interpreter, the server's source on the command line)."""
+        (a container's: its own interpreter, the server's source on the command line; `env`, what the
+        engine's client needs to reach its daemon — never a key, and not passed into the container)."""
+        self.env = env or {"PATH": os.environ.get("PATH", "")}
         # -I -S: no user site, no environment, no site-packages: the server needs the standard library only.
         self.argv = argv or argv_for(f"exec {shlex.quote(sys.executable)} -I -S {shlex.quote(str(SERVER))}")
         self.cwd, self.preexec = cwd, preexec
@@ -51,7 +53,7 @@ class Session:
         try:
             self.proc = await asyncio.create_subprocess_exec(
                 *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, cwd=self.cwd, env={"PATH": os.environ.get("PATH", "")},
+                stderr=asyncio.subprocess.PIPE, cwd=self.cwd, env=self.env,
                 start_new_session=True, preexec_fn=self.preexec, limit=1 << 20)
         except (OSError, subprocess.SubprocessError) as exc:  # the overlay or the exec failed before it ran
             raise SandboxUnavailable(f"the sandbox could not start: {exc}") from exc

@@ -213,6 +213,8 @@ class RunManifest(BaseModel):
     experiment: dict[str, Any] = Field(default_factory=dict)  # --config FILE: its path and content, as read
     # The container sandbox: each task's image (name, podman's id, FROM names replaced) and the substitutions given.
     images: dict[str, Any] = Field(default_factory=dict)
+    container_engine: str = ""  # podman or docker, where any task ran in a container
+    container_root_mapped: bool | None = None  # whether a container's root was an unprivileged host user
     image_substitutions: dict[str, str] = Field(default_factory=dict)
     # Tasks of the suite that could not be loaded (each file, field and reason): not in any figure of the run.
     skipped_tasks: list[dict[str, str]] = Field(default_factory=list)

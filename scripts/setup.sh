@@ -27,6 +27,8 @@ if [ $dev = 1 ]; then
   command -v podman >/dev/null 2>&1 || apt_pkgs+=(podman)
   command -v runc >/dev/null 2>&1 || apt_pkgs+=(runc)
   command -v mmdebstrap >/dev/null 2>&1 || apt_pkgs+=(mmdebstrap)
+  # ... and on docker: the tests start a dockerd of their own (tests/harness/conftest.py).
+  command -v dockerd >/dev/null 2>&1 || apt_pkgs+=(docker.io)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
