@@ -18,7 +18,8 @@ from tests.tasks.test_harbor import write
 
 SECRET = "sk-pertask-container-redteam-0123456789abcdef"
 TASK = {
-    "task.toml": 'version = "1.0"\n[verifier]\ntimeout_sec = 60\n[agent]\ntimeout_sec = 120\n',
+    "task.toml": 'version = "1.0"\n[verifier]\ntimeout_sec = 60\n[agent]\ntimeout_sec = 120\n'
+                 '[environment]\ncpus = 1\nmemory = "256M"\n',
     "instruction.md": "Write the number of lines of /app/data.txt to /app/count.txt.\n",
     "environment/Dockerfile": "FROM python:3.13-slim\nRUN mkdir -p /app && printf 'a\\nb\\nc\\n' > /app/data.txt\n"
                               "WORKDIR /app\n",
@@ -41,6 +42,11 @@ ATTACKS = {  # commands, and text the tool output must show (the attempt failed 
     "forge-reward-early": (["mkdir -p /logs/verifier && echo 1 > /logs/verifier/reward.txt && echo planted"],
                            ["planted"]),
     "forge-reward-with-a-process": ([FORGE_LOOP], ["1"]),
+    # The task's own resources (cgroup v1 here): 256 MiB and one CPU, and more memory than that is not had.
+    "beyond-the-task-resources": (["cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max; "
+                                   "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu.max; "
+                                   "python3 -c 'b = bytearray(512 << 20)'; echo rc=$?"],
+                                  ["268435456", "100000", "rc=137"]),
 }
 
 
