@@ -5,12 +5,14 @@ one run on this machine. Prints p50 and p90 in milliseconds.
 
 Start: a container of a cached image up and its command server answering (container) or the first
 command's sandbox (bwrap). Per command: `true` through the sample's session, as the agent's bash tool
-runs it. For comparison, `podman exec` per command (what an exec-per-call design would pay).
+runs it. For comparison, `podman exec` per command (what an exec-per-call design would pay), and
+`docker exec` per command where a docker daemon answers (DOCKER_HOST).
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import statistics
 import subprocess
 import sys
@@ -72,6 +74,32 @@ async def main(n: int) -> None:
         print(f"{k:<22} {statistics.median(starts) * 1000:>10.1f} {max(starts) * 1000:>10.1f} "
               f"{pct(per, 50):>9.2f} {pct(per, 90):>9.2f}")
     print(f"{'podman exec per call':<22} {'':>10} {'':>10} {pct(execs, 50):>9.2f} {pct(execs, 90):>9.2f}")
+    docker = docker_execs(image, max(20, n // 10))
+    if docker:
+        print(f"{'docker exec per call':<22} {'':>10} {'':>10} {pct(docker, 50):>9.2f} {pct(docker, 90):>9.2f}")
+    else:
+        print("docker exec per call: no docker daemon answers here (set DOCKER_HOST, or start dockerd)")
+
+
+def docker_execs(image: str, n: int) -> list[float]:
+    """`docker exec` per command into a running container: what an exec-per-call harness pays on docker."""
+    if not shutil.which("docker") or subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
+        return []
+    tar = subprocess.run([*podman(), "save", image], capture_output=True, check=True).stdout  # into docker's store
+    subprocess.run(["docker", "load"], input=tar, capture_output=True, check=True)
+    name = "pertask-bench-docker-exec"
+    subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+    subprocess.run(["docker", "run", "-d", "--name", name, "--network", "none", "--entrypoint", "sleep", image,
+                    "infinity"], capture_output=True, check=True)
+    try:
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            subprocess.run(["docker", "exec", name, "true"], capture_output=True, check=True)
+            times.append(time.perf_counter() - t)
+        return times
+    finally:
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True)
 
 
 if __name__ == "__main__":
