@@ -1,0 +1,182 @@
+"""The metering proxy: an external agent (mini-swe-agent, Claude Code, Codex…) calls it as it would call its
+provider, in the provider's own dialect (Chat Completions, Responses, Anthropic Messages), with a short-lived
+key of its sample's own. Each call is forwarded as it came — the agent's cache breakpoints, reasoning
+settings and streaming untouched — through the model's own transport (the upstream key, its retries, its
+limiter), and metered by the model's wire: the same usage mapping, prices and call ledger as the built-in
+agent. The upstream key never leaves pertask's process.
+
+One change is made: a Chat Completions stream asks for its usage (`stream_options.include_usage`), without
+which a stream carries no token counts; the usage chunk is passed on like every other.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from providers.base import ModelCallError
+from providers.client import HTTPModel
+from providers.http import HTTPStatusError, Unreachable
+from providers.retry import call_with_retries
+from results.prices import call_price, cost_usd
+from results.records import Usage, now_iso
+
+ROUTES = {"chat": ("/v1/chat/completions", "/chat/completions"), "responses": ("/v1/responses", "/responses"),
+          "anthropic": ("/v1/messages", "/messages")}
+
+
+@dataclass
+class Meter:
+    """One sample's use of the proxy: its calls as they were metered, and whether more are allowed."""
+    sample_id: str
+    model: HTTPModel
+    on_call: Callable[[dict[str, Any]], None] | None = None
+    max_tokens: int | None = None
+    max_usd: float | None = None
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    usd: float | None = 0.0
+    stopped: str = ""  # why further calls are refused: the sample hit a limit
+
+    def record(self, usage: Usage, raw: Any, latency_s: float) -> None:
+        at = now_iso()
+        usage.latency_s = latency_s
+        usd = cost_usd(usage, call_price(self.model.info, at), self.model.info.batch)
+        self.calls.append({"turn": len(self.calls) + 1, "at": at, "usage": usage.model_dump(), "usd": usd,
+                           "raw_usage": raw})
+        self.usage = self.usage + usage
+        self.usd = None if usd is None or self.usd is None else self.usd + usd
+        if self.on_call is not None:
+            self.on_call(self.calls[-1])
+        if self.max_tokens is not None and self.usage.total >= self.max_tokens:
+            self.stopped = f"token limit of {self.max_tokens}"
+        elif self.max_usd is not None and self.usd is not None and self.usd >= self.max_usd:
+            self.stopped = f"dollar limit of ${self.max_usd}"
+
+
+class MeteringProxy:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        self.host, self.port = host, port
+        self.meters: dict[str, Meter] = {}
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        app = web.Application(client_max_size=64 << 20)
+        for dialect, paths in ROUTES.items():
+            for path in paths:
+                app.router.add_post(path, self._handler(dialect))
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://{self.host}:{self.port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def open(self, meter: Meter) -> str:
+        """A key for one sample: valid until `close`."""
+        key = "pt-" + secrets.token_urlsafe(24)
+        self.meters[key] = meter
+        return key
+
+    def close(self, key: str) -> Meter | None:
+        return self.meters.pop(key, None)
+
+    def _handler(self, dialect: str):
+        async def handle(request: web.Request) -> web.StreamResponse:
+            auth = request.headers.get("x-api-key") or request.headers.get("Authorization", "").removeprefix("Bearer ")
+            meter = self.meters.get(auth.strip())
+            if meter is None:
+                return _error(dialect, 401, "pertask proxy: unknown or expired key (each sample has its own)",
+                              "authentication_error")
+            if meter.stopped:
+                return _error(dialect, 400, f"pertask proxy: this sample reached its {meter.stopped}; no more calls")
+            model = meter.model
+            if model.profile.wire != dialect:
+                return _error(dialect, 400, f"pertask proxy: {model.info.spec} speaks the {model.profile.wire} "
+                              f"dialect: point the agent at {ROUTES[model.profile.wire][0]}")
+            try:
+                body = await request.json()
+            except ValueError:
+                return _error(dialect, 400, "pertask proxy: the body is not JSON")
+            if body.get("stream") is True:
+                return await _stream(request, meter, body, dialect)
+            return await _complete(meter, body, dialect)
+        return handle
+
+
+async def _complete(meter: Meter, body: dict[str, Any], dialect: str) -> web.Response:
+    model, t0 = meter.model, time.perf_counter()
+    try:
+        resp = await call_with_retries(lambda: model.transport.complete(body, model.wire.path), model.limiter,
+                                       model.policy)
+    except HTTPStatusError as exc:  # the provider's own answer goes back to the agent, which handles it
+        return _error(dialect, exc.status, str(exc))
+    except Unreachable as exc:
+        return _error(dialect, 502, f"pertask proxy: the endpoint did not answer: {exc}")
+    out = model.wire.parse(resp)
+    meter.record(out.usage, out.raw_usage, time.perf_counter() - t0)
+    return web.json_response(resp)
+
+
+async def _stream(request: web.Request, meter: Meter, body: dict[str, Any], dialect: str) -> web.StreamResponse:
+    model, t0 = meter.model, time.perf_counter()
+    if dialect == "chat":
+        body = {**body, "stream_options": {**(body.get("stream_options") or {}), "include_usage": True}}
+    events = model.transport.stream(body, model.wire.path)
+    try:
+        first = await events.__anext__()  # before a byte is sent: an error here is still the provider's answer
+    except StopAsyncIteration:
+        first = None
+    except HTTPStatusError as exc:
+        return _error(dialect, exc.status, str(exc))
+    except Unreachable as exc:
+        return _error(dialect, 502, f"pertask proxy: the endpoint did not answer: {exc}")
+    resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    await resp.prepare(request)
+
+    async def relay() -> AsyncIterator[dict[str, Any]]:
+        if first is None:
+            return
+        await resp.write(_sse(first, dialect))
+        yield first
+        async for ev in events:
+            await resp.write(_sse(ev, dialect))
+            yield ev
+
+    try:
+        out = await model.wire.parse_stream(relay(), lambda _t: None)
+    except (HTTPStatusError, Unreachable, ModelCallError, ValueError, KeyError) as exc:
+        await resp.write(_sse({"type": "error", "error": {"message": f"pertask proxy: {exc}"}}, dialect))
+        return resp
+    meter.record(out.usage, out.raw_usage, time.perf_counter() - t0)
+    if dialect == "chat":
+        await resp.write(b"data: [DONE]\n\n")
+    await resp.write_eof()
+    return resp
+
+
+def _sse(event: dict[str, Any], dialect: str) -> bytes:
+    data = json.dumps(event, separators=(",", ":"))
+    if dialect == "chat":
+        return f"data: {data}\n\n".encode()
+    return f"event: {event.get('type', 'message')}\ndata: {data}\n\n".encode()  # Anthropic and Responses name events
+
+
+def _error(dialect: str, status: int, message: str, kind: str = "invalid_request_error") -> web.Response:
+    if dialect == "anthropic":
+        body = {"type": "error", "error": {"type": kind, "message": message}}
+    else:
+        body = {"error": {"message": message, "type": kind, "code": None}}
+    return web.json_response(body, status=status)

@@ -1,0 +1,126 @@
+"""The metering proxy over real loopback HTTP: a plain HTTP client stands in for an external agent and
+speaks its provider's dialect to the proxy, which forwards each call to a provider fake (that enforces
+the provider's rules) through the model's own transport and meters it by the model's wire."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aiohttp
+import pytest
+
+from harness.proxy import Meter, MeteringProxy
+from providers.registry import build_model
+from results.prices import Catalog
+from tests.conftest import FAKE_KEY
+
+OPUS = {"input": 5.0, "cached_input": 0.5, "cache_write": 6.25, "output": 25.0}  # $/M, the catalog's entry
+# Long enough that the system prompt passes Opus's 1,024-token cache minimum.
+SYSTEM = [{"type": "text", "text": "You are a careful engineer. " * 300, "cache_control": {"type": "ephemeral"}}]
+
+
+async def _post(url: str, key: str, body: dict, header: str = "Authorization") -> tuple[int, dict | list]:
+    value = key if header == "x-api-key" else f"Bearer {key}"
+    async with aiohttp.ClientSession() as s, s.post(url, json=body, headers={header: value,
+                                                                            "anthropic-version": "2023-06-01"}) as r:
+        if r.headers.get("Content-Type", "").startswith("text/event-stream"):
+            events = [json.loads(line[5:]) for line in (await r.text()).splitlines()
+                      if line.startswith("data:") and line[5:].strip() != "[DONE]"]
+            return r.status, events
+        return r.status, await r.json()
+
+
+def _model(spec: str, env: str, monkeypatch):
+    monkeypatch.setenv(env, FAKE_KEY)
+    return build_model(spec, Catalog.load())
+
+
+def test_chat_calls_pass_through_metered_and_keys_are_per_sample(fake, monkeypatch):
+    server = fake({"model": "m", "default": [{"content": "one", "usage": {"prompt_tokens": 120, "completion_tokens": 7}},
+                                            {"content": "two", "usage": {"prompt_tokens": 150, "completion_tokens": 9}}]})
+    model = _model(f"openai-compatible:m@{server.url}", "OPENAI_COMPATIBLE_API_KEY", monkeypatch)
+
+    async def go():
+        proxy = MeteringProxy()
+        url = await proxy.start() + "/v1/chat/completions"
+        mine, other = Meter("s1", model), Meter("s2", model)
+        key, other_key = proxy.open(mine), proxy.open(other)
+        body = {"model": "m", "messages": [{"role": "user", "content": "hi"}], "temperature": 0.25, "seed": 7}
+        status, first = await _post(url, key, body)
+        body["messages"] += [first["choices"][0]["message"], {"role": "user", "content": "again"}]
+        status2, chunks = await _post(url, key, {**body, "stream": True})
+        wrong, _ = await _post(url, "pt-not-a-key", body)
+        upstream, _ = await _post(url, FAKE_KEY, body)  # the provider's own key is not a proxy key
+        proxy.close(key)
+        expired, _ = await _post(url, key, body)
+        await proxy.stop()
+        await model.aclose()
+        return status, first, status2, chunks, wrong, upstream, expired, mine, other
+
+    status, first, status2, chunks, wrong, upstream, expired, mine, other = asyncio.run(go())
+    assert status == 200 and first["choices"][0]["message"]["content"] == "one"
+    assert status2 == 200 and "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"]) == "two"
+    assert (wrong, upstream, expired) == (401, 401, 401)
+    # What the agent sent reached the provider as sent (its settings untouched); the stream asked for its usage.
+    sent = [r["request"] for r in server.requests]
+    assert sent[0]["temperature"] == 0.25 and sent[0]["seed"] == 7 and "stream" not in sent[0]
+    assert sent[1]["stream"] is True and sent[1]["stream_options"] == {"include_usage": True}
+    # Metered on the sample whose key it was, with the provider's own counts.
+    assert [(c["usage"]["input_uncached"], c["usage"]["output"]) for c in mine.calls] == [(120, 7), (150, 9)]
+    assert other.calls == [] and len(server.requests) == 2, "refused calls never reach the provider"
+
+
+def test_anthropic_client_with_cache_control_and_streaming_is_billed_by_the_cache(fake, monkeypatch):
+    server = fake({"model": "claude-opus-4-8", "models": ["claude-opus-4-8"], "emulate": "anthropic",
+                   "default": [{"content": "first"}, {"content": "second"}]})
+    model = _model(f"anthropic:claude-opus-4-8@{server.url}", "ANTHROPIC_API_KEY", monkeypatch)
+
+    async def go():
+        proxy = MeteringProxy()
+        url = await proxy.start() + "/v1/messages"
+        meter = Meter("s1", model)
+        key = proxy.open(meter)
+        body = {"model": "claude-opus-4-8", "max_tokens": 256, "system": SYSTEM, "stream": True,
+                "messages": [{"role": "user", "content": "Look at the repository."}]}
+        s1, ev1 = await _post(url, key, body, "x-api-key")
+        text = "".join(e["delta"].get("text", "") for e in ev1 if e.get("type") == "content_block_delta")
+        body["messages"] += [{"role": "assistant", "content": text}, {"role": "user", "content": "Go on."}]
+        s2, ev2 = await _post(url, key, body, "x-api-key")
+        await proxy.stop()
+        await model.aclose()
+        return s1, ev1, s2, ev2, meter
+
+    s1, ev1, s2, ev2, meter = asyncio.run(go())
+    assert s1 == s2 == 200 and ev1[0]["type"] == "message_start" and ev2[-1]["type"] == "message_stop"
+    billed = [r["usage"] for r in server.requests]
+    # The agent's breakpoint was kept: the first call wrote the system prompt, the second read it back.
+    assert billed[0]["cache_creation_input_tokens"] > 1024 and billed[1]["cache_read_input_tokens"] == \
+        billed[0]["cache_creation_input_tokens"]
+    for call, u in zip(meter.calls, billed, strict=True):
+        assert call["usage"]["input_cached"] == u["cache_read_input_tokens"]
+        assert call["usage"]["cache_write"] == u["cache_creation_input_tokens"]
+        by_hand = (u["input_tokens"] * OPUS["input"] + u["cache_read_input_tokens"] * OPUS["cached_input"]
+                   + u["cache_creation_input_tokens"] * OPUS["cache_write"] + u["output_tokens"] * OPUS["output"]) / 1e6
+        assert call["usd"] == pytest.approx(by_hand, abs=1e-9)
+
+
+def test_a_sample_past_its_token_limit_gets_no_more_calls(fake, monkeypatch):
+    server = fake({"model": "m", "default": [{"content": "x", "usage": {"prompt_tokens": 900, "completion_tokens": 200}}] * 3})
+    model = _model(f"openai-compatible:m@{server.url}", "OPENAI_COMPATIBLE_API_KEY", monkeypatch)
+
+    async def go():
+        proxy = MeteringProxy()
+        url = await proxy.start() + "/v1/chat/completions"
+        meter = Meter("s1", model, max_tokens=1000)
+        key = proxy.open(meter)
+        body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+        first = await _post(url, key, body)
+        second = await _post(url, key, body)
+        await proxy.stop()
+        await model.aclose()
+        return first, second, meter
+
+    (s1, _), (s2, refused), meter = asyncio.run(go())
+    assert s1 == 200 and s2 == 400 and "token limit of 1000" in refused["error"]["message"]
+    assert meter.stopped == "token limit of 1000" and len(server.requests) == 1
