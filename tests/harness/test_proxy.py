@@ -50,25 +50,27 @@ def test_chat_calls_pass_through_metered_and_keys_are_per_sample(fake, monkeypat
         status, first = await _post(url, key, body)
         body["messages"] += [first["choices"][0]["message"], {"role": "user", "content": "again"}]
         status2, chunks = await _post(url, key, {**body, "stream": True})
+        theirs, _ = await _post(url, other_key, body)  # the other sample's key: metered on the other sample
         wrong, _ = await _post(url, "pt-not-a-key", body)
         upstream, _ = await _post(url, FAKE_KEY, body)  # the provider's own key is not a proxy key
         proxy.close(key)
         expired, _ = await _post(url, key, body)
         await proxy.stop()
         await model.aclose()
-        return status, first, status2, chunks, wrong, upstream, expired, mine, other
+        return status, first, status2, chunks, theirs, wrong, upstream, expired, mine, other
 
-    status, first, status2, chunks, wrong, upstream, expired, mine, other = asyncio.run(go())
+    status, first, status2, chunks, theirs, wrong, upstream, expired, mine, other = asyncio.run(go())
     assert status == 200 and first["choices"][0]["message"]["content"] == "one"
     assert status2 == 200 and "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"]) == "two"
-    assert (wrong, upstream, expired) == (401, 401, 401)
+    assert theirs == 200 and (wrong, upstream, expired) == (401, 401, 401)
     # What the agent sent reached the provider as sent (its settings untouched); the stream asked for its usage.
     sent = [r["request"] for r in server.requests]
     assert sent[0]["temperature"] == 0.25 and sent[0]["seed"] == 7 and "stream" not in sent[0]
     assert sent[1]["stream"] is True and sent[1]["stream_options"] == {"include_usage": True}
     # Metered on the sample whose key it was, with the provider's own counts.
     assert [(c["usage"]["input_uncached"], c["usage"]["output"]) for c in mine.calls] == [(120, 7), (150, 9)]
-    assert other.calls == [] and len(server.requests) == 2, "refused calls never reach the provider"
+    assert [c["usage"]["input_uncached"] for c in other.calls] == [150]
+    assert len(server.requests) == 3, "refused calls never reach the provider"
 
 
 def test_anthropic_client_with_cache_control_and_streaming_is_billed_by_the_cache(fake, monkeypatch):
