@@ -144,6 +144,11 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("model", nargs="?")
     pr.add_argument("--prices", type=Path)
     sub.add_parser("providers", help="list the endpoint profiles: wire, base URL, key variable, reasoning, settings")
+    px = sub.add_parser("proxy", help="serve one model through the metering proxy, for an agent run outside pertask")
+    px.add_argument("--model", required=True, metavar="SPEC", help="as for run (its key stays in this process)")
+    px.add_argument("--port", type=int, default=0, help="default: any free port on 127.0.0.1")
+    px.add_argument("--ledger", type=Path, metavar="FILE", help="append each metered call here (JSON lines)")
+    px.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
     ap.run_parser = r  # its defaults tell an experiment file's values from flags left unset
     return ap
 
@@ -305,6 +310,29 @@ def cmd_tasks(a: argparse.Namespace) -> int:
     return 1 if broken and a.action == "check" else 0
 
 
+async def cmd_proxy(a: argparse.Namespace) -> int:
+    import signal
+
+    from providers.client import HTTPModel
+
+    from .proxy import serve
+
+    model = build_model(a.model, Catalog.load(a.prices))
+    if not isinstance(model, HTTPModel):
+        raise UsageError(f"--model {a.model}: the proxy forwards to an HTTP endpoint (a provider, or vllm:NAME@URL)")
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    try:
+        meter = await serve(model, a.port, str(a.ledger) if a.ledger else None, lambda m: print(m, flush=True), stop)
+    finally:
+        await model.aclose()
+    usd = "null (price unknown)" if meter.usd is None else f"${meter.usd:.6f}"
+    err.print(f"{len(meter.calls)} calls, {meter.usage.input_total:,} input ({meter.usage.input_cached:,} cached) and "
+              f"{meter.usage.output:,} output tokens, {usd}", highlight=False)
+    return 0
+
+
 def cmd_providers() -> int:
     from providers.profiles import profiles
 
@@ -360,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if a.cmd == "providers":
             return cmd_providers()
+        if a.cmd == "proxy":
+            return asyncio.run(cmd_proxy(a))
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
     except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError, BackendError,
             ServerError, ProjectionError, EndpointConfigError, RunDirError, ExperimentError, EngineError) as exc:

@@ -11,6 +11,7 @@ which a stream carries no token counts; the usage chunk is passed on like every 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import time
@@ -180,3 +181,27 @@ def _error(dialect: str, status: int, message: str, kind: str = "invalid_request
     else:
         body = {"error": {"message": message, "type": kind, "code": None}}
     return web.json_response(body, status=status)
+
+
+async def serve(model: HTTPModel, port: int, ledger_path: str | None, say: Callable[[str], None],
+                stop: asyncio.Event) -> Meter:
+    """`pertask proxy`: one model behind the proxy for an agent run outside pertask, one key, until `stop`;
+    each call appended to the ledger file as it is metered."""
+    def to_ledger(call: dict[str, Any]) -> None:
+        if ledger_path:
+            with open(ledger_path, "a") as fh:
+                fh.write(json.dumps({"model": model.info.spec, **call}) + "\n")
+
+    proxy = MeteringProxy(port=port)
+    url = await proxy.start()
+    meter = Meter("proxy", model, on_call=to_ledger)
+    key = proxy.open(meter)
+    say(f"proxy for {model.info.spec} ({model.profile.wire} dialect) at {url}{ROUTES[model.profile.wire][0]}")
+    say(f"key: {key}   (e.g. OPENAI_BASE_URL={url}/v1 OPENAI_API_KEY={key}, or ANTHROPIC_BASE_URL={url} "
+        f"ANTHROPIC_API_KEY={key}); Ctrl-C stops")
+    try:
+        await stop.wait()
+    finally:
+        proxy.close(key)
+        await proxy.stop()
+    return meter

@@ -126,3 +126,38 @@ def test_a_sample_past_its_token_limit_gets_no_more_calls(fake, monkeypatch):
     (s1, _), (s2, refused), meter = asyncio.run(go())
     assert s1 == 200 and s2 == 400 and "token limit of 1000" in refused["error"]["message"]
     assert meter.stopped == "token limit of 1000" and len(server.requests) == 1
+
+
+def test_pertask_proxy_serves_one_model_for_an_agent_run_outside_pertask(fake, tmp_path):
+    """`pertask proxy` as a real process: it prints its address and a key, meters each call into the ledger
+    and says the totals when stopped; the upstream key is never printed or written."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.conftest import ROOT
+
+    server = fake({"model": "m", "default": [{"content": "ok", "usage": {"prompt_tokens": 40, "completion_tokens": 3}}]})
+    ledger = tmp_path / "calls.jsonl"
+    env = {**os.environ, "OPENAI_COMPATIBLE_API_KEY": FAKE_KEY}
+    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "proxy", "--model", f"openai-compatible:m@{server.url}",
+                             "--ledger", str(ledger)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=ROOT)
+    try:
+        head = [proc.stdout.readline(), proc.stdout.readline()]
+        url = head[0].split(" at ")[1].strip()
+        key = head[1].split()[1]
+        for _ in range(2):
+            req = urllib.request.Request(url, json.dumps({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+                                         .encode(), {"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+            assert json.loads(urllib.request.urlopen(req, timeout=30).read())["choices"][0]["message"]["content"] == "ok"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    calls = [json.loads(line) for line in ledger.read_text().splitlines()]
+    assert [(c["usage"]["input_uncached"], c["usage"]["output"]) for c in calls] == [(40, 3), (40, 3)]
+    assert "2 calls, 80 input (0 cached) and 6 output tokens" in err
+    assert FAKE_KEY not in "".join(head) + out + err + ledger.read_text()
