@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from providers.base import EndpointConfigError, Sampling, SpecError
+from providers.client import HTTPModel
 from providers.registry import build_model
 from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
@@ -26,6 +27,7 @@ from . import engines
 from .backends import BackendError, podman_available, prepare_images
 from .engines import ENGINES, EngineError
 from .experiment import ExperimentError
+from .external import parse_agent
 from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, pending, record_models, run_plan
 from .sandbox import SANDBOXES, bwrap_path
@@ -96,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL",
                    help="build FROM NAME (or a task's docker_image NAME) from the local image LOCAL instead, on a "
                         "machine without registry access; recorded in the manifest (repeatable)")
+    r.add_argument("--agent", metavar="SPEC", help="who works on each task: builtin (pertask's own loop, the default) "
+                                                 "or 'cmd:TEMPLATE', a CLI agent run in the sample's sandbox whose "
+                                                 "model calls go through the metering proxy ({instruction_file} in "
+                                                 "TEMPLATE: the task's instruction); harness/external.py")
     r.add_argument("--container-engine", choices=list(ENGINES),
                    help="what runs the container sandbox: podman (the default where installed) or docker (a running "
                         "dockerd; its root is mapped only with --userns-remap)")
@@ -228,9 +234,15 @@ async def _run(a, suite, tasks, catalog) -> int:
             err.print(f"warning: {why}: model-written commands run WITHOUT isolation (network, whole filesystem)"
                       + ("" if a.sandbox else "; install it with apt-get install bubblewrap"),
                       style="yellow", highlight=False)
+        agent = parse_agent(a.agent)
+        if agent is not None:
+            not_http = [m.info.spec for m in models if m is not judge and not isinstance(m, HTTPModel)]
+            if not_http:
+                raise UsageError(f"--agent {a.agent}: {', '.join(not_http)} cannot be called over HTTP, which an "
+                                 "external agent's calls need (the oracle and null models are pertask's own)")
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
-                       judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs)
+                       judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent)
         store = open_store(plan)
         await start_servers(models, out, err)
         record_models(plan, store)
@@ -312,8 +324,6 @@ def cmd_tasks(a: argparse.Namespace) -> int:
 
 async def cmd_proxy(a: argparse.Namespace) -> int:
     import signal
-
-    from providers.client import HTTPModel
 
     from .proxy import serve
 

@@ -81,6 +81,12 @@ class MeteringProxy:
         self.url = f"http://{self.host}:{self.port}"
         return self.url
 
+    async def listen_unix(self, path: str) -> web.UnixSite:
+        """Also on a Unix socket (bound into a sample's sandbox): stop the site when the sample is done."""
+        site = web.UnixSite(self._runner, path)
+        await site.start()
+        return site
+
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from providers.base import EndpointConfigError, Model, ModelCallError, Sampling
 from providers.hardware import detect_hardware
@@ -61,6 +62,7 @@ class RunPlan:
     experiment: dict = field(default_factory=dict)  # --config: the experiment file's path and content
     images: dict = field(default_factory=dict)  # task id -> harness.images.Image: it runs in a container
     substitutions: dict = field(default_factory=dict)  # --substitute-image NAME=LOCAL
+    agent: Any = None  # --agent: an external agent (harness/external.py) in place of pertask's own loop
     on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
     _cached_seen: set = field(default_factory=set)
 
@@ -91,6 +93,7 @@ def open_store(plan: RunPlan) -> RunStore:
         command_limits=command_limits(), experiment=plan.experiment, image_substitutions=plan.substitutions,
         images={t: {"name": i.name, "digest": i.digest, "substituted": i.substituted} for t, i in plan.images.items()},
         skipped_tasks=[{"file": e.file, "field": e.field, "reason": str(e)} for e in plan.suite.errors],
+        agent=plan.agent.name if plan.agent is not None else "builtin",
         container_engine=engines.engine().name if plan.images else "",
         container_root_mapped=engines.root_mapped() if plan.images else None,
         host={"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()})
@@ -168,6 +171,8 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
                 session["stopped"] = str(first)
                 raise first from None
     finally:
+        if plan.agent is not None:
+            await plan.agent.aclose()
         if plan.keep_workspaces:
             kept = scratch.with_name(session["started_at"].replace(":", "-"))
             scratch.rename(kept)
@@ -281,9 +286,13 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, sandbox: Sandbox,
     limits = task.config.limits
     if plan.max_turns:
         limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
-    res = await run_agent(model, task.instruction, sandbox, limits=limits, sampling=plan.sampling,
-                          reference=task.reference() if model.wants_reference else None,
-                          on_call=ledger(store, rec.sample_id, session_id, plan))
+    if plan.agent is not None:
+        res = await plan.agent.run(model, rec.sample_id, task.instruction, sandbox, limits,
+                                   ledger(store, rec.sample_id, session_id, plan))
+    else:
+        res = await run_agent(model, task.instruction, sandbox, limits=limits, sampling=plan.sampling,
+                              reference=task.reference() if model.wants_reference else None,
+                              on_call=ledger(store, rec.sample_id, session_id, plan))
     await sandbox.close()  # nothing the agent left running survives into grading
     rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
     rec.error, rec.error_detail = res.error, res.error_detail

@@ -31,6 +31,8 @@ from . import overlay
 from .limits import CommandLimits, ResourceLimits
 from .session import SERVER, Session, SessionError
 
+RELAY = Path(__file__).with_name("relay.py")
+
 OUTPUT_LIMIT = 16_000  # characters the model sees of one command's output (head and tail kept)
 READ_LIMIT = 8 * 1024 * 1024  # bytes read from a command before we stop listening to it
 # pertask's own interpreter comes first: its python3 has what the tasks need to read and grade
@@ -383,8 +385,9 @@ def _python_binds() -> tuple[str, ...]:
     argv: list[str] = []
     for d in _python_dirs():
         argv += ["--ro-bind", d, d]
-    # The session's command server: one file of the harness, read-only; the rest of the checkout stays unseen.
-    return (*argv, "--ro-bind", str(SERVER), str(SERVER))
+    # The session's command server and the proxy relay (external agents): files of the harness, read-only; the
+    # rest of the checkout stays unseen.
+    return (*argv, "--ro-bind", str(SERVER), str(SERVER), "--ro-bind", str(RELAY), str(RELAY))
 
 
 def _kill(pid: int) -> None:

@@ -213,6 +213,7 @@ class RunManifest(BaseModel):
     experiment: dict[str, Any] = Field(default_factory=dict)  # --config FILE: its path and content, as read
     # The container sandbox: each task's image (name, podman's id, FROM names replaced) and the substitutions given.
     images: dict[str, Any] = Field(default_factory=dict)
+    agent: str = "builtin"  # pertask's own loop, or the external agent (--agent) that ran every sample
     container_engine: str = ""  # podman or docker, where any task ran in a container
     container_root_mapped: bool | None = None  # whether a container's root was an unprivileged host user
     image_substitutions: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,70 @@
+"""An external agent (`--agent 'cmd:…'`) through the CLI: a small CLI agent, run in the sample's bubblewrap
+sandbox, finds its model at OPENAI_BASE_URL (the metering proxy, reached through a relay on the sandbox's own
+loopback) with the sample's own key; the hidden grader decides the score; the record carries the tokens the
+provider fake reported and dollars by hand. It can reach nothing else: not the model's real endpoint, not
+the internet, and it never sees the upstream key."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+import pytest
+
+from harness.sandbox import bwrap_path
+from tasks.loader import SUITES_ROOT
+from tests.conftest import FAKE_KEY, load_samples, run_json
+
+pytestmark = pytest.mark.skipif(not bwrap_path(), reason="external agents run in the bubblewrap sandbox")
+
+AGENT = r"""
+import json, os, subprocess, sys, urllib.request
+instruction = open(sys.argv[1]).read()
+body = {"model": os.environ["PERTASK_MODEL"], "messages": [{"role": "user", "content": instruction}]}
+req = urllib.request.Request(os.environ["OPENAI_BASE_URL"] + "/chat/completions", json.dumps(body).encode(),
+                             {"Authorization": "Bearer " + os.environ["OPENAI_API_KEY"], "Content-Type": "application/json"})
+reply = json.loads(urllib.request.urlopen(req, timeout=60).read())["choices"][0]["message"]["content"]
+subprocess.run(["bash", "-c", reply], check=True)
+for url in (UPSTREAM, "http://1.1.1.1/"):
+    try:
+        urllib.request.urlopen(url, timeout=3)
+        print("reached", url)
+    except Exception as exc:
+        print("unreachable", url, type(exc).__name__)
+print("env:", " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())))
+"""
+PRICES = '[[price]]\nprovider = "openai-compatible"\nmodel = "m"\ninput = 2.0\noutput = 8.0\nsource = "test"\n'
+
+
+def test_a_cli_agent_solves_a_task_through_the_proxy_metered_and_contained(fake, cli, tmp_path, monkeypatch):
+    fixed = (SUITES_ROOT / "smoke" / "fix-median" / "solution" / "files" / "stats" / "core.py").read_text()
+    fix = f"cat > stats/core.py <<'PERTASK_EOF'\n{fixed}PERTASK_EOF\n"
+    server = fake({"model": "m", "default": [{"content": fix, "usage": {"prompt_tokens": 321, "completion_tokens": 45}}]})
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
+    (tmp_path / "prices.toml").write_text(PRICES)
+    source = AGENT.replace("UPSTREAM", repr(server.url + "/models"))
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai-compatible:m@{server.url}",
+             "--agent", f"cmd:python3 -c {shlex.quote(source)} {{instruction_file}}", "--prices", tmp_path / "prices.toml",
+             "--no-preflight", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "none" and s["passed"] is True and s["score"] == 1.0, (s["error_detail"], s["grader"])
+    assert (s["usage"]["input_uncached"], s["usage"]["output"], s["usage"]["calls"], s["turns"]) == (321, 45, 1, 1)
+    assert s["usd"] == pytest.approx((321 * 2.0 + 45 * 8.0) / 1e6, abs=1e-12)
+    log = json.loads((out / s["transcript"]).read_text())["messages"][-1]["content"]
+    assert f"unreachable {server.url}/models" in log and "unreachable http://1.1.1.1/" in log, log
+    assert "OPENAI_API_KEY=pt-" in log and FAKE_KEY not in log, "the sample's key inside, the upstream key never"
+    assert json.loads((out / "manifest.json").read_text())["agent"].startswith("cmd:python3 -c")
+    ledger = [json.loads(line) for line in (out / "calls.jsonl").read_text().splitlines()]
+    assert [c["usage"]["input_uncached"] for c in ledger if c["sample_id"] == s["sample_id"]] == [321]
+    for p in out.rglob("*"):
+        if p.is_file():
+            assert FAKE_KEY.encode() not in p.read_bytes(), f"the upstream key reached {p}"
+
+
+def test_an_external_agent_needs_a_model_over_http(cli, tmp_path):
+    code, _, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", "oracle", "--agent", "cmd:true",
+                       "--out", tmp_path / "r")
+    assert code == 2 and "oracle cannot be called over HTTP" in err
+    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--agent", "claude-code", "--out", tmp_path / "r2")
+    assert code == 2 and "unknown agent 'claude-code' (valid: builtin, cmd" in err
