@@ -98,10 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL",
                    help="build FROM NAME (or a task's docker_image NAME) from the local image LOCAL instead, on a "
                         "machine without registry access; recorded in the manifest (repeatable)")
-    r.add_argument("--agent", metavar="SPEC", help="who works on each task: builtin (pertask's own loop, the default) "
-                                                 "or 'cmd:TEMPLATE', a CLI agent run in the sample's sandbox whose "
-                                                 "model calls go through the metering proxy ({instruction_file} in "
-                                                 "TEMPLATE: the task's instruction); harness/external.py")
+    r.add_argument("--agent", metavar="SPEC", help="who works on each task: builtin (pertask's own loop, the default), "
+                                                 "mini-swe-agent (installed from PyPI into the cache on first use) or "
+                                                 "'cmd:TEMPLATE', any CLI agent; run in the sample's sandbox, its "
+                                                 "model calls metered through the proxy ({instruction_file} and "
+                                                 "{model} in TEMPLATE); harness/external.py")
     r.add_argument("--container-engine", choices=list(ENGINES),
                    help="what runs the container sandbox: podman (the default where installed) or docker (a running "
                         "dockerd; its root is mapped only with --userns-remap)")
@@ -236,6 +237,7 @@ async def _run(a, suite, tasks, catalog) -> int:
                       style="yellow", highlight=False)
         agent = parse_agent(a.agent)
         if agent is not None:
+            agent.prepare(lambda m: err.print(m, style="dim", highlight=False))
             not_http = [m.info.spec for m in models if m is not judge and not isinstance(m, HTTPModel)]
             if not_http:
                 raise UsageError(f"--agent {a.agent}: {', '.join(not_http)} cannot be called over HTTP, which an "

@@ -68,3 +68,26 @@ def test_an_external_agent_needs_a_model_over_http(cli, tmp_path):
     assert code == 2 and "oracle cannot be called over HTTP" in err
     code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--agent", "claude-code", "--out", tmp_path / "r2")
     assert code == 2 and "unknown agent 'claude-code' (valid: builtin, cmd" in err
+
+
+def test_mini_swe_agent_from_pypi_solves_a_task_through_the_proxy(fake, cli, tmp_path, monkeypatch):
+    """mini-swe-agent, installed from PyPI by pertask into its own environment under the cache (once), runs in
+    the sample's sandbox with its own CLI and loop; the scripted model answers in its bash-tool protocol."""
+    fixed = (SUITES_ROOT / "smoke" / "fix-median" / "solution" / "files" / "stats" / "core.py").read_text()
+    turns = [{"content": "I will rewrite the median.", "usage": {"prompt_tokens": 1500, "completion_tokens": 60},
+              "tool_calls": [{"name": "bash", "arguments": {"command": f"cat > stats/core.py <<'EOF'\n{fixed}EOF"}}]},
+             {"content": "Done.", "usage": {"prompt_tokens": 1700, "completion_tokens": 12},
+              "tool_calls": [{"name": "bash", "arguments": {"command": "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"}}]}]
+    server = fake({"model": "m", "default": turns})
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
+    (tmp_path / "prices.toml").write_text(PRICES)
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai-compatible:m@{server.url}",
+             "--agent", "mini-swe-agent", "--prices", tmp_path / "prices.toml", "--no-preflight", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    assert (s["usage"]["input_uncached"], s["usage"]["output"], s["turns"]) == (3200, 72, 2)
+    assert s["usd"] == pytest.approx((3200 * 2.0 + 72 * 8.0) / 1e6, abs=1e-12)
+    assert len(server.requests) == 2, "every call of the agent went through the proxy, once"
+    agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
+    assert "COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT" in agent["log"], "mini-swe-agent's own trajectory is kept"
