@@ -91,3 +91,57 @@ def test_mini_swe_agent_from_pypi_solves_a_task_through_the_proxy(fake, cli, tmp
     assert len(server.requests) == 2, "every call of the agent went through the proxy, once"
     agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
     assert "COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT" in agent["log"], "mini-swe-agent's own trajectory is kept"
+
+
+ASK_ONCE = r"""
+import json, os, sys, urllib.request
+body = {"model": os.environ["PERTASK_MODEL"], "messages": [{"role": "user", "content": open(sys.argv[1]).read()}]}
+req = urllib.request.Request(os.environ["OPENAI_BASE_URL"] + "/chat/completions", json.dumps(body).encode(),
+                             {"Authorization": "Bearer " + os.environ["OPENAI_API_KEY"], "Content-Type": "application/json"})
+print(json.loads(urllib.request.urlopen(req, timeout=60).read())["choices"][0]["message"]["content"])
+"""
+
+
+def test_killed_run_with_an_external_agent_resumes_and_the_ledger_has_every_call(tmp_path, write_script):
+    """kill -9 while an external agent's call is in flight, then the same command: the finished samples are
+    kept and not re-run, every answered call is in the ledger once, the cut-off one is asked again."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import PERTASK, ROOT, subprocess_env
+    from tests.harness.test_resume import TASK_MATCH, start_server
+
+    usage = {"prompt_tokens": 1000, "completion_tokens": 50}
+    convs = [{"match": m, "turns": [{"content": "done", "usage": usage, "delay_s": 4.0 if tid == "csv-totals" else 0}]}
+             for tid, m in TASK_MATCH.items()]
+    server, url = start_server(write_script({"model": "m", "conversations": convs}), tmp_path / "requests.jsonl")
+    out = tmp_path / "run"
+    cmd = [*PERTASK, "run", "--suite", "smoke", "--model", f"openai-compatible:m@{url}", "--concurrency", "1",
+           "--agent", f"cmd:python3 -c {shlex.quote(ASK_ONCE)} {{instruction_file}}", "--no-preflight", "--out", str(out)]
+    env = {**subprocess_env(), "OPENAI_COMPATIBLE_API_KEY": "sk-any"}
+    try:
+        first = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        deadline = time.time() + 90
+        while time.time() < deadline and not (out / "samples.jsonl").exists() or \
+                len((out / "samples.jsonl").read_text().splitlines()) < 2:
+            time.sleep(0.05)
+        log = tmp_path / "requests.jsonl"
+        while time.time() < deadline and (not log.exists() or len(log.read_text().splitlines()) < 3):
+            time.sleep(0.05)  # until the third sample's call is in flight (its answer takes 4 s)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        done_before = [s["task_id"] for s in load_samples(out)]
+        second = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+        assert second.returncode == 0, second.stderr
+    finally:
+        server.kill()
+    after = load_samples(out)
+    assert done_before == ["add-slugify", "budget-reconcile"] and len({s["sample_id"] for s in after}) == len(after) == 5
+    asked = [json.loads(x)["conversation"] for x in (tmp_path / "requests.jsonl").open()]
+    assert [asked.count(i) for i in range(5)] == [1, 1, 2, 1, 1], "only the cut-off call is asked again"
+    ledger = [json.loads(x)["sample_id"] for x in (out / "calls.jsonl").read_text().splitlines()]
+    assert sorted(ledger) == sorted(s["sample_id"] for s in after), "every answered call, once, on its sample"
+    assert all(s["usage"]["calls"] == 1 and s["usage"]["input_uncached"] == 1000 for s in after)
