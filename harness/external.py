@@ -103,8 +103,12 @@ class CommandAgent:
         if self.adapter is not None:
             self.home = install(self.adapter, note)
 
+    def open_spend(self) -> float:
+        """What the samples still at work have spent so far (the run's budget counts it)."""
+        return sum(m.usd or 0.0 for m in self._proxy.meters.values()) if self._proxy else 0.0
+
     async def run(self, model: Any, sample_id: str, instruction: str, sandbox: Sandbox, limits: Any,
-                  on_call: Any) -> AgentResult:
+                  on_call: Any, over_budget: Any = None) -> AgentResult:
         if not isinstance(model, HTTPModel):
             raise SpecError(f"{model.info.spec}: an external agent calls its model over HTTP, through the proxy "
                             "(give a provider, vllm:NAME@URL or scripted:FILE)")
@@ -114,7 +118,7 @@ class CommandAgent:
         if self._proxy is None:
             self._proxy = MeteringProxy()
             await self._proxy.start()
-        meter = Meter(sample_id, model, on_call, limits.max_tokens, limits.max_usd)
+        meter = Meter(sample_id, model, on_call, limits.max_tokens, limits.max_usd, over_budget)
         sock_dir = Path(tempfile.mkdtemp(prefix="pt-", dir="/tmp"))  # short: a socket path has 108 bytes at most
         site = await self._proxy.listen_unix(str(sock_dir / "p.sock"))
         key = self._proxy.open(meter)

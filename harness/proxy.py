@@ -40,6 +40,7 @@ class Meter:
     on_call: Callable[[dict[str, Any]], None] | None = None
     max_tokens: int | None = None
     max_usd: float | None = None
+    over_budget: Callable[[], str] | None = None  # the run's --budget-usd: why no more calls, or ''
     calls: list[dict[str, Any]] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     usd: float | None = 0.0
@@ -107,6 +108,8 @@ class MeteringProxy:
             if meter is None:
                 return _error(dialect, 401, "pertask proxy: unknown or expired key (each sample has its own)",
                               "authentication_error")
+            if not meter.stopped and meter.over_budget is not None:
+                meter.stopped = meter.over_budget()
             if meter.stopped:
                 return _error(dialect, 400, f"pertask proxy: this sample reached its {meter.stopped}; no more calls")
             model = meter.model

@@ -65,6 +65,15 @@ class RunPlan:
     agent: Any = None  # --agent: an external agent (harness/external.py) in place of pertask's own loop
     on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
     _cached_seen: set = field(default_factory=set)
+    _budget: Any = None  # the run's Budget while it goes (external agents' calls are refused past it)
+
+    def over_budget(self) -> str:
+        """Why an external agent's next call is refused: the run's spending (recorded samples and what the samples
+        at work have spent so far) has reached --budget-usd; '' while it has not."""
+        if self.budget_usd is None or self._budget is None or self.agent is None:
+            return ""
+        spent = self._budget.spent + self.agent.open_spend()
+        return f"run budget of ${self.budget_usd:g} (${spent:.4f} spent)" if spent >= self.budget_usd else ""
 
     def samples(self) -> list[tuple[Model, Task, int]]:
         # Models interleave so that a cut-short run still compares them on the same tasks.
@@ -137,7 +146,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     # graded beside the others (as many gradings at once, at most): the model's server is not left
     # idle while hidden tests run (benchmarks/vllm_serving.py).
     agents, graders = asyncio.Semaphore(plan.concurrency), asyncio.Semaphore(plan.concurrency)
-    budget = Budget(plan.budget_usd, store.load_samples())
+    budget = plan._budget = Budget(plan.budget_usd, store.load_samples())
 
     async def one(model: Model, task: Task, epoch: int) -> None:
         slot = Slot(agents, lambda usd: budget.agent_done(model.info.spec, task.id, epoch, usd))
@@ -288,7 +297,7 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, sandbox: Sandbox,
         limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
     if plan.agent is not None:
         res = await plan.agent.run(model, rec.sample_id, task.instruction, sandbox, limits,
-                                   ledger(store, rec.sample_id, session_id, plan))
+                                   ledger(store, rec.sample_id, session_id, plan), plan.over_budget)
     else:
         res = await run_agent(model, task.instruction, sandbox, limits=limits, sampling=plan.sampling,
                               reference=task.reference() if model.wants_reference else None,

@@ -145,3 +145,24 @@ def test_killed_run_with_an_external_agent_resumes_and_the_ledger_has_every_call
     ledger = [json.loads(x)["sample_id"] for x in (out / "calls.jsonl").read_text().splitlines()]
     assert sorted(ledger) == sorted(s["sample_id"] for s in after), "every answered call, once, on its sample"
     assert all(s["usage"]["calls"] == 1 and s["usage"]["input_uncached"] == 1000 for s in after)
+
+
+def test_the_run_budget_stops_an_external_agent_mid_sample(tmp_path, cli, fake, monkeypatch):
+    """--budget-usd through the proxy: once the run's spending reaches it, the agent's next call is refused, its
+    sample ends with error class limit, and no further sample starts."""
+    server = fake({"model": "m", "default": [{"content": "go on", "usage": {"prompt_tokens": 1000, "completion_tokens": 0}}]})
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
+    (tmp_path / "prices.toml").write_text('[[price]]\nprovider = "openai-compatible"\nmodel = "m"\ninput = 1.0\n'
+                                          'output = 1.0\nsource = "test"\n')
+    three = ASK_ONCE.replace("print(json.loads(", "for _ in range(3): print(json.loads(")
+    out = tmp_path / "run"
+    code, _, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--task", "add-slugify", "--concurrency", "1",
+                       "--model", f"openai-compatible:m@{server.url}", "--agent",
+                       f"cmd:python3 -c {shlex.quote(three)} {{instruction_file}}", "--prices", tmp_path / "prices.toml",
+                       "--budget-usd", "0.0015", "--no-preflight", "--out", out)
+    assert code == 0, err
+    (s,) = load_samples(out)  # the second task never started
+    assert s["error"] == "limit" and "run budget of $0.0015" in s["error_detail"], s["error_detail"]
+    assert s["usage"]["calls"] == 2 and s["usd"] == pytest.approx(0.002) and len(server.requests) == 2
+    session = json.loads((out / "manifest.json").read_text())["sessions"][-1]
+    assert session["budget_not_started"] == 1
