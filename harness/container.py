@@ -28,7 +28,8 @@ from pathlib import Path
 from . import engines, overlay
 from .images import podman
 from .limits import ResourceLimits
-from .sandbox import READ_LIMIT, CommandResult, SandboxError, command_result
+from .output import READ_LIMIT, CommandResult, Output, command_result
+from .sandbox import SandboxError
 from .session import SERVER, Session, SessionError
 
 # What makes root inside behave as root towards its own files and processes (tasks expect it), held in the
@@ -189,28 +190,18 @@ class ContainerSandbox:
         proc = await asyncio.create_subprocess_exec(*argv, self.name, "bash", "-c", command,
                                                     stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
                                                     stderr=asyncio.subprocess.STDOUT)
-        chunks: list[bytes] = []
-        size = 0
-
-        async def collect() -> None:
-            nonlocal size
-            while chunk := await proc.stdout.read(65536):
-                if size < READ_LIMIT:
-                    chunks.append(chunk)
-                size += len(chunk)
-            await proc.wait()
-
+        out = Output(self.limits.output_bytes, proc.kill)  # flooding: the exec goes, and its reading with it
         timed_out = False
         try:
-            await asyncio.wait_for(collect(), timeout_s)
+            await asyncio.wait_for(out.collect(proc), timeout_s)
         except TimeoutError:
             timed_out = True
             await asyncio.to_thread(self.kill_all)
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
             await proc.wait()
-        return command_result(b"".join(chunks), size, 124 if timed_out else proc.returncode, timed_out, False, timeout_s,
-                       self.limits)
+        return command_result(out.data, out.size, 124 if timed_out else proc.returncode, timed_out, out.flooded,
+                              timeout_s, self.limits)
 
     def kill_all(self) -> None:
         """Every process in the container but its init (and the sleep it keeps alive)."""

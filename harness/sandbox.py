@@ -24,17 +24,15 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import overlay
 from .limits import CommandLimits, ResourceLimits
+from .output import OUTPUT_LIMIT, READ_LIMIT, CommandResult, Output, command_result, truncate  # noqa: F401 (re-exported)
 from .session import SERVER, Session, SessionError
 
 RELAY = Path(__file__).with_name("relay.py")
 
-OUTPUT_LIMIT = 16_000  # characters the model sees of one command's output (head and tail kept)
-READ_LIMIT = 8 * 1024 * 1024  # bytes read from a command before we stop listening to it
 # pertask's own interpreter comes first: its python3 has what the tasks need to read and grade
 # (pytest, openpyxl, python-docx, pypdf), so `python3` means the same in every sandbox.
 PATH = f"{Path(sys.executable).parent}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -62,21 +60,6 @@ def _which(name: str, path: str) -> str | None:  # a PATH walk per sandbox adds 
 
 class SandboxError(RuntimeError):
     """What this machine's sandbox cannot give a task (a path mapping without bubblewrap)."""
-
-
-@dataclass
-class CommandResult:
-    exit_code: int
-    output: str
-    timed_out: bool = False
-    truncated: bool = False
-
-
-def truncate(text: str, limit: int = OUTPUT_LIMIT) -> tuple[str, bool]:
-    if len(text) <= limit:
-        return text, False
-    half = limit // 2
-    return f"{text[:half]}\n[... {len(text) - limit} characters cut ...]\n{text[-half:]}", True
 
 
 class Sandbox:
@@ -290,23 +273,10 @@ class Sandbox:
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT, cwd=self.workspace, env=plain_env, start_new_session=True,
             preexec_fn=preexec)
-        chunks: list[bytes] = []
-        size, flooded = 0, False
-
-        async def collect() -> None:
-            nonlocal size, flooded
-            while chunk := await proc.stdout.read(65536):
-                if size < READ_LIMIT:
-                    chunks.append(chunk)
-                size += len(chunk)
-                if size > self.limits.output_bytes and not flooded:
-                    flooded = True  # gigabytes of output: stop the command, not just the reading
-                    _kill(proc.pid)
-            await proc.wait()
-
+        out = Output(self.limits.output_bytes, lambda: _kill(proc.pid))  # gigabytes of output: stop the command
         timed_out = False
         try:
-            await asyncio.wait_for(collect(), timeout_s)
+            await asyncio.wait_for(out.collect(proc), timeout_s)
         except TimeoutError:
             timed_out = True
             _kill(proc.pid)
@@ -321,27 +291,11 @@ class Sandbox:
             proc._transport.close()  # SubprocessTransport.close(); asyncio's Process does not expose it
             raise
         code = proc.returncode if not timed_out else 124
-        return self._result(b"".join(chunks), size, code, timed_out, flooded, timeout_s, guard)
+        return self._result(out.data, out.size, code, timed_out, out.flooded, timeout_s, guard)
 
     def _result(self, data: bytes, size: int, code: int, timed_out: bool, flooded: bool, timeout_s: float,
                 guard: CommandLimits) -> CommandResult:
         return command_result(data, size, code, timed_out, flooded, timeout_s, self.limits, guard.memory_exceeded())
-
-
-def command_result(data: bytes, size: int, code: int, timed_out: bool, flooded: bool, timeout_s: float,
-                   limits: ResourceLimits, memory_hit: bool = False) -> CommandResult:
-    """What the model sees of a finished command, in every sandbox: truncated output and why it stopped."""
-    text = data.decode("utf-8", "replace")
-    if size > READ_LIMIT:
-        text += f"\n[... output stopped being read after {READ_LIMIT} of {size} bytes ...]"
-    text, cut = truncate(text)
-    if timed_out:
-        text += f"\n[command timed out after {timeout_s:.0f}s and was killed]"
-    if flooded:
-        text += f"\n[command killed: it printed more than {limits.output_bytes >> 20} MiB]"
-    if memory_hit:
-        text += f"\n[command hit the memory limit of {limits.memory_bytes >> 20} MiB]"
-    return CommandResult(124 if timed_out else code, text, timed_out, cut or size > READ_LIMIT)
 
 
 def _expand(value: str, env: dict[str, str]) -> str:

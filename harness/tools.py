@@ -11,7 +11,8 @@ import json
 import re
 from typing import Any
 
-from .sandbox import Sandbox, truncate
+from .output import truncate
+from .sandbox import Sandbox
 
 
 def _fn(name: str, desc: str, props: dict[str, Any], required: list[str]) -> dict[str, Any]:
