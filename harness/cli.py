@@ -8,7 +8,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from rich.console import Console
 from rich.markup import escape
 
 from providers.base import EndpointConfigError, Sampling, SpecError
@@ -18,13 +17,15 @@ from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
 from results.projection import ProjectionError, node_config
 from results.records import ErrorClass, now_iso
-from results.report import load_summary, render_prices, render_table, to_json
+from results.report import load_summary, render_table, to_json
 from results.store import RunDirError, RunStore, sample_id
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 from tasks.formats import FORMATS
 
 from . import engines
 from .backends import BackendError, podman_available, prepare_images
+from .commands import cmd_prices, cmd_providers, cmd_proxy, cmd_tasks
+from .console import UsageError, err, note, substitutions
 from .engines import ENGINES, EngineError
 from .experiment import ExperimentError
 from .external import parse_agent
@@ -32,21 +33,6 @@ from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, pending, record_models, run_plan
 from .sandbox import SANDBOXES, bwrap_path
 from .serving import start_servers
-
-err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
-
-
-def substitutions(pairs: list[str]) -> dict[str, str]:
-    from .images import parse_substitutions
-
-    try:
-        return parse_substitutions(pairs)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
-class UsageError(Exception):
-    pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -224,7 +210,7 @@ async def _run(a, suite, tasks, catalog) -> int:
                 err.print(f"warning: judge {a.judge}: no price known; judge dollars will be null",
                           style="yellow", highlight=False)
         subs = substitutions(a.substitute_image)
-        images = prepare_images(tasks, a.sandbox, subs, lambda m: err.print(m, style="dim", highlight=False))
+        images = prepare_images(tasks, a.sandbox, subs, note)
         if images and not engines.root_mapped():
             err.print(f"warning: {engines.engine().name}: a container's root is the host's root (its capabilities "
                       "dropped): start dockerd with --userns-remap=default to map it to an unprivileged user",
@@ -237,7 +223,7 @@ async def _run(a, suite, tasks, catalog) -> int:
                       style="yellow", highlight=False)
         agent = parse_agent(a.agent)
         if agent is not None:
-            agent.prepare(lambda m: err.print(m, style="dim", highlight=False))
+            agent.prepare(note)
             not_http = [m.info.spec for m in models if m is not judge and not isinstance(m, HTTPModel)]
             if not_http:
                 raise UsageError(f"--agent {a.agent}: {', '.join(not_http)} cannot be called over HTTP, which an "
@@ -291,78 +277,6 @@ async def preflight(models, store: RunStore) -> None:
     problems = [r.problem for r in results if r.problem]
     if problems:
         raise UsageError("preflight: " + "; ".join(problems) + " (no sample was run; --no-preflight skips the check)")
-
-
-def cmd_tasks(a: argparse.Namespace) -> int:
-    engines.select(a.container_engine)
-    suites = [load_suite(a.suite, a.task_format)] if a.suite else [load_suite(s, a.task_format) for s in builtin_suites()]
-    broken = 0
-    for s in suites:
-        if a.action == "list":
-            print(f"{s.name} (version {s.version}, {len(s.tasks)} tasks)")
-            print(f"  {'id':<28} {'kind':<9} {'tier':<7} {'files':>5} {'~tokens':>8}  grader  tags")
-            for t in s.tasks:
-                c, files = t.config, t.workspace_files()
-                # ~4 bytes a token: a rough guide to what reading the whole workspace would cost.
-                tokens = sum(p.stat().st_size for _, p in files) // 4
-                print(f"  {t.id:<28} {c.kind:<9} {c.difficulty:<7} {len(files):>5} {tokens:>8}  "
-                      f"{c.grader.type:<7} {','.join(c.tags)}")
-        for e in s.errors:
-            print(f"error: {e}", file=sys.stderr)
-        broken += len(s.errors)
-        if a.action == "check":
-            # Valid files are not enough: the oracle must pass every task and doing nothing must not.
-            from .checks import check_oracles
-
-            problems = asyncio.run(check_oracles(s, a.concurrency, a.sandbox, substitutions(a.substitute_image),
-                                                 note=lambda m: err.print(m, style="dim", highlight=False)))
-            for p in problems:
-                print(f"error: {s.name}/{p}", file=sys.stderr)
-            broken += len(problems)
-            print(f"{s.name}: {len(s.tasks) - len({p.split(':')[0] for p in problems})} ok, "
-                  f"{len(s.errors)} broken, {len(problems)} grader problem(s) (oracle must pass, null must fail)")
-    return 1 if broken and a.action == "check" else 0
-
-
-async def cmd_proxy(a: argparse.Namespace) -> int:
-    import signal
-
-    from .proxy import serve
-
-    model = build_model(a.model, Catalog.load(a.prices))
-    if not isinstance(model, HTTPModel):
-        raise UsageError(f"--model {a.model}: the proxy forwards to an HTTP endpoint (a provider, or vllm:NAME@URL)")
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-    try:
-        meter = await serve(model, a.port, str(a.ledger) if a.ledger else None, lambda m: print(m, flush=True), stop)
-    finally:
-        await model.aclose()
-    usd = "null (price unknown)" if meter.usd is None else f"${meter.usd:.6f}"
-    err.print(f"{len(meter.calls)} calls, {meter.usage.input_total:,} input ({meter.usage.input_cached:,} cached) and "
-              f"{meter.usage.output:,} output tokens, {usd}", highlight=False)
-    return 0
-
-
-def cmd_providers() -> int:
-    from providers.profiles import profiles
-
-    for name, p in profiles().items():
-        back = f"{'/'.join(p.reasoning_fields)} ({p.send_reasoning})" if p.reasoning_fields else (
-            "<think> in content" if p.think_tags else {"anthropic": "thinking blocks", "responses": "reasoning items"}
-            .get(p.wire, "-"))
-        print(f"{name:<17} {p.wire:<10} {p.key_env:<20} {p.base_url}\n{'':<17} reasoning back: {back}; "
-              f"settings: {', '.join(f'{k}=' for k in p.params)}")
-    return 0
-
-
-def cmd_prices(a: argparse.Namespace) -> int:
-    rows = [e for e in Catalog.load(a.prices).entries() if not a.model or a.model.lower() in e.model.lower()]
-    if not rows:
-        raise UsageError(f"no price entry for '{a.model}' (unknown models are priced null, never 0)")
-    render_prices(rows)
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
