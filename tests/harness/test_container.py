@@ -14,66 +14,14 @@ import pytest
 
 from harness.images import BASE_IMAGE, podman
 from tests.conftest import load_samples, run_json
-from tests.tasks.test_harbor import EXTRAS, write
+from tests.tasks.test_harbor import example, write
 
 SUB = ["--substitute-image", f"python:3.13-slim={BASE_IMAGE}"]
-TOML = 'version = "1.0"\n[verifier]\ntimeout_sec = 120\n[agent]\ntimeout_sec = 300\n'
-DOCKER = """FROM python:3.13-slim
-ENV GREETING=hello-from-the-image
-RUN apt-get update && apt-get install -y --no-install-recommends sqlite3 && rm -rf /var/lib/apt/lists/*
-RUN pip install --no-cache-dir tomli-w==1.0.0
-RUN mkdir -p /opt/built && echo yes > /opt/built/marker
-WORKDIR /app
-COPY inventory.csv /app/inventory.csv
-COPY helper.sh /usr/local/bin/helper
-RUN chmod +x /usr/local/bin/helper
-"""
-# The verifier checks what only the built image has (sqlite3 from apt, tomli_w from pip, a file a RUN made,
-# a COPY outside WORKDIR, the image's ENV and HOME) and what the oracle did with /solution.
-TEST_SH = r"""#!/bin/bash
-ok=1
-check() { if ! eval "$1"; then echo "FAILED: $1"; ok=0; fi; }
-check '[ "$(sqlite3 /app/total.db "select sum(qty) from totals")" = "42" ]'
-check 'python3 -c "import tomllib; assert tomllib.load(open(\"/app/out.toml\",\"rb\"))[\"total\"] == 42"'
-check '[ "$(cat /app/env.txt)" = "hello-from-the-image /root yes helped" ]'
-echo $ok > /logs/verifier/reward.txt
-"""
-SOLVE = r"""#!/bin/bash
-cd /app
-sqlite3 total.db "create table totals(sku text, qty int)"
-python3 - <<'PY'
-import csv, sqlite3, tomli_w
-rows = list(csv.DictReader(open("/app/inventory.csv")))
-db = sqlite3.connect("/app/total.db")
-db.executemany("insert into totals values (?, ?)", [(r["sku"], int(r["qty"])) for r in rows])
-db.commit()
-open("/app/out.toml", "wb").write(tomli_w.dumps({"total": sum(int(r["qty"]) for r in rows)}).encode())
-PY
-echo "$GREETING $HOME $(cat /opt/built/marker) $(helper)" > env.txt
-test -f /solution/solve.sh
-"""
-INVENTORY = {
-    "task.toml": TOML,
-    "instruction.md": "Load /app/inventory.csv into /app/total.db (table totals(sku, qty)), write its total to "
-                      "/app/out.toml as `total` with tomli_w, and write \"$GREETING $HOME <marker> <helper>\" to /app/env.txt.\n",
-    "environment/Dockerfile": DOCKER,
-    "environment/inventory.csv": "sku,qty\na,40\nb,2\n",
-    "environment/helper.sh": "#!/bin/sh\necho helped\n",
-    "tests/test.sh": TEST_SH,
-    "solution/solve.sh": SOLVE,
-}
-# A service the agent starts that the verifier talks to: it must still run when grading starts.
-SERVICE = {
-    "task.toml": TOML + "[pertask]\nverifier_needs_processes = true\n",
-    "instruction.md": "Serve /app/site on port 8080 (plain HTTP) and leave it running.\n",
-    "environment/Dockerfile": "FROM python:3.13-slim\nRUN mkdir -p /app/site && echo up > /app/site/index.html\nWORKDIR /app\n",
-    "tests/test.sh": "python3 -c \"import urllib.request as u; print(u.urlopen('http://127.0.0.1:8080/').read())\" "
-                     "&& echo 1 > /logs/verifier/reward.txt || echo 0 > /logs/verifier/reward.txt\n",
-    "solution/solve.sh": "cd /app/site && (setsid nohup python3 -m http.server 8080 >/dev/null 2>&1 &) ; sleep 1\n",
-}
-
-
-EXTRAS_DOCKERFILE = "FROM python:3.13-slim\nRUN mkdir -p /app\nWORKDIR /app\n"  # a RUN: its own image
+# Each from examples/tb2-format. inventory: RUN apt-get (sqlite3) and pip, a COPY outside WORKDIR; its verifier
+# checks what only the built image has (sqlite3, tomli_w, a file a RUN made, the image's ENV and HOME) and what
+# the oracle did with /solution. service: a service the agent starts that the verifier talks to, so it must still
+# run when grading starts. extras: test.sh's own steps around its fetching, offline, with the image's python3.
+INVENTORY, SERVICE, EXTRAS_IMAGE = example("inventory"), example("service"), example("extras")
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +30,7 @@ def tb2(tmp_path_factory) -> Path:
     write(root / "inventory", INVENTORY)
     write(root / "service", SERVICE)
     # test.sh's own steps around its fetching, offline, with the image's python3 (not pertask's)
-    write(root / "extras", {**EXTRAS, "environment/Dockerfile": EXTRAS_DOCKERFILE})
+    write(root / "extras", EXTRAS_IMAGE)
     return root
 
 
@@ -146,19 +94,6 @@ def test_without_the_container_sandbox_a_build_is_refused_in_one_line(tb2, cli, 
     code, _, err = cli("run", "--suite", tb2, "--model", "null", "--sandbox", "bwrap", "--out", tmp_path / "r")
     assert code == 2 and "needs a Docker build (RUN " in err and "--sandbox container" in err
     assert not (tmp_path / "r" / "samples.jsonl").exists()
-
-
-def test_the_example_tasks_are_the_tested_ones():
-    """examples/tb2-format (benchmarks/tb2_coverage.py runs it) holds exactly the task folders tested here."""
-    from tests.tasks.test_harbor import COUNT, GREETING
-
-    root = Path(__file__).resolve().parents[2] / "examples" / "tb2-format"
-    want = {"inventory": INVENTORY, "service": SERVICE, "count-lines": COUNT, "greeting": GREETING,
-            "extras": {**EXTRAS, "environment/Dockerfile": EXTRAS_DOCKERFILE}}
-    assert sorted(p.name for p in root.iterdir()) == sorted(want)
-    for name, files in want.items():
-        got = {str(p.relative_to(root / name)): p.read_text() for p in (root / name).rglob("*") if p.is_file()}
-        assert got == files, name
 
 
 def test_the_same_tasks_run_on_docker(tb2, cli, tmp_path, dockerd):

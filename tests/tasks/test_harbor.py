@@ -22,51 +22,21 @@ TOML = 'version = "1.0"\n[metadata]\ndifficulty = "easy"\ntags = ["test"]\n[veri
        '[agent]\ntimeout_sec = 300\n'
 DOCKER = "FROM python:3.11-slim\nWORKDIR /app\n"
 
-GREETING = {  # the usual published shape: test.sh fetches uv, so the offline verifier runs instead
-    "task.toml": TOML,
-    "instruction.md": "Make /app/greet.py print exactly: Hello, World!\n",
-    "environment/Dockerfile": DOCKER + "COPY greet.py /app/greet.py\nENV GREETING=hi TOOLS=/opt/tools\n"
-                              "ENV PATH=\"$TOOLS/bin:$PATH\"\nENV NOTE ${GREETING} there\n",
-    "environment/greet.py": 'print("hello")\n',
-    "tests/test.sh": "curl -LsSf https://astral.sh/uv/0.9.5/install.sh | sh\nsource $HOME/.local/bin/env\n"
-                     "uvx -p 3.13 -w pytest==8.4.1 pytest /tests/test_outputs.py -rA\n"
-                     "if [ $? -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n",
-    "tests/test_outputs.py": "import subprocess, sys\n\n\ndef test_greeting():\n"
-                             "    out = subprocess.run([sys.executable, '/app/greet.py'], capture_output=True, text=True)\n"
-                             "    assert out.stdout == 'Hello, World!\\n'\n",
-    "solution/solve.sh": "cat > /app/greet.py <<'EOF'\nprint(\"Hello, World!\")\nEOF\n",
-}
-COUNT = {  # writes reward.json itself and exits 1: the exit code is ignored, the reward decides
-    "task.toml": TOML,
-    "instruction.md": "Write the number of lines of /app/data/a.txt to /app/count.txt.\n",
-    "environment/Dockerfile": DOCKER + "COPY data/ /app/data/\n",
-    "environment/data/a.txt": "one\ntwo\nthree\n",
-    "tests/test.sh": 'if [ "$(cat /app/count.txt 2>/dev/null)" = "3" ]; then r=1.0; else r=0.0; fi\n'
-                     'echo "{\\"reward\\": $r}" > /logs/verifier/reward.json\nexit 1\n',
-    "solution/solve.sh": "wc -l < /app/data/a.txt | tr -d ' ' > /app/count.txt\n",
-}
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tb2-format"
+
+
+def example(name: str) -> dict[str, str]:
+    """A task folder of examples/tb2-format (benchmarks/tb2_coverage.py runs them all) as {path: text}."""
+    root = EXAMPLES / name
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+GREETING = example("greeting")  # the usual published shape: test.sh fetches uv, so the offline verifier runs instead
+COUNT = example("count-lines")  # writes reward.json itself and exits 1: the exit code is ignored, the reward decides
 # The published shape around the tests: apt-get and uv fetched, a file copied into /app, pytest with an extra
-# package (-w). Offline, only the fetching is replaced: the copy still happens and tomli-w is there.
-EXTRAS_SH = """#!/bin/bash
-apt-get update && apt-get install -y curl
-curl -LsSf https://astral.sh/uv/0.9.5/install.sh | sh
-source $HOME/.local/bin/env
-cp /tests/expected.toml /app/expected.toml
-uvx -p 3.13 -w pytest==8.4.1 -w tomli-w==1.0.0 pytest /tests/test_outputs.py -rA
-if [ $? -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi
-"""
-EXTRAS = {
-    "task.toml": TOML,
-    "instruction.md": "Write 42 to /app/answer.txt.\n",
-    "environment/Dockerfile": DOCKER,
-    "tests/test.sh": EXTRAS_SH,
-    "tests/expected.toml": "answer = 42\n",
-    "tests/test_outputs.py": "import tomllib\nimport tomli_w\n\n\ndef test_answer():\n"
-                             "    expected = tomllib.load(open('/app/expected.toml', 'rb'))\n"
-                             "    assert int(open('/app/answer.txt').read()) == expected['answer']\n"
-                             "    assert tomli_w.dumps(expected) == 'answer = 42\\n'\n",
-    "solution/solve.sh": "echo 42 > /app/answer.txt\n",
-}
+# package (-w). Offline, only the fetching is replaced: the copy still happens and tomli-w is there. Here with a
+# WORKDIR-only Dockerfile, so that bubblewrap stands in for its image (examples/ has the container's own).
+EXTRAS = {**example("extras"), "environment/Dockerfile": DOCKER}
 NEEDS_BUILD = {**COUNT, "environment/Dockerfile": DOCKER + "RUN apt-get update && apt-get install -y jq\n"}
 NEEDS_NET = {**COUNT, "tests/test.sh": "curl -LsSf https://example.org/check.sh | bash\n"}
 NO_REWARD = {**COUNT, "tests/test.sh": "exit 0\n"}
