@@ -25,12 +25,14 @@ from typing import Any
 from providers.base import SpecError
 from providers.client import HTTPModel
 from results.records import ErrorClass
+from tasks.graders.base import read_verdict
 
 from .agent import AgentResult
 from .proxy import Meter, MeteringProxy
 from .sandbox import RELAY, Sandbox
 
 PORT = 18080  # on the sandbox's own loopback
+LOG_LIMIT = 4 << 20  # of an agent's own log, what the transcript keeps
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,7 @@ class CommandAgent:
             self._proxy.close(key)
             await site.stop()
             shutil.rmtree(sock_dir, ignore_errors=True)
-        log = sandbox.tmp / self.adapter.log if self.adapter and self.adapter.log else None
-        own = log.read_text(errors="replace")[:4 << 20] if log and log.is_file() and not log.is_symlink() else None
+        own = _agent_log(sandbox, self.adapter.log) if self.adapter and self.adapter.log else None
         out = AgentResult(messages=[{"role": "user", "content": instruction},
                                     {"role": "agent", "content": res.output, "exit_code": res.exit_code,
                                      **({"log": own} if own is not None else {})}],
@@ -155,3 +156,12 @@ class CommandAgent:
     async def aclose(self) -> None:
         if self._proxy is not None:
             await self._proxy.stop()
+
+
+def _agent_log(sandbox: Sandbox, name: str) -> str | None:
+    """The agent's own log, as the host reads a file the sandbox wrote: bounded, never through a link, never
+    outside the sandbox's /tmp (what a model's commands leave there could point anywhere on the host)."""
+    try:
+        return read_verdict(sandbox.tmp / name, sandbox.tmp, LOG_LIMIT)
+    except OSError:
+        return None

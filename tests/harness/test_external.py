@@ -166,3 +166,36 @@ def test_the_run_budget_stops_an_external_agent_mid_sample(tmp_path, cli, fake, 
     assert s["usage"]["calls"] == 2 and s["usd"] == pytest.approx(0.002) and len(server.requests) == 2
     session = json.loads((out / "manifest.json").read_text())["sessions"][-1]
     assert session["budget_not_started"] == 1
+
+
+def test_an_agent_log_pointing_at_a_host_file_is_not_read(fake, monkeypatch, tmp_path):
+    """The agent's own log is read by the host after the sandbox ends: a model's command can leave a link there
+    to any host path (its target is resolved on the host, not in the sandbox). The link is not followed."""
+    import asyncio
+
+    from harness.external import Adapter, CommandAgent
+    from harness.sandbox import Sandbox
+    from providers.registry import build_model
+    from results.prices import Catalog
+    from tasks.model import Limits
+
+    secret = tmp_path / "host-only.txt"
+    secret.write_text("a host file the agent must not see")
+    server = fake({"model": "m", "default": [{"content": "ok"}]})
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
+    model = build_model(f"openai-compatible:m@{server.url}", Catalog.load())
+    adapter = Adapter("unused", f"ln -s {shlex.quote(str(secret))} /tmp/agent.log; ls -l /tmp/agent.log", log="agent.log")
+    (tmp_path / "src").mkdir()
+    sandbox = Sandbox(tmp_path / "box", [], use_bwrap=True)
+    sandbox.prepare(tmp_path / "src")
+
+    async def go():
+        try:
+            return await CommandAgent(adapter.command, "linker", adapter).run(model, "s", "go", sandbox, Limits(), None)
+        finally:
+            await model.aclose()
+
+    res = asyncio.run(go())
+    agent = res.messages[-1]
+    assert "agent.log ->" in agent["content"], "the link was made"
+    assert "log" not in agent and secret.read_text() not in json.dumps(res.messages)
