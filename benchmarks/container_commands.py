@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness.container import ContainerSandbox  # noqa: E402
-from harness.images import base_image, podman  # noqa: E402
+from harness.images import base_image, engine_cli  # noqa: E402
 from harness.sandbox import Sandbox, bwrap_path  # noqa: E402
 
 
@@ -57,18 +57,18 @@ async def main(n: int) -> None:
             return Sandbox(root / "box", [], use_bwrap=True)
         rows["bwrap"] = await measure(make_bwrap, n)
     name = "pertask-bench-exec"
-    subprocess.run([*podman(), "rm", "-f", "-t", "0", name], capture_output=True)  # one a killed run left
-    subprocess.run([*podman(), "run", "-d", "--name", name, "--network", "none", "--ulimit", "nofile=1024:1024",
+    subprocess.run([*engine_cli(), "rm", "-f", "-t", "0", name], capture_output=True)  # one a killed run left
+    subprocess.run([*engine_cli(), "run", "-d", "--name", name, "--network", "none", "--ulimit", "nofile=1024:1024",
                     "--ulimit", "nproc=4096:4096", "--entrypoint", "sleep", image,
                     "infinity"], capture_output=True, check=True)
     try:
         execs = []
         for _ in range(max(20, n // 10)):
             t = time.perf_counter()
-            subprocess.run([*podman(), "exec", name, "true"], capture_output=True, check=True)
+            subprocess.run([*engine_cli(), "exec", name, "true"], capture_output=True, check=True)
             execs.append(time.perf_counter() - t)
     finally:
-        subprocess.run([*podman(), "rm", "-f", "-t", "0", name], capture_output=True)
+        subprocess.run([*engine_cli(), "rm", "-f", "-t", "0", name], capture_output=True)
     print(f"{'sandbox':<22} {'start p50':>10} {'start max':>10} {'cmd p50':>9} {'cmd p90':>9}  (ms)")
     for k, (starts, per) in rows.items():
         print(f"{k:<22} {statistics.median(starts) * 1000:>10.1f} {max(starts) * 1000:>10.1f} "
@@ -85,7 +85,7 @@ def docker_execs(image: str, n: int) -> list[float]:
     """`docker exec` per command into a running container: what an exec-per-call harness pays on docker."""
     if not shutil.which("docker") or subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
         return []
-    tar = subprocess.run([*podman(), "save", image], capture_output=True, check=True).stdout  # into docker's store
+    tar = subprocess.run([*engine_cli(), "save", image], capture_output=True, check=True).stdout  # into docker's store
     subprocess.run(["docker", "load"], input=tar, capture_output=True, check=True)
     name = "pertask-bench-docker-exec"
     subprocess.run(["docker", "rm", "-f", name], capture_output=True)

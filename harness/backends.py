@@ -25,11 +25,6 @@ class BackendError(ValueError):
     """A task cannot run under the sandbox asked for, or its image cannot be had: a set-up error."""
 
 
-def podman_available() -> bool:
-    """Whether the container engine chosen (podman, or docker) is installed."""
-    return engines.available()
-
-
 def prepare_images(tasks: list[Task], forced: str | None, subs: dict[str, str],
                    note: Callable[[str], None] = lambda _: None,
                    problems: list[str] | None = None) -> dict[str, Image]:
@@ -62,7 +57,7 @@ def _image_for(task: Task, forced: str | None, subs: dict[str, str], note: Calla
             raise BackendError(f"task {task.id} needs {env.needs_build}: run it in the container sandbox "
                                "(leave --sandbox unset, or --sandbox container)")
         return None  # WORKDIR and COPY only: the local sandbox stands in for the image
-    if not podman_available():
+    if not engines.available():
         eng = engines.engine()
         raise BackendError(f"task {task.id} needs its container image ({env.needs_build or 'asked for'}): "
                            f"install {eng.name} ({eng.install}), or choose another with --container-engine")

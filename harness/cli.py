@@ -23,7 +23,7 @@ from tasks import SuiteError, TaskError, builtin_suites, load_suite
 from tasks.formats import FORMATS
 
 from . import engines
-from .backends import BackendError, podman_available, prepare_images
+from .backends import BackendError, prepare_images
 from .commands import cmd_prices, cmd_providers, cmd_proxy, cmd_tasks
 from .console import UsageError, err, note, substitutions
 from .engines import ENGINES, EngineError
@@ -197,7 +197,7 @@ async def _run(a, suite, tasks, catalog) -> int:
                 err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
                           style="yellow", highlight=False)
         sandbox = a.sandbox or ("bwrap" if bwrap_path() else "none")
-        if sandbox == "container" and not podman_available():
+        if sandbox == "container" and not engines.available():
             raise UsageError(f"--sandbox container needs {SANDBOXES['container']['needs']}")
         if sandbox == "bwrap" and not bwrap_path():
             raise UsageError(f"--sandbox bwrap needs {SANDBOXES['bwrap']['needs']}")

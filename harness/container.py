@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 from . import engines, overlay
-from .images import podman
+from .images import engine_cli
 from .limits import ResourceLimits
 from .output import READ_LIMIT, CommandResult, Output, command_result
 from .sandbox import SandboxError
@@ -59,7 +59,7 @@ class ContainerSandbox:
     def _create_argv(self, image: str) -> list[str]:
         memory = self.memory_mb * (1 << 20) if self.memory_mb else self.limits.memory_bytes
         eng = engines.engine()
-        argv = [*podman(), "create", "--name", self.name, "--network", eng.network_on if self.network else "none",
+        argv = [*engine_cli(), "create", "--name", self.name, "--network", eng.network_on if self.network else "none",
                 "--cap-drop", "ALL", *(a for cap in CAPS.split(",") for a in ("--cap-add", cap)),
                 "--security-opt", "no-new-privileges", *eng.id_map,
                 "--pids-limit", str(self.limits.max_processes), "--memory", str(memory), "--memory-swap", str(memory),
@@ -72,7 +72,7 @@ class ContainerSandbox:
 
     def _podman(self, *args: str, timeout: float = 120, input: bytes | None = None) -> subprocess.CompletedProcess:
         try:
-            proc = subprocess.run([*podman(), *args], capture_output=True, timeout=timeout, input=input)
+            proc = subprocess.run([*engine_cli(), *args], capture_output=True, timeout=timeout, input=input)
         except subprocess.TimeoutExpired:
             raise SandboxError(f"podman {args[0]} timed out after {timeout:.0f}s") from None
         if proc.returncode != 0:
@@ -134,14 +134,14 @@ class ContainerSandbox:
 
     def _session(self) -> Session:
         if self.session is None:
-            argv = [*podman(), "exec", "-i", "--workdir", self.workdir, self.name,
+            argv = [*engine_cli(), "exec", "-i", "--workdir", self.workdir, self.name,
                     "python3", "-I", "-S", "-c", SERVER.read_text()]
             self.session = Session(None, self.root, None, argv=argv, env=engines.client_env())
         return self.session
 
     def _has_python(self) -> bool:
         if self.python is None:
-            probe = subprocess.run([*podman(), "exec", self.name, "sh", "-c", "command -v python3"], capture_output=True)
+            probe = subprocess.run([*engine_cli(), "exec", self.name, "sh", "-c", "command -v python3"], capture_output=True)
             self.python = probe.returncode == 0
         return self.python
 
@@ -184,7 +184,7 @@ class ContainerSandbox:
         return command_result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, self.limits)
 
     async def _exec(self, command: str, timeout_s: float, env: dict[str, str]) -> CommandResult:
-        argv = [*podman(), "exec", "--workdir", self.workdir]
+        argv = [*engine_cli(), "exec", "--workdir", self.workdir]
         for k, v in env.items():
             argv += ["--env", f"{k}={v}"]
         proc = await asyncio.create_subprocess_exec(*argv, self.name, "bash", "-c", command,
@@ -206,7 +206,7 @@ class ContainerSandbox:
     def kill_all(self) -> None:
         """Every process in the container but its init (and the sleep it keeps alive)."""
         if self.started:
-            subprocess.run([*podman(), "exec", self.name, "bash", "-c", "kill -9 -1"], capture_output=True, timeout=60)
+            subprocess.run([*engine_cli(), "exec", self.name, "bash", "-c", "kill -9 -1"], capture_output=True, timeout=60)
 
     async def read_text(self, rel: str, errors: str = "replace") -> str | None:
         h, data = await self._file_op({"op": "read", "path": rel, "anywhere": True})
@@ -237,7 +237,7 @@ class ContainerSandbox:
     async def destroy(self) -> None:
         await self.end_session()
         if self.started:
-            await asyncio.to_thread(subprocess.run, [*podman(), "rm", *engines.engine().rm_args, self.name],
+            await asyncio.to_thread(subprocess.run, [*engine_cli(), "rm", *engines.engine().rm_args, self.name],
                                     capture_output=True)
             self.started = False
 
@@ -249,4 +249,4 @@ def forget_saved(saved: Path) -> None:
         image = json.loads((saved / "container.json").read_text())["image"]
     except (OSError, ValueError, KeyError):
         return
-    subprocess.run([*podman(), "rmi", "--force", image], capture_output=True)
+    subprocess.run([*engine_cli(), "rmi", "--force", image], capture_output=True)

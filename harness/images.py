@@ -45,7 +45,7 @@ class Image:
     substituted: dict[str, str] = field(default_factory=dict)
 
 
-def podman() -> list[str]:
+def engine_cli() -> list[str]:
     """The container engine's command line (harness/engines.py: podman, or docker), up to the subcommand."""
     try:
         return engines.cli()
@@ -69,7 +69,7 @@ def _run(argv: list[str], what: str, timeout: float = 3600, **kw) -> subprocess.
 
 
 def image_id(name: str) -> str | None:
-    proc = subprocess.run([*podman(), "image", "inspect", "--format", "{{.Id}}", name], capture_output=True, text=True)
+    proc = subprocess.run([*engine_cli(), "image", "inspect", "--format", "{{.Id}}", name], capture_output=True, text=True)
     return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
@@ -97,11 +97,11 @@ def base_image() -> str:
              "mmdebstrap (the base image)")
         partial.replace(tar)
     raw = BASE_IMAGE.replace("pertask-base", "pertask-base-rootfs")
-    _run([*podman(), "import", "--change", "CMD [\"bash\"]", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:"
+    _run([*engine_cli(), "import", "--change", "CMD [\"bash\"]", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:"
           "/usr/sbin:/usr/bin:/sbin:/bin", "--change", "ENV PIP_BREAK_SYSTEM_PACKAGES=1", str(tar), raw],
          "podman import (the base image)")
     # The imported root directory is read-only (0555); images from a registry have 0755.
-    _run([*podman(), "build", "-t", BASE_IMAGE, "-"], "the base image", input=f"FROM {raw}\nRUN chmod 755 /\n")
+    _run([*engine_cli(), "build", "-t", BASE_IMAGE, "-"], "the base image", input=f"FROM {raw}\nRUN chmod 755 /\n")
     return BASE_IMAGE
 
 
@@ -143,7 +143,7 @@ def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path
             base_image()
         found = image_id(local)
         if found is None:
-            _run([*podman(), "pull", local], f"podman pull {local} (task {task_id})")
+            _run([*engine_cli(), "pull", local], f"podman pull {local} (task {task_id})")
             found = image_id(local)
         used = {image: local} if local != image else {}
         if not finish:
@@ -166,7 +166,7 @@ def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path
     empty = tempfile.mkdtemp() if dockerfile is None else None  # a layer on a named image copies nothing in
     ctx = context or (dockerfile.parent if dockerfile is not None else Path(empty))
     try:
-        _run([*podman(), "build", *build_env(), "-f", fh.name,
+        _run([*engine_cli(), "build", *build_env(), "-f", fh.name,
               "-t", tag, str(ctx)], f"building the image of task {task_id}")
     finally:
         os.unlink(fh.name)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.images import BASE_IMAGE, podman
+from harness.images import BASE_IMAGE, engine_cli
 from tests.conftest import load_samples, run_json
 from tests.tasks.test_harbor import example, write
 
@@ -35,12 +35,12 @@ def tb2(tmp_path_factory) -> Path:
 
 
 def _images() -> set[str]:
-    out = subprocess.run([*podman(), "images", "--format", "{{.Repository}}:{{.Tag}}"], capture_output=True, text=True)
+    out = subprocess.run([*engine_cli(), "images", "--format", "{{.Repository}}:{{.Tag}}"], capture_output=True, text=True)
     return set(out.stdout.split())
 
 
 def _containers() -> list[str]:
-    return subprocess.run([*podman(), "ps", "-a", "--filter", "label=pertask=sample", "--format", "{{.Names}}"],
+    return subprocess.run([*engine_cli(), "ps", "-a", "--filter", "label=pertask=sample", "--format", "{{.Names}}"],
                           capture_output=True, text=True).stdout.split()
 
 
@@ -55,7 +55,7 @@ def test_dockerfile_with_apt_and_pip_builds_and_oracle_passes_null_fails(tb2, cl
     assert got[("null", "inventory")]["score"] == 0.0 and got[("null", "service")]["score"] == 0.0
     assert got[("oracle", "extras")]["score"] == 1.0 and got[("null", "extras")]["score"] == 0.0, got[("oracle", "extras")]
     extras_image = json.loads((out / "manifest.json").read_text())["images"]["extras"]["name"]
-    theirs = subprocess.run([*podman(), "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
+    theirs = subprocess.run([*engine_cli(), "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
                              "--ulimit", "nproc=4096:4096", extras_image, "python3", "-c", "import platform; "
                              "print(platform.python_version())"], capture_output=True, text=True).stdout.strip()
     verifier = json.loads((out / got[("null", "extras")]["transcript"]).read_text())["grader_output"]
@@ -86,7 +86,7 @@ def test_second_run_reuses_the_image_and_a_changed_task_rebuilds(tb2, cli, tmp_p
     code, _, err = cli("run", "--suite", changed, "--model", "null", "--out", tmp_path / "c", *SUB)
     assert code == 0 and "built localhost/pertask-task/inventory:" in err, err
     rebuilt = json.loads((tmp_path / "c" / "manifest.json").read_text())["images"]["inventory"]["name"]
-    subprocess.run([*podman(), "rmi", rebuilt], capture_output=True)  # not left in the store run after run
+    subprocess.run([*engine_cli(), "rmi", rebuilt], capture_output=True)  # not left in the store run after run
     assert rebuilt != name
 
 
