@@ -27,10 +27,10 @@ class BackendError(ValueError):
 
 def prepare_images(tasks: list[Task], forced: str | None, subs: dict[str, str],
                    note: Callable[[str], None] = lambda _: None,
-                   problems: list[str] | None = None) -> dict[str, Image]:
+                   problems: dict[str, str] | None = None) -> dict[str, Image]:
     """task id -> its image, for every task that runs in a container; built (or found cached) now.
     A task that cannot have its sandbox stops the run (BackendError), or, given `problems`, is left out
-    with its reason there (`tasks check` goes on with the others)."""
+    with its reason there, by task id (`tasks check` goes on with the others)."""
     images: dict[str, Image] = {}
     for task in tasks:
         try:
@@ -38,7 +38,7 @@ def prepare_images(tasks: list[Task], forced: str | None, subs: dict[str, str],
         except BackendError as exc:
             if problems is None:
                 raise
-            problems.append(f"{task.id}: {exc}")
+            problems[task.id] = str(exc)
             continue
         if image is not None:
             images[task.id] = image

@@ -19,9 +19,10 @@ async def check_oracles(suite: Suite, concurrency: int = 4, sandbox: str | None 
     """One problem line per task whose grader cannot tell a solution from no work; [] when all hold."""
     if not suite.tasks:
         return []
-    subs, problems = substitutions or {}, []
-    images = prepare_images(suite.tasks, sandbox, subs, note, problems)
-    runnable = [t for t in suite.tasks if not any(p.startswith(f"{t.id}: ") for p in problems)]
+    subs, unbuilt = substitutions or {}, {}
+    images = prepare_images(suite.tasks, sandbox, subs, note, unbuilt)
+    problems = [f"{task}: {why}" for task, why in unbuilt.items()]
+    runnable = [t for t in suite.tasks if t.id not in unbuilt]
     if not runnable:
         return problems
     catalog = Catalog.load()

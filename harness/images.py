@@ -25,6 +25,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from results.store import cache_root
+
 from . import engines
 
 BASE_IMAGE = "localhost/pertask-base:bookworm"
@@ -51,10 +53,6 @@ def engine_cli() -> list[str]:
         return engines.cli()
     except engines.EngineError as exc:
         raise ImageError(str(exc)) from None
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("PERTASK_CACHE", Path.home() / ".cache" / "pertask")) / "images"
 
 
 def _run(argv: list[str], what: str, timeout: float = 3600, **kw) -> subprocess.CompletedProcess:
@@ -87,7 +85,7 @@ def base_image() -> str:
     """The local Debian base, built on first use (about 90 s) and then taken from podman's store."""
     if image_id(BASE_IMAGE):
         return BASE_IMAGE
-    tar = cache_dir() / "pertask-base-bookworm-1.tar"  # the number changes with BASE_PACKAGES
+    tar = cache_root() / "images" / "pertask-base-bookworm-1.tar"  # the number changes with BASE_PACKAGES
     if not tar.is_file():
         if shutil.which("mmdebstrap") is None:
             raise ImageError("building the base image needs mmdebstrap (apt-get install mmdebstrap)")
