@@ -32,6 +32,7 @@ from .output import OUTPUT_LIMIT, READ_LIMIT, CommandResult, Output, command_res
 from .session import SERVER, Session, SessionError
 
 RELAY = Path(__file__).with_name("relay.py")
+COPIED_OUT = ("/logs",)  # of a grader's mounts, the one whose contents come back (as a container's /logs does)
 
 # pertask's own interpreter comes first: its python3 has what the tasks need to read and grade
 # (pytest, openpyxl, python-docx, pypdf), so `python3` means the same in every sandbox.
@@ -168,6 +169,7 @@ class Sandbox:
             return ["bash", "-c", command]
         maps = {self.workdir: self.workspace} if self.workdir else {}
         maps.update(mounts or {})
+        writable = {self.workdir, *COPIED_OUT}
         argv = [self.bwrap, *_system_root(), "--bind", str(self.tmp), "/tmp", *_python_binds()]
         for h in self.hidden:  # defence in depth: hidden things that lie inside a visible directory
             if any(h.is_relative_to(v) for v in (*SYSTEM_DIRS, *_python_dirs())):
@@ -178,7 +180,7 @@ class Sandbox:
             argv += ["--bind", str(b), str(b)]
         # Container-style paths last, so that they cover whatever the host has there.
         for target, src in maps.items():
-            argv += ["--bind", str(src), target]
+            argv += ["--bind" if target in writable else "--ro-bind", str(src), target]
         argv += ["--remount-ro", "/",  # the empty root's mount points are made: nothing more may be created there
                  "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_GID), "--cap-drop", "ALL",
                  "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
@@ -191,7 +193,8 @@ class Sandbox:
                   env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
                   ro_binds: list[Path] | None = None, fresh: bool = False) -> CommandResult:
         """`binds` are writable, `ro_binds` read-only, both at their own paths; `mounts` maps a path
-        inside (/tests) onto a host folder."""
+        inside (/tests) onto a host folder: read-only, as a container's copy in is never read back, except
+        /logs, which a container copies back out (the code under test must not rewrite its own tests)."""
         if fresh:
             raise SandboxError("a fresh sandbox of the task's own image needs the container sandbox")
         env = env or {}

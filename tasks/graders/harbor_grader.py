@@ -48,6 +48,12 @@ def read_reward(verifier: Path, within: Path | None = None) -> float | None:
     return None
 
 
+def whole(script: str) -> str:
+    """bash on a script read whole before it starts: bash reads a script file as it goes, so the code under test
+    (which the script runs) could otherwise append its own reward to the part not yet read. $0 stays the path."""
+    return f'bash -c "$(cat {script})" {script}'
+
+
 class HarborGrader:
     def missing(self, grader_dir: Path) -> str:
         return "" if (grader_dir / "test.sh").is_file() else "tests/test.sh missing"
@@ -64,7 +70,7 @@ class HarborGrader:
                   "export PERTASK_BASE_PY; "
         plan = plan_offline(test_sh) if downloads else None
         if plan is None:
-            cmd, how = "bash /tests/test.sh", "tests/test.sh"
+            cmd, how = whole("/tests/test.sh"), "tests/test.sh"
         elif plan.unhandled:  # fetching more than its tools: the tests alone, as far as they go offline
             cmd = (f"{base_py}\"$PERTASK_BASE_PY\" -m pytest -p no:cacheprovider /tests/test_outputs.py -rA; "
                    "if [ $? -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi")
@@ -74,7 +80,7 @@ class HarborGrader:
             if isinstance(prepared, GradeResult):
                 return prepared
             mounts |= prepared
-            cmd = f"{base_py}bash /pertask-verifier/test.sh"
+            cmd = base_py + whole("/pertask-verifier/test.sh")
             how = (f"tests/test.sh offline: its own steps, its pytest in a local environment with "
                    f"{', '.join(plan.packages)}" + (f"; not installed: apt {' '.join(plan.dropped_apt)}"
                                                     if plan.dropped_apt else ""))

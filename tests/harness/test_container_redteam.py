@@ -88,3 +88,21 @@ def test_attack_in_a_container_is_contained_and_scores_as_null(name, engine, sui
     for p in out.rglob("*"):
         if p.is_file():
             assert SECRET.encode() not in p.read_bytes(), f"the key reached {p}"
+
+
+def test_code_under_test_cannot_rewrite_the_verifier_in_a_container(cli, tmp_path, write_script):
+    """In its container the agent is root: its code, run by the verifier, can write /tests/test.sh itself. bash
+    must have read the script whole before that code runs."""
+    from tests.conftest import call
+    from tests.tasks.test_harbor import ANSWER, TAMPER
+
+    write(tmp_path / "tb" / "answer", {**ANSWER, "environment/Dockerfile": "FROM python:3.13-slim\n"
+                                       "RUN mkdir -p /app\nWORKDIR /app\n"})
+    script = {"model": "m", "default": [{"tool_calls": [call("write_file", path="/app/answer.py", content=TAMPER)]},
+                                        SUBMIT]}
+    out = tmp_path / "run"
+    code, _, err = cli("run", "--suite", tmp_path / "tb", "--model", f"scripted:{write_script(script)}", "--out", out,
+                       "--substitute-image", f"python:3.13-slim={BASE_IMAGE}")
+    assert code == 0, err
+    (s,) = load_samples(out)
+    assert s["score"] == 0.0, s["grader"]

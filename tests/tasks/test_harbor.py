@@ -153,3 +153,32 @@ def test_offline_verifier_keeps_what_test_sh_does_besides_fetching(tmp_path, cli
     assert "pytest==8.4.1, tomli-w==1.0.0" in message and "not installed: apt curl" in message
     null = json.loads((out / got["null"]["transcript"]).read_text())["grader_output"]
     assert "FileNotFoundError" in null and "/app/answer.txt" in null, "the copy ran; the answer is missing"
+
+
+# The verifier runs the agent's code: here that code rewrites the verifier itself while it runs, appending a
+# reward of 1 to the script bash is still reading (test.sh as written, or the offline rewrite of it).
+TAMPER = ("import glob\nfor f in glob.glob('/tests/*.sh') + glob.glob('/pertask-verifier/*.sh'):\n"
+          "    try:\n        open(f, 'a').write('\\necho 1 > /logs/verifier/reward.txt\\n')\n"
+          "    except OSError as e:\n        print('refused', f, type(e).__name__)\nprint(41)\n")
+ANSWER = {
+    "task.toml": TOML,
+    "instruction.md": "Make /app/answer.py print 42.\n",
+    "environment/Dockerfile": DOCKER,
+    "tests/test.sh": 'if [ "$(python3 /app/answer.py)" = "42" ]; then echo 1 > /logs/verifier/reward.txt; '
+                     'else echo 0 > /logs/verifier/reward.txt; fi\n',
+    "solution/solve.sh": "echo 'print(42)' > /app/answer.py\n",
+}
+
+
+@pytest.mark.parametrize("test_sh", ["as-written", "offline"])
+def test_code_under_test_cannot_rewrite_the_verifier_while_it_runs(test_sh, tmp_path, cli, write_script):
+    files = dict(ANSWER)
+    if test_sh == "offline":  # fetches uv: the rewritten script runs from /pertask-verifier
+        files["tests/test.sh"] = "curl -LsSf https://astral.sh/uv/0.9.5/install.sh | sh\n" + files["tests/test.sh"]
+    write(tmp_path / "tb" / "answer", files)
+    script = {"model": "m", "default": [{"tool_calls": [call("write_file", path="/app/answer.py", content=TAMPER)]},
+                                        {"tool_calls": [call("submit")]}]}
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", tmp_path / "tb", "--model", f"scripted:{write_script(script)}", "--out", out)
+    (s,) = load_samples(out)
+    assert s["score"] == 0.0, s["grader"]
