@@ -72,10 +72,10 @@ def _image_for(task: Task, forced: str | None, subs: dict[str, str], note: Calla
 
 
 def make_sandbox(task: Task, root: Path, hidden: list[Path], backend: str, image: Image | None,
-                 limits: ResourceLimits | None = None) -> Sandbox | ContainerSandbox:
+                 limits: ResourceLimits | None = None, agent: Path | None = None) -> Sandbox | ContainerSandbox:
     if image is not None:
         env = task.environment
         return ContainerSandbox(root, image.name, task.workdir, limits, network=env.network, cpus=env.cpus,
-                                memory_mb=env.memory_mb, keep_processes=env.keep_processes)
+                                memory_mb=env.memory_mb, keep_processes=env.keep_processes, agent=agent)
     return Sandbox(root, hidden, use_bwrap=backend == "bwrap", workdir=task.workdir, limits=limits,
                    env=task.environment.env if task.environment else None)

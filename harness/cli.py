@@ -11,7 +11,6 @@ from pathlib import Path
 from rich.markup import escape
 
 from providers.base import EndpointConfigError, Sampling, SpecError
-from providers.client import HTTPModel
 from providers.registry import build_model
 from providers.vllm.server import ServerError
 from results.prices import Catalog, PriceFileError
@@ -85,10 +84,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="build FROM NAME (or a task's docker_image NAME) from the local image LOCAL instead, on a "
                         "machine without registry access; recorded in the manifest (repeatable)")
     r.add_argument("--agent", metavar="SPEC", help="who works on each task: builtin (pertask's own loop, the default), "
-                                                 "mini-swe-agent (installed from PyPI into the cache on first use) or "
-                                                 "'cmd:TEMPLATE', any CLI agent; run in the sample's sandbox, its "
-                                                 "model calls metered through the proxy ({instruction_file} and "
-                                                 "{model} in TEMPLATE); harness/external.py")
+                                                 "mini-swe-agent (PyPI), claude-code, codex (npm), each installed "
+                                                 "into the cache on first use, NAME:PATH (that agent from your own "
+                                                 "executable) or 'cmd:TEMPLATE', any CLI agent; run in the sample's "
+                                                 "sandbox, its model calls metered through the proxy "
+                                                 "({instruction_file} and {model} in TEMPLATE); harness/external.py")
     r.add_argument("--container-engine", choices=list(ENGINES),
                    help="what runs the container sandbox: podman (the default where installed) or docker (a running "
                         "dockerd; its root is mapped only with --userns-remap)")
@@ -223,11 +223,10 @@ async def _run(a, suite, tasks, catalog) -> int:
                       style="yellow", highlight=False)
         agent = parse_agent(a.agent)
         if agent is not None:
+            unsuitable = [why for m in models if m is not judge and (why := agent.unsuitable(m))]
+            if unsuitable:  # before installing anything
+                raise UsageError(f"--agent {a.agent}: {unsuitable[0]}")
             agent.prepare(note)
-            not_http = [m.info.spec for m in models if m is not judge and not isinstance(m, HTTPModel)]
-            if not_http:
-                raise UsageError(f"--agent {a.agent}: {', '.join(not_http)} cannot be called over HTTP, which an "
-                                 "external agent's calls need (the oracle and null models are pertask's own)")
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
                        judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent)

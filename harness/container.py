@@ -35,6 +35,7 @@ from .session import SERVER, Session, SessionError
 # What makes root inside behave as root towards its own files and processes (tasks expect it), held in the
 # container's user namespace only: no mount, no raw socket, no device node, no module, no chroot.
 CAPS = "CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,SETGID,SETUID,NET_BIND_SERVICE"
+AGENT_DIR = Path("/opt/pertask-agent")  # an external agent's installation, read-only (harness/external.py)
 
 
 class ContainerSandbox:
@@ -42,8 +43,9 @@ class ContainerSandbox:
 
     def __init__(self, root: Path, image: str, workdir: str | None, limits: ResourceLimits | None = None, *,
                  network: bool = False, cpus: float | None = None, memory_mb: int | None = None,
-                 keep_processes: bool = False):
+                 keep_processes: bool = False, agent: Path | None = None):
         self.root = root
+        self.agent = agent  # an external agent's installation on the host: bound read-only at AGENT_DIR
         self.workspace = root / "ws"  # the working directory as copied out after the agent (see persist)
         self.tmp = root / "tmp"
         self.image, self.workdir = image, workdir or "/app"
@@ -68,6 +70,8 @@ class ContainerSandbox:
                 "--workdir", "/", "--entrypoint", "sleep", "--label", "pertask=sample"]  # made below if missing
         if self.cpus:
             argv += ["--cpus", str(self.cpus)]
+        if self.agent is not None:  # the one host folder a container sees, and only to read
+            argv += ["--volume", f"{self.agent}:{AGENT_DIR}:ro"]
         return [*argv, image, "infinity"]
 
     def _podman(self, *args: str, timeout: float = 120, input: bytes | None = None) -> subprocess.CompletedProcess:
@@ -102,6 +106,17 @@ class ContainerSandbox:
         """A host folder's contents at `target` in the container (what was there before goes)."""
         self._podman("exec", self.name, "sh", "-c", f"rm -rf {shlex.quote(target)} && mkdir -p {shlex.quote(target)}")
         self._podman("cp", f"{src}/.", f"{self.name}:{target}")
+
+    def copy_in(self, src: Path, target: str) -> None:
+        self._podman("cp", str(src), f"{self.name}:{target}")
+
+    def copy_out(self, target: str, dest: Path) -> None:
+        """One file out (the engine resolves links inside the container's root); nothing there: nothing."""
+        with contextlib.suppress(SandboxError):
+            self._podman("cp", f"{self.name}:{target}", str(dest))
+
+    def inspect(self, fmt: str) -> str:
+        return self._podman("inspect", "--format", fmt, self.name).stdout.decode()
 
     def download(self, target: str, dest: Path) -> None:
         dest.mkdir(parents=True, exist_ok=True)

@@ -1,21 +1,26 @@
 """External agents: a CLI agent run in the sample's sandbox in place of pertask's own loop, its every model
 call going through the metering proxy (harness/proxy.py) with a key of the sample's own.
 
-`--agent NAME` for an agent with an adapter here (mini-swe-agent), or `--agent 'cmd:TEMPLATE'`: TEMPLATE is a
-shell command run in the workspace; `{instruction_file}` in it is the path of a file holding the task's
-instruction, `{model}` the model's name. The agent finds its model where agents look for one:
+`--agent NAME` for an agent with an adapter (harness/agents.py: mini-swe-agent, claude-code, codex),
+`--agent NAME:PATH` for that agent from an executable of the user's, or `--agent 'cmd:TEMPLATE'`: TEMPLATE
+is a shell command run in the workspace; `{instruction_file}` in it is the path of a file holding the
+task's instruction, `{model}` the model's name. The agent finds its model where agents look for one:
 OPENAI_BASE_URL / OPENAI_API_BASE (…/v1) and ANTHROPIC_BASE_URL point at a relay on the sandbox's own
-loopback (its only way out, to the proxy's socket bound in), OPENAI_API_KEY and ANTHROPIC_API_KEY hold the
+loopback (its only way out, to the proxy's Unix socket), OPENAI_API_KEY and ANTHROPIC_API_KEY hold the
 sample's key, PERTASK_MODEL the model's name. The upstream key stays in pertask's process.
 
-Bubblewrap only, for now: the container sandbox binds no host folder, so the proxy's socket cannot reach it.
+In bubblewrap the socket's folder is bound in and the relay runs inside. A container gets no host folder
+but the agent's own installation, read-only: the relay runs on the host, joined to the container's network
+namespace only (nsenter), so the container still has nothing but its loopback.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -28,36 +33,14 @@ from results.records import ErrorClass
 from tasks.graders.base import read_verdict
 
 from .agent import AgentResult
+from .agents import ADAPTERS, DIALECT_NAMES, QUIET, Adapter, describe, install
+from .container import AGENT_DIR, ContainerSandbox
 from .proxy import Meter, MeteringProxy
-from .sandbox import RELAY, Sandbox
+from .sandbox import RELAY, Sandbox, SandboxError
 
 PORT = 18080  # on the sandbox's own loopback
 LOG_LIMIT = 4 << 20  # of an agent's own log, what the transcript keeps
-
-
-@dataclass(frozen=True)
-class Adapter:
-    """How a named agent is installed and started: a pip package in a virtual environment of its own under
-    the user's cache (made on first use from the package index, bound read-only into the sandbox), the
-    command that runs it on one task, what it reads from its environment, and where it leaves its log."""
-    package: str
-    command: str  # {bin}: the environment's bin/, {instruction_file}, {model}: the model's name
-    env: dict[str, str] = field(default_factory=dict)
-    log: str = ""  # a file in the sandbox's /tmp: kept as the agent's own transcript
-
-
-ADAPTERS = {
-    # mini-swe-agent 2.x: its `mini` CLI with the local environment (commands in the sandbox it runs in),
-    # LiteLLM's OpenAI route to the proxy, no confirmations, its trajectory as the log.
-    "mini-swe-agent": Adapter(
-        "mini-swe-agent==2.4.6",
-        '{bin}/mini -m openai/{model} -t "$(cat {instruction_file})" -y --exit-immediately -o /tmp/mini.traj.json',
-        {"MSWEA_CONFIGURED": "true", "MSWEA_COST_TRACKING": "ignore_errors", "MSWEA_GLOBAL_CONFIG_DIR": "/tmp/mswea",
-         "MSWEA_SILENT_STARTUP": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True", "XDG_CACHE_HOME": "/tmp/.cache"},
-        "mini.traj.json"),
-}
-AGENTS = {"cmd": "a shell command template: 'cmd:python3 my_agent.py {instruction_file}'",
-          **{name: f"pip {a.package}" for name, a in ADAPTERS.items()}}
+INSTRUCTION = "/tmp/instruction.md"
 
 
 def parse_agent(spec: str | None) -> CommandAgent | None:
@@ -65,31 +48,14 @@ def parse_agent(spec: str | None) -> CommandAgent | None:
     if not spec or spec == "builtin":
         return None
     kind, _, rest = spec.partition(":")
-    if kind not in AGENTS:
-        raise SpecError(f"unknown agent '{kind}' (valid: builtin, {', '.join(f'{k} ({v})' for k, v in AGENTS.items())})")
+    agents = describe()
+    if kind not in agents:
+        raise SpecError(f"unknown agent '{kind}' (valid: builtin, {', '.join(f'{k} ({v})' for k, v in agents.items())})")
     if kind in ADAPTERS:
-        return CommandAgent(ADAPTERS[kind].command, kind, ADAPTERS[kind])
+        return CommandAgent(ADAPTERS[kind].command, kind, ADAPTERS[kind], given=rest.strip())
     if not rest.strip():
         raise SpecError("--agent cmd: needs a command, e.g. 'cmd:python3 agent.py {instruction_file}'")
     return CommandAgent(rest, f"cmd:{rest}")
-
-
-def install(adapter: Adapter, note: Any = lambda _m: None) -> Path:
-    """The adapter's environment, made once per package version and reused."""
-    from results.store import cache_root, slug
-
-    home = cache_root() / "agents" / slug(adapter.package)
-    if (home / ".complete").is_file():
-        return home
-    note(f"installing {adapter.package} into {home} (once; about a minute)")
-    shutil.rmtree(home, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(home)], check=True, capture_output=True)
-    proc = subprocess.run([str(home / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                           adapter.package], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SpecError(f"installing {adapter.package} failed: {(proc.stderr or proc.stdout).strip()[-400:]}")
-    (home / ".complete").write_text(adapter.package)
-    return home
 
 
 @dataclass
@@ -97,47 +63,80 @@ class CommandAgent:
     template: str
     name: str
     adapter: Adapter | None = None
-    home: Path | None = None  # the adapter's installed environment
+    given: str = ""  # NAME:PATH: the user's own executable of the agent
+    exe: Path | None = None
+    mounts: list[Path] = field(default_factory=list)  # what the sandbox gets read-only: the agent's installation
     _proxy: MeteringProxy | None = field(default=None, repr=False)
 
     def prepare(self, note: Any = lambda _m: None) -> None:
-        """Before the run: the adapter's package installed (from the package index, on the host)."""
-        if self.adapter is not None:
-            self.home = install(self.adapter, note)
+        """Before the run: the adapter's package installed (from its registry, on the host), or the user's
+        executable checked."""
+        if self.adapter is None:
+            return
+        if self.given:
+            exe = Path(self.given).expanduser().resolve()
+            if not (exe.is_file() and os.access(exe, os.X_OK)):
+                raise SpecError(f"--agent {self.name}:{self.given}: not an executable file")
+            self.exe, self.mounts = exe, [exe.parent]
+        else:
+            home, self.exe = install(self.name, self.adapter, note)
+            self.mounts = [home]
+
+    def unsuitable(self, model: Any) -> str:
+        """Why this agent cannot work with that model ('' when it can): it speaks one dialect only."""
+        if not isinstance(model, HTTPModel):
+            return f"{model.info.spec} cannot be called over HTTP, which an external agent's calls need"
+        want = self.adapter.dialect if self.adapter else None
+        if want and model.profile.wire != want:
+            return (f"{self.name} speaks {DIALECT_NAMES[want]}; {model.info.spec} is reached over "
+                    f"{DIALECT_NAMES[model.profile.wire]} (give a provider of the {want} wire, e.g. "
+                    f"{ {'anthropic': 'anthropic: or zai-anthropic:', 'responses': 'openai:', 'chat': 'openai-chat:'}[want]})")
+        return ""
 
     def open_spend(self) -> float:
         """What the samples still at work have spent so far (the run's budget counts it)."""
         return sum(m.usd or 0.0 for m in self._proxy.meters.values()) if self._proxy else 0.0
 
-    async def run(self, model: Any, sample_id: str, instruction: str, sandbox: Sandbox, limits: Any,
+    def environment(self, key: str, model_name: str) -> dict[str, str]:
+        base = f"http://127.0.0.1:{PORT}"
+        own = {k: v.replace("{model}", model_name) for k, v in (self.adapter.env if self.adapter else {}).items()}
+        return {"OPENAI_BASE_URL": f"{base}/v1", "OPENAI_API_BASE": f"{base}/v1", "OPENAI_API_KEY": key,
+                "ANTHROPIC_BASE_URL": base, "ANTHROPIC_API_KEY": key, "PERTASK_MODEL": model_name,
+                "PERTASK_INSTRUCTION_FILE": INSTRUCTION, **QUIET, **own}
+
+    def command(self, model_name: str, exe: Path | None = None) -> str:
+        exe = exe or self.exe
+        return (self.template.replace("{instruction_file}", INSTRUCTION).replace("{model}", shlex.quote(model_name))
+                .replace("{exe}", shlex.quote(str(exe)) if exe else "{exe}"))
+
+    async def run(self, model: Any, sample_id: str, instruction: str, sandbox: Any, limits: Any,
                   on_call: Any, over_budget: Any = None) -> AgentResult:
-        if not isinstance(model, HTTPModel):
-            raise SpecError(f"{model.info.spec}: an external agent calls its model over HTTP, through the proxy "
-                            "(give a provider, vllm:NAME@URL or scripted:FILE)")
-        if not isinstance(sandbox, Sandbox) or not sandbox.bwrap:
-            raise SpecError("external agents run in the bubblewrap sandbox for now (install bubblewrap; not "
-                            "--sandbox none or container)")
+        if why := self.unsuitable(model):
+            raise SpecError(why)
         if self._proxy is None:
             self._proxy = MeteringProxy()
             await self._proxy.start()
         meter = Meter(sample_id, model, on_call, limits.max_tokens, limits.max_usd, over_budget)
         sock_dir = Path(tempfile.mkdtemp(prefix="pt-", dir="/tmp"))  # short: a socket path has 108 bytes at most
-        site = await self._proxy.listen_unix(str(sock_dir / "p.sock"))
+        sock = sock_dir / "p.sock"
+        site = await self._proxy.listen_unix(str(sock))
         key = self._proxy.open(meter)
+        name = model.info.model_name or ""
         try:
-            (sandbox.tmp / "instruction.md").write_text(instruction)
-            base = f"http://127.0.0.1:{PORT}"
-            env = {"OPENAI_BASE_URL": f"{base}/v1", "OPENAI_API_BASE": f"{base}/v1", "OPENAI_API_KEY": key,
-                   "ANTHROPIC_BASE_URL": base, "ANTHROPIC_API_KEY": key, "PERTASK_MODEL": model.info.model_name or "",
-                   "PERTASK_INSTRUCTION_FILE": "/tmp/instruction.md", **(self.adapter.env if self.adapter else {})}
-            relay = (f"python3 -I -S {shlex.quote(str(RELAY))} {PORT} {shlex.quote(str(sock_dir / 'p.sock'))} "
-                     "/tmp/.pertask-relay-ready & for _ in $(seq 250); do [ -e /tmp/.pertask-relay-ready ] && break; "
-                     "sleep 0.02; done; ")
-            command = relay + (self.template.replace("{instruction_file}", "/tmp/instruction.md")
-                               .replace("{model}", shlex.quote(model.info.model_name or ""))
-                               .replace("{bin}", shlex.quote(str(self.home / "bin")) if self.home else "{bin}"))
-            res = await sandbox.run(command, timeout_s=limits.timeout_s, binds=[sock_dir], env=env,
-                                    ro_binds=[self.home] if self.home else None)
+            if isinstance(sandbox, ContainerSandbox):
+                exe = AGENT_DIR / self.exe.relative_to(self.mounts[0]) if self.exe else None  # bound there
+                res = await self._in_container(sandbox, instruction, sock, sock_dir, self.environment(key, name),
+                                               self.command(name, exe), limits.timeout_s)
+            elif isinstance(sandbox, Sandbox) and sandbox.bwrap:
+                (sandbox.tmp / "instruction.md").write_text(instruction)
+                relay = (f"python3 -I -S {shlex.quote(str(RELAY))} {PORT} {shlex.quote(str(sock))} "
+                         "/tmp/.pertask-relay-ready & for _ in $(seq 250); do [ -e /tmp/.pertask-relay-ready ] && "
+                         "break; sleep 0.02; done; ")
+                res = await sandbox.run(relay + self.command(name), timeout_s=limits.timeout_s, binds=[sock_dir],
+                                        env=self.environment(key, name), ro_binds=self.mounts or None)
+            else:
+                raise SpecError("an external agent runs in the bubblewrap or the container sandbox (not --sandbox "
+                                "none: its only route out is the proxy's)")
         finally:
             self._proxy.close(key)
             await site.stop()
@@ -153,12 +152,47 @@ class CommandAgent:
             out.error, out.error_detail = ErrorClass.limit, f"wall-time limit of {limits.timeout_s:.0f}s"
         return out
 
+    async def _in_container(self, box: ContainerSandbox, instruction: str, sock: Path, sock_dir: Path,
+                            env: dict[str, str], command: str, timeout_s: float) -> Any:
+        """The relay on the host in the container's network namespace, the instruction copied in, the
+        agent run by the engine's exec with the sample's environment, its log copied out."""
+        if self.adapter is not None and self.adapter.source == "pip":
+            raise SpecError(f"{self.name} is a Python package installed for the host's interpreter: it runs in the "
+                            "bubblewrap sandbox (a container's image has a python of its own)")
+        if os.geteuid() != 0:
+            raise SpecError("an external agent in a container needs pertask run as root: its relay joins the "
+                            "container's network namespace (or use --sandbox bwrap)")
+        (box.tmp / "instruction.md").write_text(instruction)
+        await asyncio.to_thread(box.copy_in, box.tmp / "instruction.md", INSTRUCTION)
+        pid = (await asyncio.to_thread(box.inspect, "{{.State.Pid}}")).strip()
+        ready = sock_dir / "ready"
+        relay = await asyncio.create_subprocess_exec(
+            "nsenter", f"--net=/proc/{pid}/ns/net", "--", sys.executable, "-I", "-S", str(RELAY), str(PORT), str(sock),
+            str(ready), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE)
+        try:
+            for _ in range(250):
+                if ready.exists() or relay.returncode is not None:
+                    break
+                await asyncio.sleep(0.02)
+            if not ready.exists():
+                why = (await relay.stderr.read()).decode(errors="replace").strip() if relay.returncode is not None else ""
+                raise SandboxError(f"the proxy's relay into the container did not start: {why[-300:] or 'no answer'}")
+            res = await box.run(command, timeout_s=timeout_s, env=env)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                relay.kill()
+            await relay.wait()
+        if self.adapter is not None and self.adapter.log:
+            await asyncio.to_thread(box.copy_out, f"/tmp/{self.adapter.log}", box.tmp / self.adapter.log)
+        return res
+
     async def aclose(self) -> None:
         if self._proxy is not None:
             await self._proxy.stop()
 
 
-def _agent_log(sandbox: Sandbox, name: str) -> str | None:
+def _agent_log(sandbox: Any, name: str) -> str | None:
     """The agent's own log, as the host reads a file the sandbox wrote: bounded, never through a link, never
     outside the sandbox's /tmp (what a model's commands leave there could point anywhere on the host)."""
     try:

@@ -120,6 +120,10 @@ class MeteringProxy:
                 body = await request.json()
             except ValueError:
                 return _error(dialect, 400, "pertask proxy: the body is not JSON")
+            asked, serves = body.get("model"), model.info.model_name
+            if serves and asked != serves:  # it would be metered at the served model's prices
+                return _error(dialect, 400, f"pertask proxy: this key serves the model '{serves}', not '{asked}' "
+                              "(point the agent's every model setting at it)")
             if body.get("stream") is True:
                 return await _stream(request, meter, body, dialect)
             return await _complete(meter, body, dialect)

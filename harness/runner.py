@@ -229,7 +229,8 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
     t0, agent_wall = time.perf_counter(), 0.0
     transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}
     try:
-        sandbox = make_sandbox(task, root, hidden, plan.sandbox, plan.images.get(task.id))
+        sandbox = make_sandbox(task, root, hidden, plan.sandbox, plan.images.get(task.id),
+                               agent=plan.agent.mounts[0] if plan.agent is not None and plan.agent.mounts else None)
         saved = store.load_agent(rec.sample_id)
         if saved is not None and saved[0].task_version == task.digest:
             # An earlier session ran the agent and was killed while grading: grade what it left, call nothing.

@@ -29,6 +29,8 @@ if [ $dev = 1 ]; then
   command -v mmdebstrap >/dev/null 2>&1 || apt_pkgs+=(mmdebstrap)
   # ... and on docker: the tests start a dockerd of their own (tests/harness/conftest.py).
   command -v dockerd >/dev/null 2>&1 || apt_pkgs+=(docker.io)
+  # ... and npm, which installs the external agents Claude Code and Codex (native builds) into the cache.
+  command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

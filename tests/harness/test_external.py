@@ -14,6 +14,7 @@ import pytest
 from harness.sandbox import bwrap_path
 from tasks.loader import SUITES_ROOT
 from tests.conftest import FAKE_KEY, load_samples, run_json
+from tests.harness.test_proxy import OPUS
 
 pytestmark = pytest.mark.skipif(not bwrap_path(), reason="external agents run in the bubblewrap sandbox")
 
@@ -66,8 +67,17 @@ def test_an_external_agent_needs_a_model_over_http(cli, tmp_path):
     code, _, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", "oracle", "--agent", "cmd:true",
                        "--out", tmp_path / "r")
     assert code == 2 and "oracle cannot be called over HTTP" in err
-    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--agent", "claude-code", "--out", tmp_path / "r2")
-    assert code == 2 and "unknown agent 'claude-code' (valid: builtin, cmd" in err
+    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--agent", "aider2", "--out", tmp_path / "r2")
+    assert code == 2 and "unknown agent 'aider2' (valid: builtin, cmd" in err and "claude-code (npm " in err
+
+
+def test_an_agent_is_refused_a_model_of_another_dialect_before_anything_is_installed(cli, tmp_path, monkeypatch):
+    """Claude Code speaks Anthropic Messages only: against a Chat Completions endpoint every call would fail."""
+    monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))
+    code, _, err = cli("run", "--suite", "smoke", "--model", "openai-compatible:m@http://127.0.0.1:9/v1", "--agent",
+                       "claude-code", "--no-preflight", "--out", tmp_path / "r")
+    assert code == 2 and "claude-code speaks Anthropic Messages" in err and "zai-anthropic:" in err, err
+    assert not (tmp_path / "cache" / "agents").exists()
 
 
 def test_mini_swe_agent_from_pypi_solves_a_task_through_the_proxy(fake, cli, tmp_path, monkeypatch):
@@ -173,7 +183,8 @@ def test_an_agent_log_pointing_at_a_host_file_is_not_read(fake, monkeypatch, tmp
     to any host path (its target is resolved on the host, not in the sandbox). The link is not followed."""
     import asyncio
 
-    from harness.external import Adapter, CommandAgent
+    from harness.agents import Adapter
+    from harness.external import CommandAgent
     from harness.sandbox import Sandbox
     from providers.registry import build_model
     from results.prices import Catalog
@@ -184,7 +195,8 @@ def test_an_agent_log_pointing_at_a_host_file_is_not_read(fake, monkeypatch, tmp
     server = fake({"model": "m", "default": [{"content": "ok"}]})
     monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
     model = build_model(f"openai-compatible:m@{server.url}", Catalog.load())
-    adapter = Adapter("unused", f"ln -s {shlex.quote(str(secret))} /tmp/agent.log; ls -l /tmp/agent.log", log="agent.log")
+    adapter = Adapter("pip", "unused", "unused", f"ln -s {shlex.quote(str(secret))} /tmp/agent.log; ls -l /tmp/agent.log",
+                      log="agent.log")
     (tmp_path / "src").mkdir()
     sandbox = Sandbox(tmp_path / "box", [], use_bwrap=True)
     sandbox.prepare(tmp_path / "src")
@@ -199,3 +211,72 @@ def test_an_agent_log_pointing_at_a_host_file_is_not_read(fake, monkeypatch, tmp
     agent = res.messages[-1]
     assert "agent.log ->" in agent["content"], "the link was made"
     assert "log" not in agent and secret.read_text() not in json.dumps(res.messages)
+
+
+FIXED = (SUITES_ROOT / "smoke" / "fix-median" / "solution" / "files" / "stats" / "core.py").read_text()
+REWRITE = f"cat > stats/core.py <<'EOF'\n{FIXED}EOF"
+
+
+def _billed_by_hand(s: dict, server, price: dict) -> None:
+    """The record holds what the fake reported, call by call, and dollars at the catalog's prices."""
+    u = s["usage"]
+    assert u["calls"] == s["turns"] == len(server.requests), "every call of the agent went through the proxy, once"
+    sent = [r["usage"] for r in server.requests]
+    if "cache_read_input_tokens" in sent[0]:  # Anthropic's field names
+        cached = sum(x["cache_read_input_tokens"] for x in sent)
+        written = sum(x["cache_creation_input_tokens"] for x in sent)
+        fresh = sum(x["input_tokens"] for x in sent)
+    else:  # Responses': input_tokens counts the cached part too
+        cached = sum(x["input_tokens_details"]["cached_tokens"] for x in sent)
+        written, fresh = 0, sum(x["input_tokens"] for x in sent) - cached
+    out = sum(x["output_tokens"] for x in sent)
+    assert (u["input_uncached"], u["input_cached"], u["cache_write"], u["output"]) == (fresh, cached, written, out)
+    by_hand = (fresh * price["input"] + cached * price["cached_input"] + written * price.get("cache_write", 0)
+               + out * price["output"]) / 1e6
+    assert s["usd"] == pytest.approx(by_hand, abs=1e-9)
+
+
+def test_claude_code_from_npm_solves_a_task_through_the_proxy_with_its_own_cache_breakpoints(fake, cli, tmp_path,
+                                                                                             monkeypatch):
+    """Claude Code's native build (npm), headless in the sample's sandbox, speaks Anthropic Messages to the proxy
+    and through it to the Anthropic fake, which enforces the Messages rules (breakpoints, thinking signatures,
+    tool results answering tool uses). Its own cache_control marks are kept: the second call reads what the first
+    wrote, and the record bills reads and writes at the catalog's Opus prices. The task's grader decides."""
+    turns = [{"content": "I will rewrite the median.",
+              "tool_calls": [{"name": "Bash", "arguments": {"command": REWRITE, "description": "Rewrite median"}}]},
+             {"content": "Done: the median is fixed."}]
+    # A 256-token cache minimum: Claude Code's --bare prompt is shorter than Opus's 1,024.
+    server = fake({"model": "claude-opus-4-8", "models": ["claude-opus-4-8"], "emulate": "anthropic",
+                   "cache_min_tokens": 256, "default": turns})
+    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"anthropic:claude-opus-4-8@{server.url}",
+             "--agent", "claude-code", "--no-preflight", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    _billed_by_hand(s, server, OPUS)
+    assert s["usage"]["input_cached"] > 0 and s["usage"]["cache_write"] > 0, "its breakpoints wrote and read the cache"
+    agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
+    assert '"type":"result"' in agent["log"] and "Done: the median is fixed." in agent["log"], "its stream-json log"
+    for p in out.rglob("*"):
+        if p.is_file():
+            assert FAKE_KEY.encode() not in p.read_bytes(), f"the upstream key reached {p}"
+
+
+def test_codex_from_npm_solves_a_task_on_the_responses_fake_keeping_its_reasoning(fake, cli, tmp_path, monkeypatch):
+    """Codex CLI's native build (npm), `codex exec` in the sample's sandbox, speaks the Responses API, stateless
+    (store: false): the fake refuses a function call sent back without its encrypted reasoning item, as OpenAI
+    does, so a pass means Codex's reasoning went back through the proxy untouched."""
+    turns = [{"content": "Rewriting the median.", "tool_calls": [{"name": "exec_command", "arguments": {"cmd": REWRITE}}]},
+             {"content": "Done: the median is fixed."}]
+    server = fake({"model": "gpt-5.5", "models": ["gpt-5.5"], "emulate": "openai", "default": turns})
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai:gpt-5.5@{server.url}",
+             "--agent", "codex", "--no-preflight", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    _billed_by_hand(s, server, {"input": 5.0, "cached_input": 0.5, "output": 30.0})
+    assert server.requests[1]["reasoning_back"] == ["Turn 0: look at what the last command showed, then decide the next step."]
+    agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
+    assert "turn.completed" in agent["log"], "its JSON event stream is kept"
