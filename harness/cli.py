@@ -226,6 +226,8 @@ async def _run(a, suite, tasks, catalog) -> int:
             unsuitable = [why for m in models if m is not judge and (why := agent.unsuitable(m))]
             if unsuitable:  # before installing anything
                 raise UsageError(f"--agent {a.agent}: {unsuitable[0]}")
+            if images and (why := agent.container_problem()):
+                raise UsageError(f"--agent {a.agent}: {why}")
             agent.prepare(note)
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,

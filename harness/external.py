@@ -93,6 +93,16 @@ class CommandAgent:
                     f"{ {'anthropic': 'anthropic: or zai-anthropic:', 'responses': 'openai:', 'chat': 'openai-chat:'}[want]})")
         return ""
 
+    def container_problem(self) -> str:
+        """Why this agent cannot run in the container sandbox ('' when it can)."""
+        if self.adapter is not None and self.adapter.source == "pip" and not self.given:
+            return (f"{self.name} is a Python package installed for the host's interpreter: it runs in the "
+                    "bubblewrap sandbox (a container's image has a python of its own); --sandbox bwrap")
+        if os.geteuid() != 0:
+            return ("an external agent in a container needs pertask run as root: its relay joins the container's "
+                    "network namespace (or --sandbox bwrap)")
+        return ""
+
     def open_spend(self) -> float:
         """What the samples still at work have spent so far (the run's budget counts it)."""
         return sum(m.usd or 0.0 for m in self._proxy.meters.values()) if self._proxy else 0.0
@@ -156,12 +166,8 @@ class CommandAgent:
                             env: dict[str, str], command: str, timeout_s: float) -> Any:
         """The relay on the host in the container's network namespace, the instruction copied in, the
         agent run by the engine's exec with the sample's environment, its log copied out."""
-        if self.adapter is not None and self.adapter.source == "pip":
-            raise SpecError(f"{self.name} is a Python package installed for the host's interpreter: it runs in the "
-                            "bubblewrap sandbox (a container's image has a python of its own)")
-        if os.geteuid() != 0:
-            raise SpecError("an external agent in a container needs pertask run as root: its relay joins the "
-                            "container's network namespace (or use --sandbox bwrap)")
+        if why := self.container_problem():
+            raise SpecError(why)
         (box.tmp / "instruction.md").write_text(instruction)
         await asyncio.to_thread(box.copy_in, box.tmp / "instruction.md", INSTRUCTION)
         pid = (await asyncio.to_thread(box.inspect, "{{.State.Pid}}")).strip()
