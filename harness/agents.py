@@ -68,6 +68,16 @@ ADAPTERS = {
         "base_url=\"'\"$OPENAI_BASE_URL\"'\",env_key=\"OPENAI_API_KEY\",wire_api=\"responses\"}' "
         '"$(cat {instruction_file})" < /dev/null > /tmp/codex.jsonl',
         dialect="responses", env={"CODEX_HOME": "/tmp/codex-home", "HOME": "/tmp/agent-home"}, log="codex.jsonl"),
+    # Aider: one message (the instruction), its diff edit format, every question answered yes, no git (the
+    # grader reads the workspace, and aider's commits would change what a diff-based grader sees), its
+    # histories in /tmp rather than the workspace, LiteLLM's price map from the package (not fetched).
+    "aider": Adapter(
+        "pip", "aider-chat==0.86.2", "bin/aider",
+        '{exe} --model openai/{model} --openai-api-base "$OPENAI_BASE_URL" --openai-api-key "$OPENAI_API_KEY" '
+        "--message-file {instruction_file} --edit-format diff --yes-always --no-git --no-auto-commits "
+        "--no-check-update --analytics-disable --no-show-model-warnings --no-pretty --chat-history-file "
+        "/tmp/aider.chat.md --input-history-file /tmp/aider.input.history < /dev/null",
+        env={"HOME": "/tmp/agent-home", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}, log="aider.chat.md"),
 }
 
 DIALECT_NAMES = {"chat": "OpenAI Chat Completions", "responses": "OpenAI Responses", "anthropic": "Anthropic Messages"}

@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="build FROM NAME (or a task's docker_image NAME) from the local image LOCAL instead, on a "
                         "machine without registry access; recorded in the manifest (repeatable)")
     r.add_argument("--agent", metavar="SPEC", help="who works on each task: builtin (pertask's own loop, the default), "
-                                                 "mini-swe-agent (PyPI), claude-code, codex (npm), each installed "
+                                                 "mini-swe-agent, aider (PyPI), claude-code, codex (npm), each installed "
                                                  "into the cache on first use, NAME:PATH (that agent from your own "
                                                  "executable) or 'cmd:TEMPLATE', any CLI agent; run in the sample's "
                                                  "sandbox, its model calls metered through the proxy "

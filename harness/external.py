@@ -1,7 +1,7 @@
 """External agents: a CLI agent run in the sample's sandbox in place of pertask's own loop, its every model
 call going through the metering proxy (harness/proxy.py) with a key of the sample's own.
 
-`--agent NAME` for an agent with an adapter (harness/agents.py: mini-swe-agent, claude-code, codex),
+`--agent NAME` for an agent with an adapter (harness/agents.py: mini-swe-agent, aider, claude-code, codex),
 `--agent NAME:PATH` for that agent from an executable of the user's, or `--agent 'cmd:TEMPLATE'`: TEMPLATE
 is a shell command run in the workspace; `{instruction_file}` in it is the path of a file holding the
 task's instruction, `{model}` the model's name. The agent finds its model where agents look for one:

@@ -280,3 +280,26 @@ def test_codex_from_npm_solves_a_task_on_the_responses_fake_keeping_its_reasonin
     assert server.requests[1]["reasoning_back"] == ["Turn 0: look at what the last command showed, then decide the next step."]
     agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
     assert "turn.completed" in agent["log"], "its JSON event stream is kept"
+
+
+def test_aider_from_pypi_solves_a_task_through_the_proxy(fake, cli, tmp_path, monkeypatch):
+    """Aider, installed from PyPI into its own environment, answers the instruction with one SEARCH/REPLACE edit
+    in its diff format, which it applies to the workspace; the grader decides. Aider 0.86.2's diff-format prompt
+    holds four example assistant turns, so the scripted reply is the fifth turn."""
+    fix = ("I will fix the median.\n\nstats/core.py\n```python\n<<<<<<< SEARCH\n    values = _check(values)\n"
+           "    mid = len(values) // 2\n    return values[mid]\n=======\n    values = sorted(_check(values))\n"
+           "    mid = len(values) // 2\n    if len(values) % 2:\n        return values[mid]\n"
+           "    return (values[mid - 1] + values[mid]) / 2\n>>>>>>> REPLACE\n```\n")
+    usage = {"prompt_tokens": 2300, "completion_tokens": 93}
+    server = fake({"model": "m", "default": [{"content": "(an example turn)"}] * 4 + [{"content": fix, "usage": usage}]})
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
+    (tmp_path / "prices.toml").write_text(PRICES)
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai-compatible:m@{server.url}",
+             "--agent", "aider", "--prices", tmp_path / "prices.toml", "--no-preflight", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    assert (s["usage"]["input_uncached"], s["usage"]["output"], s["usage"]["calls"]) == (2300, 93, 1)
+    assert s["usd"] == pytest.approx((2300 * 2.0 + 93 * 8.0) / 1e6, abs=1e-12)
+    agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
+    assert "Applied edit to stats/core.py" in agent["content"] and "<<<<<<< SEARCH" in agent["log"]
