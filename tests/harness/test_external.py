@@ -242,8 +242,13 @@ def test_claude_code_from_npm_solves_a_task_through_the_proxy_with_its_own_cache
     and through it to the Anthropic fake, which enforces the Messages rules (breakpoints, thinking signatures,
     tool results answering tool uses). Its own cache_control marks are kept: the second call reads what the first
     wrote, and the record bills reads and writes at the catalog's Opus prices. The task's grader decides."""
+    from harness.agents import ADAPTERS
+    from results.store import cache_root, slug
+
+    home = cache_root() / "agents" / slug(ADAPTERS["claude-code"].package)  # bound read-only, shared by all samples
+    plant = f"touch {home}/planted; echo touch-rc=$?"
     turns = [{"content": "I will rewrite the median.",
-              "tool_calls": [{"name": "Bash", "arguments": {"command": REWRITE, "description": "Rewrite median"}}]},
+              "tool_calls": [{"name": "Bash", "arguments": {"command": f"{REWRITE}\n{plant}", "description": "Fix"}}]},
              {"content": "Done: the median is fixed."}]
     # A 256-token cache minimum: Claude Code's --bare prompt is shorter than Opus's 1,024.
     server = fake({"model": "claude-opus-4-8", "models": ["claude-opus-4-8"], "emulate": "anthropic",
@@ -258,6 +263,7 @@ def test_claude_code_from_npm_solves_a_task_through_the_proxy_with_its_own_cache
     assert s["usage"]["input_cached"] > 0 and s["usage"]["cache_write"] > 0, "its breakpoints wrote and read the cache"
     agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
     assert '"type":"result"' in agent["log"] and "Done: the median is fixed." in agent["log"], "its stream-json log"
+    assert "touch-rc=1" in agent["log"] and "Read-only file system" in agent["log"] and not (home / "planted").exists()
     for p in out.rglob("*"):
         if p.is_file():
             assert FAKE_KEY.encode() not in p.read_bytes(), f"the upstream key reached {p}"

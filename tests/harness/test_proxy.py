@@ -53,13 +53,16 @@ def test_chat_calls_pass_through_metered_and_keys_are_per_sample(fake, monkeypat
         theirs, _ = await _post(url, other_key, body)  # the other sample's key: metered on the other sample
         wrong, _ = await _post(url, "pt-not-a-key", body)
         upstream, _ = await _post(url, FAKE_KEY, body)  # the provider's own key is not a proxy key
+        # Another model than the key's: it would be billed at the served model's prices, so it is refused.
+        other_model, said = await _post(url, key, {**body, "model": "gpt-5.5"})
         proxy.close(key)
         expired, _ = await _post(url, key, body)
         await proxy.stop()
         await model.aclose()
-        return status, first, status2, chunks, theirs, wrong, upstream, expired, mine, other
+        return status, first, status2, chunks, theirs, wrong, upstream, expired, mine, other, other_model, said
 
-    status, first, status2, chunks, theirs, wrong, upstream, expired, mine, other = asyncio.run(go())
+    status, first, status2, chunks, theirs, wrong, upstream, expired, mine, other, other_model, said = asyncio.run(go())
+    assert other_model == 400 and "serves the model 'm', not 'gpt-5.5'" in said["error"]["message"]
     assert status == 200 and first["choices"][0]["message"]["content"] == "one"
     assert status2 == 200 and "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"]) == "two"
     assert theirs == 200 and (wrong, upstream, expired) == (401, 401, 401)
