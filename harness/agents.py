@@ -30,18 +30,20 @@ class Adapter:
     source: str  # "pip": a virtual environment of its own; "npm": `npm install --prefix`
     package: str  # the pinned requirement (pip) or package@version (npm)
     exe: str  # the executable, relative to the installation (a glob: npm's native builds are per platform)
-    command: str  # {exe}, {instruction_file}, {model}: run in the workspace by bash
-    dialect: str = "chat"  # which of the proxy's dialects it speaks (harness/proxy.py ROUTES)
+    command: str  # {exe}, {instruction_file}, {model} (as `models` names it): run in the workspace by bash
+    # The proxy's dialects it speaks (harness/proxy.py ROUTES), each with how the agent is told the model on it
+    # (LiteLLM-based agents pick the dialect by the name's prefix).
+    models: dict[str, str] = field(default_factory=lambda: {"chat": "openai/{model}", "anthropic": "anthropic/{model}"})
     env: dict[str, str] = field(default_factory=dict)  # {model} is substituted
     log: str = ""  # a file in the sandbox's /tmp: kept as the agent's own transcript
 
 
 ADAPTERS = {
     # mini-swe-agent 2.x: its `mini` CLI with the local environment (commands in the sandbox it runs in),
-    # LiteLLM's OpenAI route to the proxy, no confirmations, its trajectory as the log.
+    # LiteLLM's OpenAI or Anthropic route to the proxy, no confirmations, its trajectory as the log.
     "mini-swe-agent": Adapter(
         "pip", "mini-swe-agent==2.4.6", "bin/mini",
-        '{exe} -m openai/{model} -t "$(cat {instruction_file})" -y --exit-immediately -o /tmp/mini.traj.json',
+        '{exe} -m {model} -t "$(cat {instruction_file})" -y --exit-immediately -o /tmp/mini.traj.json',
         env={"MSWEA_CONFIGURED": "true", "MSWEA_COST_TRACKING": "ignore_errors", "MSWEA_GLOBAL_CONFIG_DIR": "/tmp/mswea",
              "MSWEA_SILENT_STARTUP": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True", "XDG_CACHE_HOME": "/tmp/.cache"},
         log="mini.traj.json"),
@@ -53,7 +55,7 @@ ADAPTERS = {
         "npm", "@anthropic-ai/claude-code@2.1.197", "node_modules/@anthropic-ai/claude-code/bin/claude.exe",
         '{exe} -p "$(cat {instruction_file})" --bare --dangerously-skip-permissions --model {model} '
         "--output-format stream-json --verbose > /tmp/claude.jsonl",
-        dialect="anthropic",
+        models={"anthropic": "{model}"},
         env={"HOME": "/tmp/agent-home", "IS_SANDBOX": "1", "ANTHROPIC_MODEL": "{model}", "ANTHROPIC_SMALL_FAST_MODEL": "{model}",
              "ANTHROPIC_DEFAULT_HAIKU_MODEL": "{model}", "ANTHROPIC_DEFAULT_SONNET_MODEL": "{model}",
              "ANTHROPIC_DEFAULT_OPUS_MODEL": "{model}", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"},
@@ -67,13 +69,13 @@ ADAPTERS = {
         "--json -m {model} -c model_provider=pertask -c 'model_providers.pertask={name=\"pertask\","
         "base_url=\"'\"$OPENAI_BASE_URL\"'\",env_key=\"OPENAI_API_KEY\",wire_api=\"responses\"}' "
         '"$(cat {instruction_file})" < /dev/null > /tmp/codex.jsonl',
-        dialect="responses", env={"CODEX_HOME": "/tmp/codex-home", "HOME": "/tmp/agent-home"}, log="codex.jsonl"),
+        models={"responses": "{model}"}, env={"CODEX_HOME": "/tmp/codex-home", "HOME": "/tmp/agent-home"}, log="codex.jsonl"),
     # Aider: one message (the instruction), its diff edit format, every question answered yes, no git (the
     # grader reads the workspace, and aider's commits would change what a diff-based grader sees), its
     # histories in /tmp rather than the workspace, LiteLLM's price map from the package (not fetched).
     "aider": Adapter(
         "pip", "aider-chat==0.86.2", "bin/aider",
-        '{exe} --model openai/{model} --openai-api-base "$OPENAI_BASE_URL" --openai-api-key "$OPENAI_API_KEY" '
+        '{exe} --model {model} --openai-api-base "$OPENAI_BASE_URL" --openai-api-key "$OPENAI_API_KEY" '
         "--message-file {instruction_file} --edit-format diff --yes-always --no-git --no-auto-commits "
         "--no-check-update --analytics-disable --no-show-model-warnings --no-pretty --chat-history-file "
         "/tmp/aider.chat.md --input-history-file /tmp/aider.input.history < /dev/null",
@@ -86,7 +88,8 @@ DIALECT_NAMES = {"chat": "OpenAI Chat Completions", "responses": "OpenAI Respons
 def describe() -> dict[str, str]:
     """Each agent and where it comes from (the CLI's help and its error for an unknown name)."""
     return {"cmd": "a shell command template: 'cmd:python3 my_agent.py {instruction_file}'",
-            **{name: f"{a.source} {a.package}, {DIALECT_NAMES[a.dialect]}" for name, a in ADAPTERS.items()}}
+            **{name: f"{a.source} {a.package}, {' or '.join(DIALECT_NAMES[d] for d in a.models)}"
+               for name, a in ADAPTERS.items()}}
 
 
 def install(name: str, adapter: Adapter, note: Any = lambda _m: None) -> tuple[Path, Path]:

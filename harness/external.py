@@ -83,15 +83,22 @@ class CommandAgent:
             self.mounts = [home]
 
     def unsuitable(self, model: Any) -> str:
-        """Why this agent cannot work with that model ('' when it can): it speaks one dialect only."""
+        """Why this agent cannot work with that model ('' when it can): it speaks its own dialects only."""
         if not isinstance(model, HTTPModel):
             return f"{model.info.spec} cannot be called over HTTP, which an external agent's calls need"
-        want = self.adapter.dialect if self.adapter else None
-        if want and model.profile.wire != want:
-            return (f"{self.name} speaks {DIALECT_NAMES[want]}; {model.info.spec} is reached over "
-                    f"{DIALECT_NAMES[model.profile.wire]} (give a provider of the {want} wire, e.g. "
-                    f"{ {'anthropic': 'anthropic: or zai-anthropic:', 'responses': 'openai:', 'chat': 'openai-chat:'}[want]})")
+        wants = list(self.adapter.models) if self.adapter else []
+        if wants and model.profile.wire not in wants:
+            said = " or ".join(DIALECT_NAMES[d] for d in wants)
+            examples = {"anthropic": "anthropic: or zai-anthropic:", "responses": "openai:", "chat": "openai-chat:"}
+            return (f"{self.name} speaks {said}; {model.info.spec} is reached over {DIALECT_NAMES[model.profile.wire]} "
+                    f"(give a provider of that wire, e.g. {examples[wants[0]]})")
         return ""
+
+    def model_arg(self, model: Any) -> str:
+        """The model's name as this agent is told it on the model's wire."""
+        name = model.info.model_name or ""
+        form = self.adapter.models.get(model.profile.wire, "{model}") if self.adapter else "{model}"
+        return form.replace("{model}", name)
 
     def container_problem(self) -> str:
         """Why this agent cannot run in the container sandbox ('' when it can)."""
@@ -131,18 +138,18 @@ class CommandAgent:
         sock = sock_dir / "p.sock"
         site = await self._proxy.listen_unix(str(sock))
         key = self._proxy.open(meter)
-        name = model.info.model_name or ""
+        name, arg = model.info.model_name or "", self.model_arg(model)
         try:
             if isinstance(sandbox, ContainerSandbox):
                 exe = AGENT_DIR / self.exe.relative_to(self.mounts[0]) if self.exe else None  # bound there
                 res = await self._in_container(sandbox, instruction, sock, sock_dir, self.environment(key, name),
-                                               self.command(name, exe), limits.timeout_s)
+                                               self.command(arg, exe), limits.timeout_s)
             elif isinstance(sandbox, Sandbox) and sandbox.bwrap:
                 (sandbox.tmp / "instruction.md").write_text(instruction)
                 relay = (f"python3 -I -S {shlex.quote(str(RELAY))} {PORT} {shlex.quote(str(sock))} "
                          "/tmp/.pertask-relay-ready & for _ in $(seq 250); do [ -e /tmp/.pertask-relay-ready ] && "
                          "break; sleep 0.02; done; ")
-                res = await sandbox.run(relay + self.command(name), timeout_s=limits.timeout_s, binds=[sock_dir],
+                res = await sandbox.run(relay + self.command(arg), timeout_s=limits.timeout_s, binds=[sock_dir],
                                         env=self.environment(key, name), ro_binds=self.mounts or None)
             else:
                 raise SpecError("an external agent runs in the bubblewrap or the container sandbox (not --sandbox "

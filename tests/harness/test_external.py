@@ -309,3 +309,19 @@ def test_aider_from_pypi_solves_a_task_through_the_proxy(fake, cli, tmp_path, mo
     assert s["usd"] == pytest.approx((2300 * 2.0 + 93 * 8.0) / 1e6, abs=1e-12)
     agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
     assert "Applied edit to stats/core.py" in agent["content"] and "<<<<<<< SEARCH" in agent["log"]
+
+
+def test_mini_swe_agent_drives_an_anthropic_model_in_its_own_dialect(fake, cli, tmp_path, monkeypatch):
+    """The same agent on another provider's wire: mini-swe-agent's LiteLLM is told `anthropic/MODEL`, so it speaks
+    Anthropic Messages to the proxy (the Anthropic fake enforces their rules), billed at the catalog's Opus prices."""
+    turns = [{"content": "I will rewrite the median.", "tool_calls": [{"name": "bash", "arguments": {"command": REWRITE}}]},
+             {"content": "Done.", "tool_calls": [{"name": "bash", "arguments": {"command": "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"}}]}]
+    server = fake({"model": "claude-opus-4-8", "models": ["claude-opus-4-8"], "emulate": "anthropic", "default": turns})
+    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"anthropic:claude-opus-4-8@{server.url}",
+             "--agent", "mini-swe-agent", "--no-preflight", "--out", out)
+    (s,) = load_samples(out)
+    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    assert all(r["dialect"] == "anthropic" for r in server.requests)
+    _billed_by_hand(s, server, OPUS)
