@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from providers.balance import SAMPLE
 from providers.base import ModelCallError
 from providers.client import HTTPModel
 from providers.http import HTTPStatusError, Unreachable
@@ -113,6 +114,7 @@ class MeteringProxy:
             if meter.stopped:
                 return _error(dialect, 400, f"pertask proxy: this sample reached its {meter.stopped}; no more calls")
             model = meter.model
+            SAMPLE.set(meter.sample_id)  # this request's task only: replicas keep a sample on one
             if model.profile.wire != dialect:
                 return _error(dialect, 400, f"pertask proxy: {model.info.spec} speaks the {model.profile.wire} "
                               f"dialect: point the agent at {ROUTES[model.profile.wire][0]}")

@@ -18,6 +18,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from providers.balance import SAMPLE
 from providers.base import EndpointConfigError, Model, ModelCallError, Sampling
 from providers.hardware import detect_hardware
 from results.prices import sample_usd
@@ -225,6 +226,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                        price=model.info.price, started_at=now_iso(),
                        cost_basis="gpu-hour" if model.info.kind in SERVED else "tokens")
     root = Path(tempfile.mkdtemp(prefix=f"{task.id}-", dir=scratch)).resolve()
+    SAMPLE.set(rec.sample_id)  # this sample's task only: replicas keep its calls on one (providers/balance.py)
     sandbox = None
     t0, agent_wall = time.perf_counter(), 0.0
     transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}

@@ -87,6 +87,8 @@ class ServerWatch:
             session = self.sessions[m.info.spec]
             with contextlib.suppress(Exception):  # a dead server gives no final scrape; that is recorded as such
                 session["snapshots"].append(await asyncio.wait_for(m.snapshot(), 15))
+            if (replicas := m.replica_stats()) is not None:
+                session["replicas"] = replicas  # what each was sent, and which samples it served
             session["finished_at"] = now_iso()
             session["node_time_s"] = round(time.monotonic() - self._t0, 3)  # first request to last response
             self._price(m, session)

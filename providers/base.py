@@ -89,6 +89,10 @@ class Model:
         """The server's metrics now (serves_metrics models); None when there are none."""
         return None
 
+    def replica_stats(self) -> list[dict[str, Any]] | None:
+        """Per replica, what it was sent (models served by several replicas); None for one server."""
+        return None
+
     async def preflight(self) -> Preflight:
         """One small request that shows the endpoint takes the run's requests (models over HTTP)."""
         return Preflight()

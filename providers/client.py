@@ -12,6 +12,7 @@ from typing import Any
 
 from results.records import ModelInfo
 
+from .balance import BalancedTransport
 from .base import ChatRequest, EndpointConfigError, Model, ModelCallError, ModelOutput, Preflight, Sampling
 from .http import HTTPStatusError, Unreachable, make_transport
 from .profiles import Profile, generic
@@ -73,8 +74,15 @@ class HTTPModel(Model):
         if max_connections is not None:
             self._limiter = None
         self.info.client = name
-        self.transport = make_transport(name, self.info.base_url, *self._transport_args, self.profile.auth,
-                                        self.profile.headers)
+        if len(self.info.replicas) > 1:  # data-parallel replicas: one transport each, a sample kept on one
+            self.transport = BalancedTransport([make_transport(name, url, *self._transport_args, self.profile.auth,
+                                                               self.profile.headers) for url in self.info.replicas])
+        else:
+            self.transport = make_transport(name, self.info.base_url, *self._transport_args, self.profile.auth,
+                                            self.profile.headers)
+
+    def replica_stats(self) -> list[dict[str, Any]] | None:
+        return self.transport.stats() if isinstance(self.transport, BalancedTransport) else None
 
     def rebase(self, base_url: str) -> None:
         """The server moved (a launched vLLM's port is known once it runs)."""

@@ -146,7 +146,11 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
     if "port" in options and port is None:
         raise SpecError(f"--model {spec}: port must be a number")
     # Self-hosted: priced by the GPU-hour, not per token (a "vllm" catalog entry would be a user's choice).
-    info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=name, base_url=url, protocol=preset.protocol)
+    urls = [u.strip() for u in url.split(",")] if url else []
+    if any(not u for u in urls) or len(set(urls)) != len(urls):
+        raise SpecError(f"--model {spec}: replicas are vllm:NAME@URL1,URL2,… (each address once)")
+    info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=name, base_url=urls[0] if urls else "",
+                     replicas=urls if len(urls) > 1 else [], protocol=preset.protocol)
     info.price = catalog.price_of(info)
     profile = preset.profile()
     if options.get("wire", "chat") != "chat":

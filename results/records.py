@@ -175,6 +175,7 @@ class ModelInfo(BaseModel):
     kind: str
     model_name: str = ""
     base_url: str = ""
+    replicas: list[str] = Field(default_factory=list)  # vllm:NAME@URL1,URL2: each replica's address (base_url: the first)
     key_env: str = ""  # the variable's name only; the value never reaches disk
     protocol: str = ""
     client: str = ""  # the HTTP transport of models served over HTTP: direct (aiohttp) or sdk (openai)

@@ -54,3 +54,17 @@ async def scrape(base_url: str) -> dict[str, Any] | None:
         return await asyncio.to_thread(scrape_sync, base_url)
     except (OSError, ValueError):
         return None
+
+
+def merge(snaps: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several replicas' snapshots as one: counters, gauges and histogram buckets summed, taken at the latest."""
+    values: dict[str, float] = {}
+    buckets: dict[str, dict[str, float]] = {}
+    for snap in snaps:
+        for k, v in snap["values"].items():
+            values[k] = values.get(k, 0.0) + v
+        for name, bs in snap["buckets"].items():
+            b = buckets.setdefault(name, {})
+            for le, v in bs.items():
+                b[le] = b.get(le, 0.0) + v
+    return {"values": values, "buckets": buckets, "t": max(s["t"] for s in snaps)}

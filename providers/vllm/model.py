@@ -6,6 +6,7 @@ own /metrics.
 
 from __future__ import annotations
 
+import asyncio
 import platform
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from results.records import ModelInfo
 from ..client import HTTPModel
 from ..hardware import detect_hardware
 from ..profiles import Profile
-from .metrics import scrape
+from .metrics import merge, scrape
 from .presets import Preset
 from .server import VLLMServer, check_parsers, probe_vllm
 
@@ -60,10 +61,23 @@ class VLLMModel(HTTPModel):
         self.record["startup_s"] = self.server.startup_s
 
     async def snapshot(self, full: bool = True) -> dict[str, Any] | None:
-        snap = await scrape(self.info.base_url)
+        """The server's /metrics; of replicas, their sum (the model's totals) with each replica's own beside it.
+        A replica that does not answer is missing from the sum, and said to be (`missing`)."""
+        urls = self.info.replicas or [self.info.base_url]
+        snaps = await asyncio.gather(*(scrape(u) for u in urls))
+        if not self.info.replicas:
+            snap = snaps[0]
+        elif not any(snaps):
+            snap = None
+        else:
+            snap = merge([s for s in snaps if s])
+            snap["replicas"] = [{"url": u, "values": s["values"]} if s else {"url": u, "missing": True}
+                                for u, s in zip(urls, snaps, strict=True)]
         if snap and not full:
-            snap = {"t": snap["t"], "buckets": {},
-                    "values": {k: v for k, v in snap["values"].items() if any(p in k for p in _PERIODIC)}}
+            keep = lambda vals: {k: v for k, v in vals.items() if any(p in k for p in _PERIODIC)}  # noqa: E731
+            snap = {"t": snap["t"], "buckets": {}, "values": keep(snap["values"]),
+                    **({"replicas": [{**r, "values": keep(r["values"])} if "values" in r else r
+                                     for r in snap["replicas"]]} if "replicas" in snap else {})}
         return snap
 
     def server_alive(self) -> bool:

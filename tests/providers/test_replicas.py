@@ -1,0 +1,94 @@
+"""Several replicas behind one model spec (`vllm:NAME@URL1,URL2`), through the CLI against two real scripted
+servers on loopback: each sample's calls stay on one replica (its prefix cache is there), samples are spread
+over both, the tokens add up across them, and a replica that dies mid-run makes only its own in-flight
+samples infra errors, which a resume re-runs, nothing doubled."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from providers.script import Script
+from providers.scripted import ScriptedServer
+from tests.conftest import SUBMIT, bash, load_samples, run_json
+from tests.harness.test_resume import TASK_MATCH
+
+USAGE = {"prompt_tokens": 200, "completion_tokens": 20}
+
+
+@pytest.fixture
+def replicas():
+    made = []
+
+    def start(delay_s: float = 0.0):
+        turns = [{"tool_calls": [bash("ls")], "usage": USAGE, "delay_s": delay_s}] * 2 + [{**SUBMIT, "usage": USAGE}]
+        convs = [{"match": m, "turns": turns} for m in TASK_MATCH.values()]  # the conversation tells the task
+        server = ScriptedServer(Script.model_validate({"model": "m", "conversations": convs}))
+        server.start()
+        made.append(server)
+        return server
+
+    yield start
+    for s in made:
+        s.stop()
+
+
+def _task_of(request: dict) -> str:
+    return list(TASK_MATCH)[request["conversation"]]
+
+
+def test_a_sample_stays_on_one_replica_and_samples_spread_over_both(replicas, cli, tmp_path):
+    a, b = replicas(0.05), replicas(0.05)
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--model", f"vllm:m@{a.url},{b.url}#preset=generic,protocol=tools", "--concurrency", "2",
+             "--no-preflight", "--out", out)
+    samples = load_samples(out)
+    assert len(samples) == 5 and all(s["error"] == "none" for s in samples), [s["error_detail"] for s in samples]
+    on = {name: [_task_of(r) for r in srv.requests] for name, srv in (("a", a), ("b", b))}
+    assert set(on["a"]).isdisjoint(on["b"]), f"a sample's calls went to both replicas: {on}"
+    assert len(set(on["a"])) >= 2 and len(set(on["b"])) >= 2, f"samples were not spread: {on}"
+    assert sorted(set(on["a"]) | set(on["b"])) == sorted(TASK_MATCH)
+    # Tokens add up across replicas: what the records hold is what the two servers reported.
+    sent = [r["usage"] for srv in (a, b) for r in srv.requests]
+    assert sum(s["usage"]["input_uncached"] + s["usage"]["input_cached"] for s in samples) == \
+        sum(u["prompt_tokens"] for u in sent)
+    assert sum(s["usage"]["output"] for s in samples) == sum(u["completion_tokens"] for u in sent) == 20 * len(sent)
+    session = json.loads(next((out / "servers").glob("*.json")).read_text())["sessions"][-1]
+    reps = {r["url"]: r for r in session["replicas"]}
+    assert (reps[a.url]["requests"], reps[b.url]["requests"]) == (len(a.requests), len(b.requests))
+    assert {s.split("|")[1] for s in reps[a.url]["samples"]} == set(on["a"])
+
+
+def test_a_replica_that_dies_fails_only_its_own_samples_and_a_resume_reruns_them(replicas, cli, tmp_path):
+    a, b = replicas(0.3), replicas(0.3)
+    out = tmp_path / "run"
+    spec = f"vllm:m@{a.url},{b.url}#preset=generic,protocol=tools"
+
+    def kill_b() -> None:  # as soon as b has a sample in flight
+        deadline = time.time() + 60
+        while not b.requests and time.time() < deadline:
+            time.sleep(0.01)
+        b.stop()
+
+    killer = threading.Thread(target=kill_b)
+    killer.start()
+    code, _, err = cli("run", "--suite", "smoke", "--model", spec, "--concurrency", "2", "--no-preflight", "--out", out)
+    killer.join()
+    assert code == 1 and "1 of 5 samples ended in infra errors" in err, err
+    first = load_samples(out)
+    infra = [s for s in first if s["error"] == "infra"]
+    on_b = {_task_of(r) for r in b.requests}
+    assert len(infra) == 1 and {s["task_id"] for s in infra} == on_b, ([s["error"] for s in first], on_b)
+    assert all(s["error"] == "none" for s in first if s not in infra), "the other samples went on, on replica a"
+    session = json.loads(next((out / "servers").glob("*.json")).read_text())["sessions"][-1]
+    assert {r["url"]: r["down"] for r in session["replicas"]} == {a.url: False, b.url: True}
+
+    b2 = replicas(0.0)  # the replica back, at a new address: the resume re-runs only the infra sample
+    run_json(cli, "run", "--suite", "smoke", "--model", f"vllm:m@{a.url},{b2.url}#preset=generic,protocol=tools", "--no-preflight",
+             "--out", out)
+    after = load_samples(out)
+    assert len(after) == 5 and len({s["sample_id"] for s in after}) == 5, "nothing doubled"
+    assert all(s["error"] == "none" for s in after)
