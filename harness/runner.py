@@ -224,7 +224,8 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
     rec = SampleRecord(sample_id=sample_id(spec, task.id, epoch), task_id=task.id, suite=task.suite,
                        task_version=task.digest, model=spec, epoch=epoch, protocol=model.info.protocol,
                        price=model.info.price, started_at=now_iso(),
-                       cost_basis="gpu-hour" if model.info.kind in SERVED else "tokens")
+                       cost_basis="gpu-hour" if model.info.kind in SERVED else "tokens", node=platform.node(),
+                       executor="local")
     root = Path(tempfile.mkdtemp(prefix=f"{task.id}-", dir=scratch)).resolve()
     SAMPLE.set(rec.sample_id)  # this sample's task only: replicas keep its calls on one (providers/balance.py)
     sandbox = None
@@ -315,6 +316,7 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, sandbox: Sandbox,
     # otherwise wait ~0.1 s per sample for the next agent (benchmarks/slot_handoff.py).
     await asyncio.sleep(0)
     transcript.update(transcript_json(res))
+    rec.replica = model.replica_of(rec.sample_id)
     if rec.error != ErrorClass.infra:
         rec.wall_s = round(time.perf_counter() - t0, 3)
         await asyncio.to_thread(_save_agent, store, sandbox, rec, transcript)

@@ -89,6 +89,10 @@ class Model:
         """The server's metrics now (serves_metrics models); None when there are none."""
         return None
 
+    def replica_of(self, sample_id: str) -> str:
+        """The replica a sample's calls were kept on ('' for a model of one server)."""
+        return ""
+
     def replica_stats(self) -> list[dict[str, Any]] | None:
         """Per replica, what it was sent (models served by several replicas); None for one server."""
         return None

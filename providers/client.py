@@ -81,6 +81,11 @@ class HTTPModel(Model):
             self.transport = make_transport(name, self.info.base_url, *self._transport_args, self.profile.auth,
                                             self.profile.headers)
 
+    def replica_of(self, sample_id: str) -> str:
+        if isinstance(self.transport, BalancedTransport) and (r := self.transport.assigned.get(sample_id)):
+            return r.url
+        return ""
+
     def replica_stats(self) -> list[dict[str, Any]] | None:
         return self.transport.stats() if isinstance(self.transport, BalancedTransport) else None
 

@@ -157,6 +157,10 @@ class SampleRecord(BaseModel):
     price: PriceEntry | None = None
     cost_basis: str = "tokens"  # "tokens" (API list prices) or "gpu-hour" (a share of a rented node)
     wall_s: float = 0.0
+    # Where it ran: the machine, the executor that ran it there, and the model's replica it was kept on.
+    node: str = ""
+    executor: str = ""
+    replica: str = ""
     grader: dict[str, Any] = Field(default_factory=dict)
     judge: JudgeRecord | None = None  # only with --judge; does not change score or passed
     transcript: str = ""

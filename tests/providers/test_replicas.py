@@ -60,6 +60,8 @@ def test_a_sample_stays_on_one_replica_and_samples_spread_over_both(replicas, cl
     reps = {r["url"]: r for r in session["replicas"]}
     assert (reps[a.url]["requests"], reps[b.url]["requests"]) == (len(a.requests), len(b.requests))
     assert {s.split("|")[1] for s in reps[a.url]["samples"]} == set(on["a"])
+    assert {s["task_id"] for s in samples if s["replica"] == a.url} == set(on["a"]), "each record names its replica"
+    assert all(s["executor"] == "local" and s["node"] for s in samples)
 
 
 def test_a_replica_that_dies_fails_only_its_own_samples_and_a_resume_reruns_them(replicas, cli, tmp_path):
