@@ -26,6 +26,7 @@ from .backends import BackendError, prepare_images
 from .commands import cmd_prices, cmd_providers, cmd_proxy, cmd_tasks
 from .console import UsageError, err, note, substitutions
 from .engines import ENGINES, EngineError
+from .executors import EXECUTORS, make_executor
 from .experiment import ExperimentError
 from .external import parse_agent
 from .progress import RunProgress
@@ -92,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--container-engine", choices=list(ENGINES),
                    help="what runs the container sandbox: podman (the default where installed) or docker (a running "
                         "dockerd; its root is mapped only with --userns-remap)")
+    r.add_argument("--executor", choices=list(EXECUTORS), default="local",
+                   help="where samples run: local (this process, the default) or ray (Ray tasks on a cluster's "
+                        "nodes, each in a sandbox there; pip install 'pertask[ray]'); harness/executors.py")
+    r.add_argument("--ray-address", metavar="ADDR",
+                   help="the Ray cluster to run on (e.g. 10.0.0.5:6379); without it a local Ray starts with the run")
     r.add_argument("--vllm-arg", action="append", default=[], metavar="FLAG",
                    help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
     r.add_argument("--batch-pricing", action="store_true",
@@ -221,6 +227,8 @@ async def _run(a, suite, tasks, catalog) -> int:
             err.print(f"warning: {why}: model-written commands run WITHOUT isolation (network, whole filesystem)"
                       + ("" if a.sandbox else "; install it with apt-get install bubblewrap"),
                       style="yellow", highlight=False)
+        if a.ray_address and a.executor != "ray":
+            raise UsageError("--ray-address is for --executor ray")
         agent = parse_agent(a.agent)
         if agent is not None:
             unsuitable = [why for m in models if m is not judge and (why := agent.unsuitable(m))]
@@ -231,7 +239,8 @@ async def _run(a, suite, tasks, catalog) -> int:
             agent.prepare(note)
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
-                       judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent)
+                       judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent,
+                       executor=make_executor(a.executor, a.ray_address))
         store = open_store(plan)
         await start_servers(models, out, err)
         record_models(plan, store)

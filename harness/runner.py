@@ -35,6 +35,7 @@ from .agent import run_agent, transcript_json
 from .backends import make_sandbox
 from .budget import Budget, Slot
 from .container import forget_saved
+from .executors import LocalExecutor
 from .judge import RUBRIC, judge_sample
 from .limits import command_limits, sweep_stale
 from .sandbox import Sandbox, bwrap_path
@@ -64,6 +65,7 @@ class RunPlan:
     images: dict = field(default_factory=dict)  # task id -> harness.images.Image: it runs in a container
     substitutions: dict = field(default_factory=dict)  # --substitute-image NAME=LOCAL
     agent: Any = None  # --agent: an external agent (harness/external.py) in place of pertask's own loop
+    executor: Any = None  # --executor: where samples run (harness/executors.py); None: this process
     on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
     _cached_seen: set = field(default_factory=set)
     _budget: Any = None  # the run's Budget while it goes (external agents' calls are refused past it)
@@ -148,6 +150,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     # idle while hidden tests run (benchmarks/vllm_serving.py).
     agents, graders = asyncio.Semaphore(plan.concurrency), asyncio.Semaphore(plan.concurrency)
     budget = plan._budget = Budget(plan.budget_usd, store.load_samples())
+    executor = plan.executor or LocalExecutor()
 
     async def one(model: Model, task: Task, epoch: int) -> None:
         slot = Slot(agents, lambda usd: budget.agent_done(model.info.spec, task.id, epoch, usd))
@@ -155,8 +158,8 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
             if not budget.admit(model.info.spec, task.id, epoch):
                 return  # not started: no record, so a later run with a larger budget does it
             try:
-                rec = await run_sample(model, task, epoch, plan, store, scratch, hidden, slot, graders,
-                                       session["started_at"])
+                rec = await executor.run_sample(model, task, epoch, plan, store, scratch, hidden, slot, graders,
+                                                session["started_at"])
             finally:
                 budget.release(model.info.spec, task.id, epoch)
         budget.add(rec)
@@ -171,6 +174,8 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
         on_done(rec)
 
     try:
+        await executor.start(plan, store, session["started_at"])
+        session["executor"] = executor.describe()
         async with ServerWatch(plan.models, store, plan.node) as watch:
             try:
                 async with asyncio.TaskGroup() as group:  # one failure (a set-up refusal) stops the others
@@ -181,6 +186,7 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
                 session["stopped"] = str(first)
                 raise first from None
     finally:
+        await executor.close()
         if plan.agent is not None:
             await plan.agent.aclose()
         if plan.keep_workspaces:
