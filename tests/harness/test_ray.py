@@ -132,3 +132,26 @@ def test_the_budget_holds_on_a_local_ray_started_with_the_run(cli, tmp_path):
     assert 1 <= len(samples) < 5 and session["budget_not_started"] == 5 - len(samples)
     assert all(s["executor"] == "ray" for s in samples)
     assert session["executor"]["address"].startswith("local")
+
+
+def test_the_coordinator_killed_mid_run_resumes_on_the_cluster(cluster, tmp_path):
+    """kill -9 of the coordinator (pertask) while workers are at work: Ray ends its tasks with it; the same
+    command again keeps what was recorded and runs the rest, each sample once."""
+    script, out = _script(tmp_path, slow="ledger totals"), tmp_path / "run"
+    cmd = [*PERTASK, "run", "--suite", "smoke", "--model", f"scripted:{script}", "--no-preflight", "--concurrency", "2",
+           "--executor", "ray", "--ray-address", cluster, "--out", str(out)]
+    first = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), start_new_session=True, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not (out / "samples.jsonl").exists()
+                                      or len((out / "samples.jsonl").read_text().splitlines()) < 2):
+        time.sleep(0.1)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    before = {s["sample_id"] for s in load_samples(out)}
+    assert 2 <= len(before) < 5
+    second = subprocess.run(cmd, cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    after = load_samples(out)
+    assert len(after) == len({s["sample_id"] for s in after}) == 5 and before <= {s["sample_id"] for s in after}
+    assert all(s["error"] == "none" and s["executor"] == "ray" for s in after)
