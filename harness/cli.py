@@ -241,6 +241,8 @@ async def _run(a, suite, tasks, catalog) -> int:
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
                        judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent,
                        executor=make_executor(a.executor, a.ray_address))
+        if why := plan.executor.unsuitable(plan):
+            raise UsageError(why)
         store = open_store(plan)
         await start_servers(models, out, err)
         record_models(plan, store)

@@ -21,6 +21,10 @@ EXECUTORS = {"local": "harness.executors:LocalExecutor", "ray": "harness.ray_exe
 class Executor(Protocol):
     name: str
 
+    def unsuitable(self, plan: Any) -> str:
+        """Why this executor cannot run that plan ('' when it can): said before the run directory is touched."""
+        ...
+
     async def start(self, plan: Any, store: Any, session_id: str) -> None: ...
 
     async def run_sample(self, model: Any, task: Any, epoch: int, plan: Any, store: Any, scratch: Any, hidden: Any,
@@ -35,6 +39,9 @@ class Executor(Protocol):
 
 class LocalExecutor:
     name = "local"
+
+    def unsuitable(self, plan: Any) -> str:
+        return ""
 
     async def start(self, plan: Any, store: Any, session_id: str) -> None:
         return None

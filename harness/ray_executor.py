@@ -35,13 +35,18 @@ class RayExecutor:
         self.connected = False  # this run called ray.init (and so shuts it down: a local instance stops)
         self.nodes: list[str] = []
 
-    async def start(self, plan: Any, store: Any, session_id: str) -> None:
+    def unsuitable(self, plan: Any) -> str:
         if plan.agent is not None or plan.judge is not None:
-            raise SpecError("--executor ray runs pertask's own agent without a judge, for now (not --agent or --judge)")
+            return "--executor ray runs pertask's own agent without a judge, for now (not --agent or --judge)"
         not_http = [m.info.spec for m in plan.models if not isinstance(m, HTTPModel)]
         if not_http:
-            raise SpecError(f"--executor ray: {', '.join(not_http)} cannot be called over HTTP, which a worker's "
-                            "calls need (through the coordinator's proxy)")
+            return (f"--executor ray: {', '.join(not_http)} cannot be called over HTTP, which a worker's calls need "
+                    "(through the coordinator's proxy)")
+        return ""
+
+    async def start(self, plan: Any, store: Any, session_id: str) -> None:
+        if why := self.unsuitable(plan):
+            raise SpecError(why)
         if not ray.is_initialized():
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False, configure_logging=False)
             self.connected = True

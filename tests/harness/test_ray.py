@@ -155,3 +155,11 @@ def test_the_coordinator_killed_mid_run_resumes_on_the_cluster(cluster, tmp_path
     after = load_samples(out)
     assert len(after) == len({s["sample_id"] for s in after}) == 5 and before <= {s["sample_id"] for s in after}
     assert all(s["error"] == "none" and s["executor"] == "ray" for s in after)
+
+
+def test_what_the_ray_executor_cannot_run_is_refused_before_the_run_directory_is_made(cli, tmp_path):
+    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--ray-address", "10.0.0.5:6379",
+                       "--out", tmp_path / "a")
+    assert code == 2 and "--ray-address is for --executor ray" in err
+    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--executor", "ray", "--out", tmp_path / "b")
+    assert code == 2 and "oracle cannot be called over HTTP" in err and not (tmp_path / "b").exists()
