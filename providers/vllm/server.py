@@ -87,8 +87,10 @@ def port_busy(port: int, host: str = "127.0.0.1") -> bool:
 
 class VLLMServer:
     def __init__(self, model: str, served_name: str, preset: Preset, log_path: Path, *, port: int | None = None,
-                 host: str = "127.0.0.1", extra: list[str] | None = None, cpu: bool = True):
+                 host: str = "127.0.0.1", extra: list[str] | None = None, cpu: bool = True,
+                 env: dict[str, str] | None = None):
         self.model, self.served_name, self.preset = model, served_name, preset
+        self.env_extra = env or {}  # a replica's own (its GPUs)
         self.host, self.port = host, port or free_port()
         self.log_path, self.extra, self.cpu = log_path, list(extra or []), cpu
         self.proc: subprocess.Popen | None = None
@@ -114,6 +116,7 @@ class VLLMServer:
         env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}  # the server needs no keys
         if self.cpu:
             env.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")  # GiB; enough for the small CPU models
+        env.update(self.env_extra)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 (the child owns it for its lifetime)
         self.proc = subprocess.Popen(self.argv(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -94,3 +94,15 @@ def test_a_replica_that_dies_fails_only_its_own_samples_and_a_resume_reruns_them
     after = load_samples(out)
     assert len(after) == 5 and len({s["sample_id"] for s in after}) == 5, "nothing doubled"
     assert all(s["error"] == "none" for s in after)
+
+
+def test_gpu_groups_split_a_node_by_the_parallel_size():
+    from providers.base import SpecError
+    from providers.vllm.model import gpu_groups
+
+    eight = {"gpu_count": 8}
+    assert gpu_groups(2, [], {"gpu_count": 0}) is None, "the CPU build's replicas share the cores"
+    assert gpu_groups(4, ["--tensor-parallel-size", "2"], eight) == ["0,1", "2,3", "4,5", "6,7"]
+    assert gpu_groups(2, ["-tp=2", "--pipeline-parallel-size", "2"], eight) == ["0,1,2,3", "4,5,6,7"]
+    with pytest.raises(SpecError, match="need 16 GPUs; this node has 8"):
+        gpu_groups(2, ["--tensor-parallel-size", "8"], eight)

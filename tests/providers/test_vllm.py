@@ -257,3 +257,24 @@ def test_reasoning_goes_back_by_the_family_policy_and_the_prefix_cache_still_hit
         if len(prompts) > 1:  # the block-aligned previous prompt (128-token blocks on the CPU build)
             assert u["input_cached"] >= prompts[-2] // 128 * 128 > 0, (preset, c["turn"])
     assert len(prompts) == 3
+
+
+def test_two_launched_replicas_share_the_samples_and_their_counters_add_up(cli, tmp_path, tiny):
+    """vllm:PATH#replicas=2: two real servers, each sample kept on one; the harness's token totals equal the sum
+    of both servers' own counters, and each replica's counters are kept beside the sum."""
+    out = tmp_path / "run"
+    summary = run_json(cli, "run", "--suite", "smoke", "--model", f"vllm:{tiny}#preset=generic,replicas=2",
+                       "--task", "fix-median", "--task", "meeting-actions", "--concurrency", "2", *SHORT, "--out", out)
+    (srv,) = summary["servers"]
+    assert srv["harness_prompt_tokens"] == srv["server_prompt_tokens"] > 0 and srv["prompt_tokens_diff"] == 0
+    assert srv["harness_generation_tokens"] == srv["server_generation_tokens"] > 0
+    record = json.loads(next((out / "servers").glob("*.json")).read_text())
+    assert len(record["replicas"]) == 2 and all((out / r["log"]).stat().st_size > 0 for r in record["replicas"])
+    (session,) = record["sessions"]
+    assert sorted(len(r["samples"]) for r in session["replicas"]) == [1, 1], "one sample on each replica"
+    first, last = session["snapshots"][0], session["snapshots"][-1]
+    served = [b["values"]["vllm:prompt_tokens_total"] - a["values"].get("vllm:prompt_tokens_total", 0.0)
+              for a, b in zip(first["replicas"], last["replicas"], strict=True)]
+    assert all(x > 0 for x in served) and sum(served) == srv["server_prompt_tokens"]
+    samples = load_samples(out)
+    assert {s["replica"] for s in samples} == {r["base_url"] for r in record["replicas"]}
