@@ -149,6 +149,16 @@ def render_servers(summary: dict[str, Any], console: Console) -> None:
                   *((_money(node["node_cost_usd"]), _money(node["simple_split_usd"]), _money(node["usd_per_mtok"]))
                     if (node := r.get("node")) else ("-", "-", "-")))
     console.print(t)
+    replicas = [(r["model"], x) for r in rows for x in r.get("replicas") or []]
+    if replicas:
+        rt = Table(title="replicas (each server's own /metrics; requests and samples as the balancer sent them)")
+        for col in ("model", "replica", "requests", "samples", "prompt tok/s", "gen tok/s", "prefix-cache hits", "down"):
+            rt.add_column(col, justify="left" if col in ("model", "replica") else "right", overflow="fold")
+        for model, x in replicas:
+            rt.add_row(model, x["url"], num(x.get("requests"), "{:.0f}"), num(x.get("samples"), "{:.0f}"),
+                       num(x.get("prompt_tokens_per_s")), num(x.get("generation_tokens_per_s")),
+                       num(x.get("prefix_cache_hit_rate"), "{:.0%}"), "yes" if x.get("down") else "no")
+        console.print(rt)
 
 
 def _money(x: float | None) -> str:

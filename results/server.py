@@ -75,12 +75,37 @@ def summarize_session(session: dict[str, Any]) -> dict[str, Any]:
         "kv_cache_usage_max": max(kv) if kv else None,
         "harness_prompt_tokens": harness.get("prompt"), "harness_generation_tokens": harness.get("output"),
     })
+    if "replicas" in before and "replicas" in after:
+        out["replicas"] = _replicas(before, after, wall, session.get("replicas") or [])
     # Zero when the server served only this run: the harness counted exactly what the server did.
     if prompt is not None and harness.get("prompt") is not None:
         out["prompt_tokens_diff"] = harness["prompt"] - prompt
     if gen is not None and harness.get("output") is not None:
         out["generation_tokens_diff"] = harness["output"] - gen
     return out
+
+
+def _replicas(before: dict[str, Any], after: dict[str, Any], wall: float,
+              sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each replica's own throughput and prefix-cache hit rate from its own counters, and what the balancer sent."""
+    by_url = {r["url"]: r for r in sent}
+    rows = []
+    for b, a in zip(before["replicas"], after["replicas"], strict=False):
+        row: dict[str, Any] = {"url": a["url"], "requests": by_url.get(a["url"], {}).get("requests"),
+                               "samples": len(by_url.get(a["url"], {}).get("samples", [])),
+                               "down": by_url.get(a["url"], {}).get("down")}
+        if "values" in a and "values" in b:
+            bs, as_ = {"values": b["values"]}, {"values": a["values"]}
+            prompt = metric_delta(bs, as_, "vllm:prompt_tokens_total")
+            gen = metric_delta(bs, as_, "vllm:generation_tokens_total")
+            queries = metric_delta(bs, as_, "vllm:prefix_cache_queries_total")
+            hits = metric_delta(bs, as_, "vllm:prefix_cache_hits_total")
+            row.update({"server_prompt_tokens": prompt, "server_generation_tokens": gen,
+                        "prompt_tokens_per_s": prompt / wall if prompt is not None and wall > 0 else None,
+                        "generation_tokens_per_s": gen / wall if gen is not None and wall > 0 else None,
+                        "prefix_cache_hit_rate": hits / queries if queries else None})
+        rows.append(row)
+    return rows
 
 
 def load_servers(run_dir: Path) -> list[dict[str, Any]]:

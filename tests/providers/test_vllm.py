@@ -278,3 +278,9 @@ def test_two_launched_replicas_share_the_samples_and_their_counters_add_up(cli, 
     assert all(x > 0 for x in served) and sum(served) == srv["server_prompt_tokens"]
     samples = load_samples(out)
     assert {s["replica"] for s in samples} == {r["base_url"] for r in record["replicas"]}
+    # The report's per-replica rows: each replica's own counters, the balancer's requests.
+    rows = srv["replicas"]
+    assert [r["server_prompt_tokens"] for r in rows] == served and all(r["samples"] == 1 for r in rows)
+    assert sum(r["requests"] for r in rows) == sum(s["usage"]["calls"] for s in samples) + 1, "and the preflight"
+    code, text, err = cli("report", out)
+    assert code == 0 and "replicas" in text and rows[0]["url"] in text, err
