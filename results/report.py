@@ -42,6 +42,7 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
 
     summary["claims"] = evaluate(summary, names)
     summary["runs"] = [str(d) for d in run_dirs]
+    summary["placement"] = placement(samples)
     summary["servers"] = [_server_row(d, rec, sess) for d in run_dirs for rec in load_servers(d)
                           for sess in rec["session_summaries"]]
     for row in summary["servers"]:
@@ -54,6 +55,25 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
             warnings.append(f"{m['model']}: price unknown (or usage missing): dollars are null, not 0")
     summary["warnings"] = warnings
     return summary
+
+
+def placement(samples: list) -> dict[str, Any]:
+    """Where the samples ran (executor and node, as each record says) and the samples' rate: finished samples
+    over the span from the first start to the last finish (across sessions, pauses included)."""
+    where: dict[str, int] = {}
+    for r in samples:
+        key = f"{r.executor or 'local'} on {r.node or 'unknown'}"
+        where[key] = where.get(key, 0) + 1
+    stamps = [(r.started_at, r.finished_at) for r in samples if r.started_at and r.finished_at]
+    span = None
+    if stamps:
+        from datetime import datetime
+
+        t = lambda x: datetime.fromisoformat(x).timestamp()  # noqa: E731
+        span = max(t(b) for _, b in stamps) - min(t(a) for a, _ in stamps)
+    return {"where": dict(sorted(where.items())), "samples": len(samples),
+            "span_s": None if span is None else round(span, 3),
+            "samples_per_s": round(len(samples) / span, 4) if span else None}
 
 
 # A run this long whose prompts repeated a prefix every turn, with not one cached token, is not being cached.
@@ -206,6 +226,10 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
         if m.get("billed_usd") is not None:
             console.print(f"{m['model']}: catalog {_money(m['usd_total'])}, provider billed {_money(m['billed_usd'])}",
                           highlight=False)
+    where = summary.get("placement") or {}
+    if where.get("where"):
+        rate = f"; {where['samples_per_s']:.3g} samples/s over {where['span_s']:.1f} s" if where.get("samples_per_s") else ""
+        console.print("ran: " + ", ".join(f"{k} ({v})" for k, v in where["where"].items()) + rate, highlight=False)
     render_judge(summary, console)
     render_servers(summary, console)
     render_projections(summary, console)

@@ -63,12 +63,15 @@ def test_the_smoke_suite_on_a_ray_cluster_gives_the_local_executors_records(clus
     common = ["run", "--suite", "smoke", "--model", f"scripted:{script}", "--prices", prices, "--no-preflight",
               "--concurrency", "2"]
     run_json(cli, *common, "--out", tmp_path / "local")
-    run_json(cli, *common, "--executor", "ray", "--ray-address", cluster, "--out", tmp_path / "ray")
+    summary = run_json(cli, *common, "--executor", "ray", "--ray-address", cluster, "--out", tmp_path / "ray")
     local = {s["task_id"]: s for s in load_samples(tmp_path / "local")}
     remote = {s["task_id"]: s for s in load_samples(tmp_path / "ray")}
     assert {t: _comparable(s) for t, s in remote.items()} == {t: _comparable(s) for t, s in local.items()}
     assert all(s["executor"] == "ray" for s in remote.values())
     assert len({s["node"] for s in remote.values()}) == 2, "samples ran on both nodes, head and worker"
+    where = summary["placement"]["where"]  # and the report says so, with the run's samples/s
+    assert len(where) == 2 and all(k.startswith("ray on ") for k in where) and sum(where.values()) == 5
+    assert summary["placement"]["samples_per_s"] > 0
     # Every call a worker made went through the coordinator's proxy into the one ledger, on its sample.
     def ledger(run: str) -> list:
         return sorted((c["sample_id"], c["usage"]["input_uncached"], c["usage"]["output"])
