@@ -81,8 +81,9 @@ def main() -> None:
             for i, v in enumerate((u["calls"], u["input_uncached"] + u["input_cached"], u["input_cached"], u["output"],
                                    s["usd"], s["score"])):
                 t[i] += v
+    n = len(rows["builtin"])
     for agent, t in totals.items():
-        print(f"{'all 5':18} {agent:15} {t[5] / 5:5.2f} {t[0]:5d} {t[1]:7d} {t[2]:7d} {t[3]:6d} {t[4]:10.6f}")
+        print(f"{'all ' + str(n):18} {agent:15} {t[5] / n:5.2f} {t[0]:5d} {t[1]:7d} {t[2]:7d} {t[3]:6d} {t[4]:10.6f}")
     b, m = totals["builtin"], totals["mini-swe-agent"]
     print(f"mini-swe-agent / builtin: input tokens {m[1] / b[1]:.2f}x, dollars {m[4] / b[4]:.2f}x, calls {m[0] / b[0]:.2f}x")
 

@@ -102,7 +102,7 @@ class CommandAgent:
 
     def container_problem(self) -> str:
         """Why this agent cannot run in the container sandbox ('' when it can)."""
-        if self.adapter is not None and self.adapter.source == "pip" and not self.given:
+        if self.adapter is not None and self.adapter.source == "pip":  # the user's own copy is one too
             return (f"{self.name} is a Python package installed for the host's interpreter: it runs in the "
                     "bubblewrap sandbox (a container's image has a python of its own); --sandbox bwrap")
         if os.geteuid() != 0:

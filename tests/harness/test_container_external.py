@@ -16,6 +16,7 @@ import pytest
 from harness.images import BASE_IMAGE
 from tests.conftest import FAKE_KEY, load_samples, run_json
 from tests.harness.test_container_redteam import TASK
+from tests.harness.test_external import AGENT, no_upstream_key
 from tests.harness.test_proxy import OPUS
 from tests.tasks.test_harbor import write
 
@@ -23,21 +24,8 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the relay joins a con
 SUB = ["--substitute-image", f"python:3.13-slim={BASE_IMAGE}"]
 SOLVE = "wc -l < /app/data.txt | tr -d ' ' > /app/count.txt"
 
-# The image's own python3 (not pertask's): the agent asks its model once, runs the answer, then tries the way out.
-AGENT = r"""
-import json, os, subprocess, sys, urllib.request
-body = {"model": os.environ["PERTASK_MODEL"], "messages": [{"role": "user", "content": open(sys.argv[1]).read()}]}
-req = urllib.request.Request(os.environ["OPENAI_BASE_URL"] + "/chat/completions", json.dumps(body).encode(),
-                             {"Authorization": "Bearer " + os.environ["OPENAI_API_KEY"], "Content-Type": "application/json"})
-subprocess.run(["bash", "-c", json.loads(urllib.request.urlopen(req, timeout=60).read())["choices"][0]["message"]["content"]])
-for url in (UPSTREAM, "http://1.1.1.1/"):
-    try:
-        urllib.request.urlopen(url, timeout=3)
-        print("reached", url)
-    except Exception as exc:
-        print("unreachable", url, type(exc).__name__)
-print("env:", " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())))
-"""
+# The agent of the bubblewrap test, run by the image's own python3 (not pertask's): it asks its model once, runs
+# the answer, then tries the way out.
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +33,6 @@ def suite(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("ctr-agents")
     write(root / "count", TASK)
     return root
-
-
-def _no_key_anywhere(out: Path) -> None:
-    for p in out.rglob("*"):
-        if p.is_file():
-            assert FAKE_KEY.encode() not in p.read_bytes(), f"the upstream key reached {p}"
 
 
 @pytest.mark.parametrize("engine", ["podman", "docker"])
@@ -71,7 +53,7 @@ def test_a_cli_agent_in_a_container_reaches_only_the_proxy(engine, suite, fake, 
     assert f"unreachable {server.url}/models" in log and "unreachable http://1.1.1.1/" in log, log
     assert "OPENAI_API_KEY=pt-" in log and FAKE_KEY not in log
     assert json.loads((out / "manifest.json").read_text())["container_engine"] == engine
-    _no_key_anywhere(out)
+    no_upstream_key(out)
 
 
 @pytest.mark.parametrize("engine", ["podman", "docker"])
@@ -106,7 +88,7 @@ def test_claude_code_in_a_container_solves_the_task_and_cannot_write_its_install
     agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
     assert "touch-rc=1" in agent["log"] and "Read-only file system" in agent["log"], agent["log"][-2000:]
     assert not (cache_root() / "agents" / slug(ADAPTERS["claude-code"].package) / "planted").exists()
-    _no_key_anywhere(out)
+    no_upstream_key(out)
 
 
 def test_an_agent_installed_for_the_hosts_python_is_refused_a_container_before_the_run(suite, cli, tmp_path):
@@ -115,3 +97,6 @@ def test_an_agent_installed_for_the_hosts_python_is_refused_a_container_before_t
                        "mini-swe-agent", "--no-preflight", "--out", tmp_path / "r", *SUB)
     assert code == 2 and "runs in the bubblewrap sandbox" in err and "--sandbox bwrap" in err, err
     assert not (tmp_path / "r" / "samples.jsonl").exists()
+    code, _, err = cli("run", "--suite", suite, "--model", "openai-compatible:m@http://127.0.0.1:9/v1", "--agent",
+                       "mini-swe-agent:/bin/true", "--no-preflight", "--out", tmp_path / "r2", *SUB)
+    assert code == 2 and "runs in the bubblewrap sandbox" in err, "the user's own copy is the host's Python too"

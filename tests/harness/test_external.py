@@ -37,6 +37,21 @@ print("env:", " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())))
 PRICES = '[[price]]\nprovider = "openai-compatible"\nmodel = "m"\ninput = 2.0\noutput = 8.0\nsource = "test"\n'
 
 
+def solve(cli, out, model: str, agent: str, *extra) -> dict:
+    """fix-median through the CLI with that agent and model: its one record, which must have passed."""
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", model, "--agent", agent,
+             "--no-preflight", "--out", out, *extra)
+    (s,) = load_samples(out)
+    assert s["error"] == "none" and s["passed"] is True and s["score"] == 1.0, (s["error_detail"], s["grader"])
+    return s
+
+
+def no_upstream_key(out) -> None:
+    for p in out.rglob("*"):
+        if p.is_file():
+            assert FAKE_KEY.encode() not in p.read_bytes(), f"the upstream key reached {p}"
+
+
 def test_a_cli_agent_solves_a_task_through_the_proxy_metered_and_contained(fake, cli, tmp_path, monkeypatch):
     fixed = (SUITES_ROOT / "smoke" / "fix-median" / "solution" / "files" / "stats" / "core.py").read_text()
     fix = f"cat > stats/core.py <<'PERTASK_EOF'\n{fixed}PERTASK_EOF\n"
@@ -45,11 +60,8 @@ def test_a_cli_agent_solves_a_task_through_the_proxy_metered_and_contained(fake,
     (tmp_path / "prices.toml").write_text(PRICES)
     source = AGENT.replace("UPSTREAM", repr(server.url + "/models"))
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai-compatible:m@{server.url}",
-             "--agent", f"cmd:python3 -c {shlex.quote(source)} {{instruction_file}}", "--prices", tmp_path / "prices.toml",
-             "--no-preflight", "--out", out)
-    (s,) = load_samples(out)
-    assert s["error"] == "none" and s["passed"] is True and s["score"] == 1.0, (s["error_detail"], s["grader"])
+    s = solve(cli, out, f"openai-compatible:m@{server.url}", f"cmd:python3 -c {shlex.quote(source)} {{instruction_file}}",
+              "--prices", tmp_path / "prices.toml")
     assert (s["usage"]["input_uncached"], s["usage"]["output"], s["usage"]["calls"], s["turns"]) == (321, 45, 1, 1)
     assert s["usd"] == pytest.approx((321 * 2.0 + 45 * 8.0) / 1e6, abs=1e-12)
     log = json.loads((out / s["transcript"]).read_text())["messages"][-1]["content"]
@@ -58,9 +70,7 @@ def test_a_cli_agent_solves_a_task_through_the_proxy_metered_and_contained(fake,
     assert json.loads((out / "manifest.json").read_text())["agent"].startswith("cmd:python3 -c")
     ledger = [json.loads(line) for line in (out / "calls.jsonl").read_text().splitlines()]
     assert [c["usage"]["input_uncached"] for c in ledger if c["sample_id"] == s["sample_id"]] == [321]
-    for p in out.rglob("*"):
-        if p.is_file():
-            assert FAKE_KEY.encode() not in p.read_bytes(), f"the upstream key reached {p}"
+    no_upstream_key(out)
 
 
 def test_an_external_agent_needs_a_model_over_http(cli, tmp_path):
@@ -92,10 +102,7 @@ def test_mini_swe_agent_from_pypi_solves_a_task_through_the_proxy(fake, cli, tmp
     monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
     (tmp_path / "prices.toml").write_text(PRICES)
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai-compatible:m@{server.url}",
-             "--agent", "mini-swe-agent", "--prices", tmp_path / "prices.toml", "--no-preflight", "--out", out)
-    (s,) = load_samples(out)
-    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    s = solve(cli, out, f"openai-compatible:m@{server.url}", "mini-swe-agent", "--prices", tmp_path / "prices.toml")
     assert (s["usage"]["input_uncached"], s["usage"]["output"], s["turns"]) == (3200, 72, 2)
     assert s["usd"] == pytest.approx((3200 * 2.0 + 72 * 8.0) / 1e6, abs=1e-12)
     assert len(server.requests) == 2, "every call of the agent went through the proxy, once"
@@ -255,18 +262,13 @@ def test_claude_code_from_npm_solves_a_task_through_the_proxy_with_its_own_cache
                    "cache_min_tokens": 256, "default": turns})
     monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"anthropic:claude-opus-4-8@{server.url}",
-             "--agent", "claude-code", "--no-preflight", "--out", out)
-    (s,) = load_samples(out)
-    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    s = solve(cli, out, f"anthropic:claude-opus-4-8@{server.url}", "claude-code")
     _billed_by_hand(s, server, OPUS)
     assert s["usage"]["input_cached"] > 0 and s["usage"]["cache_write"] > 0, "its breakpoints wrote and read the cache"
     agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
     assert '"type":"result"' in agent["log"] and "Done: the median is fixed." in agent["log"], "its stream-json log"
     assert "touch-rc=1" in agent["log"] and "Read-only file system" in agent["log"] and not (home / "planted").exists()
-    for p in out.rglob("*"):
-        if p.is_file():
-            assert FAKE_KEY.encode() not in p.read_bytes(), f"the upstream key reached {p}"
+    no_upstream_key(out)
 
 
 def test_codex_from_npm_solves_a_task_on_the_responses_fake_keeping_its_reasoning(fake, cli, tmp_path, monkeypatch):
@@ -278,10 +280,7 @@ def test_codex_from_npm_solves_a_task_on_the_responses_fake_keeping_its_reasonin
     server = fake({"model": "gpt-5.5", "models": ["gpt-5.5"], "emulate": "openai", "default": turns})
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai:gpt-5.5@{server.url}",
-             "--agent", "codex", "--no-preflight", "--out", out)
-    (s,) = load_samples(out)
-    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    s = solve(cli, out, f"openai:gpt-5.5@{server.url}", "codex")
     _billed_by_hand(s, server, {"input": 5.0, "cached_input": 0.5, "output": 30.0})
     assert server.requests[1]["reasoning_back"] == ["Turn 0: look at what the last command showed, then decide the next step."]
     agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
@@ -301,10 +300,7 @@ def test_aider_from_pypi_solves_a_task_through_the_proxy(fake, cli, tmp_path, mo
     monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
     (tmp_path / "prices.toml").write_text(PRICES)
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai-compatible:m@{server.url}",
-             "--agent", "aider", "--prices", tmp_path / "prices.toml", "--no-preflight", "--out", out)
-    (s,) = load_samples(out)
-    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    s = solve(cli, out, f"openai-compatible:m@{server.url}", "aider", "--prices", tmp_path / "prices.toml")
     assert (s["usage"]["input_uncached"], s["usage"]["output"], s["usage"]["calls"]) == (2300, 93, 1)
     assert s["usd"] == pytest.approx((2300 * 2.0 + 93 * 8.0) / 1e6, abs=1e-12)
     agent = json.loads((out / s["transcript"]).read_text())["messages"][-1]
@@ -319,9 +315,6 @@ def test_mini_swe_agent_drives_an_anthropic_model_in_its_own_dialect(fake, cli, 
     server = fake({"model": "claude-opus-4-8", "models": ["claude-opus-4-8"], "emulate": "anthropic", "default": turns})
     monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"anthropic:claude-opus-4-8@{server.url}",
-             "--agent", "mini-swe-agent", "--no-preflight", "--out", out)
-    (s,) = load_samples(out)
-    assert s["error"] == "none" and s["passed"] is True, (s["error_detail"], s["grader"])
+    s = solve(cli, out, f"anthropic:claude-opus-4-8@{server.url}", "mini-swe-agent")
     assert all(r["dialect"] == "anthropic" for r in server.requests)
     _billed_by_hand(s, server, OPUS)

@@ -11,8 +11,6 @@ import time
 
 import pytest
 
-from providers.script import Script
-from providers.scripted import ScriptedServer
 from tests.conftest import SUBMIT, bash, load_samples, run_json
 from tests.harness.test_resume import TASK_MATCH
 
@@ -20,20 +18,14 @@ USAGE = {"prompt_tokens": 200, "completion_tokens": 20}
 
 
 @pytest.fixture
-def replicas():
-    made = []
-
+def replicas(fake):
+    """A scripted server that answers any key (a vLLM server takes none), one conversation per smoke task."""
     def start(delay_s: float = 0.0):
         turns = [{"tool_calls": [bash("ls")], "usage": USAGE, "delay_s": delay_s}] * 2 + [{**SUBMIT, "usage": USAGE}]
         convs = [{"match": m, "turns": turns} for m in TASK_MATCH.values()]  # the conversation tells the task
-        server = ScriptedServer(Script.model_validate({"model": "m", "conversations": convs}))
-        server.start()
-        made.append(server)
-        return server
+        return fake({"model": "m", "conversations": convs, "api_key": None})
 
-    yield start
-    for s in made:
-        s.stop()
+    return start
 
 
 def _task_of(request: dict) -> str:
