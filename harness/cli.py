@@ -32,7 +32,7 @@ from .external import parse_agent
 from .progress import RunProgress
 from .runner import RunError, RunPlan, open_store, pending, record_models, run_plan
 from .sandbox import SANDBOXES, bwrap_path
-from .serving import start_servers
+from .serving import SCRAPE_EVERY_S, start_servers
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,8 +104,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="price API calls at the provider's batch discount (unknown discount: null dollars)")
     r.add_argument("--gpu-type", help="the node's GPU type, e.g. H200; a known profile (h100, h200, b200) "
                                       "supplies a dated on-demand price when --gpu-hour-usd is not given")
-    r.add_argument("--gpus", type=int, help="GPUs the node rents (self-hosted dollars need it)")
+    r.add_argument("--gpus", type=int, help="GPUs the node rents (self-hosted dollars need it; default for a vLLM "
+                                            "pertask launches on GPUs: those its replicas take)")
     r.add_argument("--gpu-hour-usd", type=float, help="dollars per GPU-hour of the node")
+    r.add_argument("--scrape-every", type=float, default=SCRAPE_EVERY_S, metavar="S",
+                   help=f"seconds between scrapes of a vLLM server's /metrics: the resolution of its load over time "
+                        f"and busy share (default {SCRAPE_EVERY_S:g})")
     r.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     p = sub.add_parser("report", help="summarize run directories")
     p.add_argument("runs", nargs="+", type=Path)
@@ -163,6 +167,8 @@ def cmd_run(a: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
     engines.select(a.container_engine)
     if a.budget_usd is not None and a.budget_usd <= 0:
         raise UsageError("--budget-usd must be more than 0")
+    if a.scrape_every < 0.2:
+        raise UsageError("--scrape-every must be at least 0.2 (seconds)")
     for name in ("epochs", "concurrency", "limit", "max_turns", "gpus", "max_connections"):
         if getattr(a, name) is not None and getattr(a, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
@@ -194,9 +200,9 @@ async def _run(a, suite, tasks, catalog) -> int:
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg, a.max_connections))
             models[-1].info.batch = a.batch_pricing
         node = node_config(a.gpu_type, a.gpus, a.gpu_hour_usd)
-        node_priced = bool(node.get("gpus") and node.get("gpu_hour_usd") is not None)
         for m in models:
             served = m.info.kind in ("local", "vllm")
+            node_priced = bool((node.get("gpus") or m.serving_gpus()) and node.get("gpu_hour_usd") is not None)
             if (served and not node_priced) or (not served and m.info.price is None):
                 why = ("self-hosted: it is priced by the GPU-hour; give --gpus and --gpu-hour-usd" if served
                        else "no price known")
@@ -240,7 +246,7 @@ async def _run(a, suite, tasks, catalog) -> int:
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
                        judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent,
-                       executor=make_executor(a.executor, a.ray_address))
+                       executor=make_executor(a.executor, a.ray_address), scrape_every_s=a.scrape_every)
         if why := plan.executor.unsuitable(plan):
             raise UsageError(why)
         store = open_store(plan)

@@ -24,6 +24,7 @@ from providers.hardware import detect_hardware
 from results.prices import sample_usd
 from results.records import ErrorClass, RunManifest, SampleRecord, now_iso
 from results.reprice import SERVED
+from results.server import busy_share
 from results.store import RunStore, model_of, sample_id, slug
 from tasks import Suite, Task
 from tasks.graders import get_grader
@@ -39,7 +40,7 @@ from .executors import LocalExecutor
 from .judge import RUBRIC, judge_sample
 from .limits import command_limits, sweep_stale
 from .sandbox import Sandbox, bwrap_path
-from .serving import ServerWatch
+from .serving import SCRAPE_EVERY_S, ServerWatch
 
 
 class RunError(ValueError):
@@ -67,6 +68,7 @@ class RunPlan:
     agent: Any = None  # --agent: an external agent (harness/external.py) in place of pertask's own loop
     executor: Any = None  # --executor: where samples run (harness/executors.py); None: this process
     on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
+    scrape_every_s: float = SCRAPE_EVERY_S  # --scrape-every: a served model's /metrics during the run
     _cached_seen: set = field(default_factory=set)
     _budget: Any = None  # the run's Budget while it goes (external agents' calls are refused past it)
 
@@ -171,12 +173,15 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
             await asyncio.to_thread(forget_saved, saved)  # a container's saved image
             shutil.rmtree(saved, ignore_errors=True)
         watch.add(rec)
+        where = f"{rec.executor or 'local'} on {rec.node or 'unknown'}"
+        session["ran"][where] = session["ran"].get(where, 0) + 1  # the manifest says where this session's samples ran
         on_done(rec)
 
     try:
         await executor.start(plan, store, session["started_at"])
-        session["executor"] = executor.describe()
-        async with ServerWatch(plan.models, store, plan.node) as watch:
+        session["executor"], session["ran"] = executor.describe(), {}
+        t0 = time.monotonic()
+        async with ServerWatch(plan.models, store, plan.node, plan.scrape_every_s) as watch:
             try:
                 async with asyncio.TaskGroup() as group:  # one failure (a set-up refusal) stops the others
                     for s in todo:
@@ -185,6 +190,10 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
                 first = next((e for e in eg.exceptions if isinstance(e, EndpointConfigError)), eg.exceptions[0])
                 session["stopped"] = str(first)
                 raise first from None
+        wall = time.monotonic() - t0
+        session["samples_per_s"] = round(sum(session["ran"].values()) / wall, 4) if wall > 0 else None
+        # Each served model's busy share over the session (its load over time is in servers/NAME.json).
+        session["busy_share"] = {spec: busy_share(w) for spec, w in watch.sessions.items()}
     finally:
         await executor.close()
         if plan.agent is not None:

@@ -18,7 +18,7 @@ from results.cost import attribute_session
 from results.records import TOKEN_FIELDS, SampleRecord, now_iso
 from results.store import RunStore, slug
 
-SCRAPE_EVERY_S = 15.0
+SCRAPE_EVERY_S = 5.0  # the resolution of the load timeline and of the busy share (`--scrape-every`)
 
 
 def served(models: list[Model]) -> list[Model]:
@@ -42,8 +42,9 @@ class ServerWatch:
     """Snapshots before, every SCRAPE_EVERY_S during, and after a session; harness totals per model;
     and, when the node's price is given, each sample's share of the node cost."""
 
-    def __init__(self, models: list[Model], store: RunStore, node: dict[str, Any]):
+    def __init__(self, models: list[Model], store: RunStore, node: dict[str, Any], every_s: float = SCRAPE_EVERY_S):
         self.models, self.store, self.run_dir, self.node = served(models), store, store.root, node
+        self.every_s = every_s
         self.sessions: dict[str, dict[str, Any]] = {}
         self.records: dict[str, list[SampleRecord]] = {m.info.spec: [] for m in self.models}
         self._task: asyncio.Task | None = None
@@ -53,7 +54,7 @@ class ServerWatch:
         self._t0 = time.monotonic()
         for m in self.models:
             self.sessions[m.info.spec] = {"started_at": now_iso(), "snapshots": [await m.snapshot()],
-                                          "periodic": [], "harness_tokens": {"prompt": 0, "output": 0, "calls": 0},
+                                          "periodic": [], "scrape_every_s": self.every_s, "harness_tokens": {"prompt": 0, "output": 0, "calls": 0},
                                           "samples": {}}
         if self.models:
             self._task = asyncio.create_task(self._periodic())
@@ -61,7 +62,7 @@ class ServerWatch:
 
     async def _periodic(self) -> None:
         while True:
-            await asyncio.sleep(SCRAPE_EVERY_S)
+            await asyncio.sleep(self.every_s)
             for m in self.models:
                 snap = await m.snapshot(full=False)
                 if snap:
@@ -98,9 +99,10 @@ class ServerWatch:
         """Each sample's share of the node cost, stored once with the session (servers/*.json): the records
         are not written again to carry it; RunStore.load_samples joins it."""
         snaps = session["snapshots"]
+        session["serving_gpus"] = m.serving_gpus()  # kept: a reprice without --gpus bills these again
         usages = {r.sample_id: r.usage for r in self.records[m.info.spec]}
         session["cost"] = attribute_session(usages, self.node, session["node_time_s"], snaps[0],
-                                            snaps[-1] if len(snaps) > 1 else None)
+                                            snaps[-1] if len(snaps) > 1 else None, session["serving_gpus"])
 
     def _write(self, m: Model, session: dict[str, Any]) -> None:
         path = self.run_dir / "servers" / f"{slug(m.info.spec)}.json"

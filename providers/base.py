@@ -93,6 +93,11 @@ class Model:
         """The replica a sample's calls were kept on ('' for a model of one server)."""
         return ""
 
+    def serving_gpus(self) -> int | None:
+        """The GPUs its own servers take on this node (vLLM launched by pertask on a GPU node: replicas × tensor ×
+        pipeline parallel size); None when pertask did not place it (attached, CPU, hosted)."""
+        return None
+
     def replica_stats(self) -> list[dict[str, Any]] | None:
         """Per replica, what it was sent (models served by several replicas); None for one server."""
         return None

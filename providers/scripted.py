@@ -116,6 +116,8 @@ class ScriptedServer:
             return _http(200, json.dumps(data).encode())
         if method == "GET" and path == "/health":
             return _http(200, b"{}")
+        if method == "GET" and path == "/metrics":
+            return _http(200, self._metrics().encode(), "text/plain; version=0.0.4")
         dialect = next((d for suffix, d in DIALECTS.items() if path.endswith(suffix)), None)
         if method == "POST" and dialect:
             self.in_flight += 1
@@ -215,6 +217,18 @@ class ScriptedServer:
         if usage:
             data["usage"] = usage
         return _http(200, json.dumps(data).encode())
+
+    def _metrics(self) -> str:
+        """The few series of vLLM's /metrics a harness reads, under vLLM's names, from what this server answered:
+        the token counters and the requests running now."""
+        used = [r["usage"] for r in self.requests if r.get("usage")]
+        prompt = sum(u.get("prompt_tokens", u.get("input_tokens", 0)) for u in used)
+        gen = sum(u.get("completion_tokens", u.get("output_tokens", 0)) for u in used)
+        label = f'{{model_name="{self.script.model}"}}'
+        return "".join(f"# TYPE {n} {kind}\n{n}{label} {v}\n" for n, kind, v in (
+            ("vllm:num_requests_running", "gauge", float(self.in_flight)), ("vllm:num_requests_waiting", "gauge", 0.0),
+            ("vllm:prompt_tokens_total", "counter", float(prompt)),
+            ("vllm:generation_tokens_total", "counter", float(gen))))
 
     def _record(self, entry: dict[str, Any]) -> None:
         self.requests.append(entry)

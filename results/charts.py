@@ -104,3 +104,39 @@ def token_mix(models: list[dict[str, Any]], width: int = 640) -> str:
                    f'<text x="{lx + 14}" y="{ly}" class="tick">{name}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def server_load(row: dict[str, Any], idx: int = 0, width: int = 640, height: int = 220) -> str:
+    """One server's load over its session: generation tok/s (line, left axis) and requests running (bars, right
+    axis), one point per scrape interval."""
+    points = (row.get("load") or {}).get("points") or []
+    if len(points) < 2:
+        return ""
+    left, right, top, bottom = 56, width - 48, 16, height - 40
+    t_max = max(p["t_s"] for p in points) or 1.0
+    g_max = max((p["generation_tokens_per_s"] or 0.0) for p in points) or 1.0
+    r_max = max((p["running"] or 0.0) for p in points) or 1.0
+
+    def x(t: float) -> float:
+        return left + t / t_max * (right - left)
+
+    out = [f'<svg class="server-load" id="server-load-{idx}" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" role="img" aria-label="load of {escape(str(row["model"]))} over time">',
+           f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="#fafafa" stroke="#ccc"/>']
+    prev = 0.0
+    for p in points:
+        h = (p["running"] or 0.0) / r_max * (bottom - top)
+        if h > 0:
+            out.append(f'<rect class="running" x="{x(prev):.1f}" y="{bottom - h:.1f}" width="{max(x(p["t_s"]) - x(prev), 1):.1f}" '
+                       f'height="{h:.1f}" fill="#9ecae9"><title>{p["t_s"]:.1f} s: {p["running"]:g} running</title></rect>')
+        prev = p["t_s"]
+    line = " ".join(f'{x(p["t_s"]):.1f},{bottom - (p["generation_tokens_per_s"] or 0.0) / g_max * (bottom - top):.1f}'
+                    for p in points)
+    out.append(f'<polyline class="gen" points="{x(0):.1f},{bottom} {line}" fill="none" stroke="#d62728" stroke-width="2"/>')
+    out.append(f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" class="tick">{g_max:.0f}</text>'
+               f'<text x="{left - 6}" y="{bottom}" text-anchor="end" class="tick">0</text>'
+               f'<text x="{right + 6}" y="{top + 10}" class="tick">{r_max:g}</text>'
+               f'<text x="{right}" y="{bottom + 16}" text-anchor="end" class="tick">{t_max:.0f} s</text>'
+               f'<text x="{left}" y="{height - 6}" class="tick"><tspan fill="#d62728">— generation tok/s</tspan>'
+               f'  <tspan fill="#4c78a8">▮ requests running</tspan></text></svg>')
+    return "".join(out)

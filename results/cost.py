@@ -67,16 +67,18 @@ def allocate(total_usd: float, shares: dict[str, float]) -> dict[str, int]:
 
 
 def attribute_session(usages: dict[str, Usage], node: dict[str, Any], node_time_s: float,
-                      before: dict | None, after: dict | None) -> dict[str, Any] | None:
-    """The cost record of one session of one served model, or None without a node price."""
-    gpus, rate = node.get("gpus"), node.get("gpu_hour_usd")
+                      before: dict | None, after: dict | None, serving_gpus: int | None = None) -> dict[str, Any] | None:
+    """The cost record of one session of one served model, or None without a node price. The GPUs billed are
+    the node's as the user rented them (--gpus), else those its servers were placed on (serving_gpus)."""
+    gpus, rate = node.get("gpus") or serving_gpus, node.get("gpu_hour_usd")
     if not gpus or rate is None:
         return None
     weights = token_weights(before, after, node.get("cached_prefill_factor", CACHED_PREFILL_FACTOR))
     cost = node_cost_usd(gpus, rate, node_time_s)
     nano = allocate(cost, {sid: gpu_seconds(u, weights) for sid, u in usages.items()})
     tokens = sum(u.total for u in usages.values())
-    return {"gpus": gpus, "gpu_hour_usd": rate, "gpu_type": node.get("gpu_type"), "node_time_s": round(node_time_s, 3),
+    return {"gpus": gpus, "gpus_from": "--gpus" if node.get("gpus") else "the servers' GPU groups",
+            "gpus_serving": serving_gpus, "gpu_hour_usd": rate, "gpu_type": node.get("gpu_type"), "node_time_s": round(node_time_s, 3),
             "node_cost_usd": sum(nano.values()) / NANO, "weights": weights,
             "per_sample_nano_usd": nano,
             "simple_split_usd": cost / len(usages) if usages else None,

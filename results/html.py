@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .charts import cost_accuracy, token_mix
+from .charts import cost_accuracy, server_load, token_mix
 from .report import _money
 from .store import RunStore
 
@@ -78,21 +78,49 @@ def comparisons(summary: dict[str, Any]) -> str:
 
 
 def servers(summary: dict[str, Any]) -> str:
-    rows = []
-    for r in summary.get("servers", []):
-        if not r.get("complete"):
-            continue
-        node = r.get("node") or {}
+    rows, charts, replicas = [], [], []
+    for i, r in enumerate(x for x in summary.get("servers", []) if x.get("complete")):
+        node, load = r.get("node") or {}, r.get("load") or {}
         rows.append([escape(str(r["model"])), escape(str(r.get("vllm") or "attached")),
                      f"{r.get('startup_s') or 0:.1f}", f"{r.get('generation_tokens_per_s') or 0:.1f}",
                      _pct(r.get("prefix_cache_hit_rate")),
                      "/".join(f"{(r.get('ttft_s') or {}).get(q) or 0:.2f}" for q in ("p50", "p90")),
                      "/".join(f"{((r.get('tpot_s') or {}).get(q) or 0) * 1000:.0f}" for q in ("p50", "p90")),
+                     _pct(load.get("busy_share")),
+                     f"{node['gpus']} × {_money(node['gpu_hour_usd'])}/h" if node else "-",
                      _money(node.get("node_cost_usd")) if node else "-"])
+        if chart := server_load(r, i):
+            charts.append(f'<div><h3>{escape(str(r["model"]))}</h3>{chart}<p class="note">busy '
+                          f'{_pct(load.get("busy_share"))} of {load.get("scrapes")} scrapes, every '
+                          f'{load.get("interval_s") or 0:g} s; peak {load.get("peak_generation_tokens_per_s") or 0:.1f} '
+                          'generated tok/s</p></div>')
+        replicas += [[escape(str(r["model"])), escape(x["url"]), str(x.get("requests") or 0), str(x.get("samples") or 0),
+                      f"{x.get('generation_tokens_per_s') or 0:.1f}", _pct(x.get("prefix_cache_hit_rate")),
+                      _pct(x.get("busy_share")), "yes" if x.get("down") else "no"] for x in r.get("replicas") or []]
     if not rows:
         return ""
-    return ("<h2>vLLM servers</h2>" + _table(["model", "vLLM", "start-up s", "gen tok/s", "prefix-cache hits",
-                                              "TTFT p50/p90 s", "TPOT p50/p90 ms", "node $"], rows))
+    out = ("<h2>vLLM servers</h2><p class=note>From each server's own /metrics over the session. Busy: the share "
+           "of scrapes at which it had a request running.</p>"
+           + _table(["model", "vLLM", "start-up s", "gen tok/s", "prefix-cache hits", "TTFT p50/p90 s",
+                     "TPOT p50/p90 ms", "busy", "node", "node $"], rows, "servers", "servers"))
+    if replicas:
+        out += ("<h3>Replicas</h3><p class=note>Each replica's own counters; requests and samples as the balancer "
+                "sent them (a sample stays on its first replica).</p>"
+                + _table(["model", "replica", "requests", "samples", "gen tok/s", "prefix-cache hits", "busy", "down"],
+                         replicas, "replicas", "replicas"))
+    if charts:
+        out += '<h3>Load over time</h3><div class="charts">' + "".join(charts) + "</div>"
+    return out
+
+
+def placement(summary: dict[str, Any]) -> str:
+    where = summary.get("placement") or {}
+    if not where.get("where"):
+        return ""
+    rate = (f" · {where['samples_per_s']:.3g} samples/s over {where['span_s']:.1f} s"
+            if where.get("samples_per_s") else "")
+    items = "".join(f"<li>{escape(k)}: {v} sample(s)</li>" for k, v in where["where"].items())
+    return f'<h2>Where it ran</h2><ul class="placement" id="placement">{items}</ul><p class="note">{where["samples"]} samples{rate}.</p>'
 
 
 def claims(summary: dict[str, Any]) -> str:
@@ -175,6 +203,7 @@ Tokens, turns and wall time are means per task; intervals are 95% bootstrap inte
 <p class="note">★ and the dashed line: the Pareto front (no model is cheaper and at least as accurate).</p></div>
 <div><h2>Token mix per task</h2>{token_mix(summary["models"])}</div></div>
 {comparisons(summary)}
+{placement(summary)}
 {servers(summary)}
 <h2>Per task</h2>
 <p class="note">✓ pass, ✗ fail, ! not scored (infrastructure error), one mark per epoch; click a mark for its

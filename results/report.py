@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,10 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
     summary["servers"] = [_server_row(d, rec, sess) for d in run_dirs for rec in load_servers(d)
                           for sess in rec["session_summaries"]]
     for row in summary["servers"]:
+        node = row.get("node") or {}
+        if node.get("gpus_serving") and node.get("gpus") != node["gpus_serving"]:
+            warnings.append(f"{row['model']}: the node cost bills {node['gpus']} GPUs (--gpus); its servers took "
+                            f"{node['gpus_serving']}")
         if row.get("prompt_tokens_diff") or row.get("generation_tokens_diff"):
             warnings.append(f"{row['model']}: the harness counted {row['prompt_tokens_diff']:+.0f} prompt and "
                             f"{row['generation_tokens_diff']:+.0f} generated tokens against the server's counters "
@@ -172,13 +177,43 @@ def render_servers(summary: dict[str, Any], console: Console) -> None:
     replicas = [(r["model"], x) for r in rows for x in r.get("replicas") or []]
     if replicas:
         rt = Table(title="replicas (each server's own /metrics; requests and samples as the balancer sent them)")
-        for col in ("model", "replica", "requests", "samples", "prompt tok/s", "gen tok/s", "prefix-cache hits", "down"):
+        for col in ("model", "replica", "requests", "samples", "prompt tok/s", "gen tok/s", "prefix-cache hits", "busy",
+                    "down"):
             rt.add_column(col, justify="left" if col in ("model", "replica") else "right", overflow="fold")
         for model, x in replicas:
             rt.add_row(model, x["url"], num(x.get("requests"), "{:.0f}"), num(x.get("samples"), "{:.0f}"),
                        num(x.get("prompt_tokens_per_s")), num(x.get("generation_tokens_per_s")),
-                       num(x.get("prefix_cache_hit_rate"), "{:.0%}"), "yes" if x.get("down") else "no")
+                       num(x.get("prefix_cache_hit_rate"), "{:.0%}"), num(x.get("busy_share"), "{:.0%}"),
+                       "yes" if x.get("down") else "no")
         console.print(rt)
+    for r in rows:
+        if line := load_line(r):
+            console.print(line, highlight=False)
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], width: int = 60) -> str:
+    """The values as one line of block characters, averaged into at most `width` columns."""
+    if not values:
+        return ""
+    step = max(1, math.ceil(len(values) / width))
+    cols = [sum(values[i:i + step]) / len(values[i:i + step]) for i in range(0, len(values), step)]
+    top = max(cols) or 1.0
+    return "".join(SPARKS[min(len(SPARKS) - 1, int(v / top * (len(SPARKS) - 1) + 0.5))] for v in cols)
+
+
+def load_line(row: dict[str, Any]) -> str:
+    """One server's load over the session: its busy share and generation throughput over time."""
+    load = row.get("load") or {}
+    if not load.get("scrapes"):
+        return ""
+    gen = [p["generation_tokens_per_s"] or 0.0 for p in load["points"]]
+    busy = load["busy_share"]
+    return (f"load of {row['model']}: busy {busy:.0%} of {load['scrapes']} scrapes (every {load['interval_s']:g} s), "
+            f"mean {load['mean_running']:.1f} requests running; gen tok/s over time {sparkline(gen)} "
+            f"(peak {load['peak_generation_tokens_per_s'] or 0:.1f})")
 
 
 def _money(x: float | None) -> str:

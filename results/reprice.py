@@ -37,7 +37,7 @@ def _reprice_served(store: RunStore, node: dict[str, Any]) -> list[dict]:
             usages = {sid: Usage.model_validate(u) for sid, u in session.get("samples", {}).items()}
             snaps = session.get("snapshots") or [None]
             cost = attribute_session(usages, node, session.get("node_time_s") or 0.0, snaps[0],
-                                     snaps[-1] if len(snaps) > 1 else None)
+                                     snaps[-1] if len(snaps) > 1 else None, session.get("serving_gpus"))
             session["cost"] = cost  # the samples' dollars are joined from here when they are read
             if cost:
                 costs.append({"model": record.get("spec"), "node_cost_usd": cost["node_cost_usd"]})

@@ -75,14 +75,59 @@ def summarize_session(session: dict[str, Any]) -> dict[str, Any]:
         "kv_cache_usage_max": max(kv) if kv else None,
         "harness_prompt_tokens": harness.get("prompt"), "harness_generation_tokens": harness.get("output"),
     })
+    out["load"] = load(session)
     if "replicas" in before and "replicas" in after:
         out["replicas"] = _replicas(before, after, wall, session.get("replicas") or [])
+        for i, row in enumerate(out["replicas"]):
+            row["busy_share"] = busy_share(session, i)
     # Zero when the server served only this run: the harness counted exactly what the server did.
     if prompt is not None and harness.get("prompt") is not None:
         out["prompt_tokens_diff"] = harness["prompt"] - prompt
     if gen is not None and harness.get("output") is not None:
         out["generation_tokens_diff"] = harness["output"] - gen
     return out
+
+
+RUNNING, WAITING = "vllm:num_requests_running", "vllm:num_requests_waiting"
+
+
+def _values(snap: dict[str, Any], replica: int | None) -> dict[str, float] | None:
+    if replica is None:
+        return snap.get("values")
+    reps = snap.get("replicas") or []
+    return reps[replica].get("values") if replica < len(reps) else None
+
+
+def busy_share(session: dict[str, Any], replica: int | None = None) -> float | None:
+    """The share of the periodic scrapes at which the server (or one replica) had a request running: the node's
+    utilisation as its own gauge says, sampled every scrape interval. None without periodic scrapes."""
+    seen = [v[RUNNING] for s in session.get("periodic") or [] if (v := _values(s, replica)) and RUNNING in v]
+    return sum(1 for x in seen if x > 0) / len(seen) if seen else None
+
+
+def load(session: dict[str, Any]) -> dict[str, Any] | None:
+    """The server's load over the session, one point per scrape interval: tokens per second over the interval
+    (counter deltas), and the requests running and waiting and the KV cache use at its end (gauges)."""
+    snaps = sorted([s for s in [*session.get("snapshots", [])[:1], *(session.get("periodic") or []),
+                                *session.get("snapshots", [])[1:]] if s], key=lambda s: s["t"])
+    if len(snaps) < 2:
+        return None
+    t0, points = snaps[0]["t"], []
+    for a, b in zip(snaps, snaps[1:], strict=False):
+        dt = b["t"] - a["t"]
+        if dt <= 0:
+            continue
+        gen, prompt = (metric_delta(a, b, n) for n in ("vllm:generation_tokens_total", "vllm:prompt_tokens_total"))
+        kv = next((b["values"][n] for n in KV_USAGE if n in b["values"]), None)
+        points.append({"t_s": round(b["t"] - t0, 3), "dt_s": round(dt, 3), "generation_tokens": gen, "prompt_tokens": prompt,
+                       "generation_tokens_per_s": None if gen is None else round(gen / dt, 3),
+                       "prompt_tokens_per_s": None if prompt is None else round(prompt / dt, 3),
+                       "running": b["values"].get(RUNNING), "waiting": b["values"].get(WAITING), "kv_cache_usage": kv})
+    periodic = [v for s in session.get("periodic") or [] if RUNNING in (v := s["values"])]
+    gen_rates = [p["generation_tokens_per_s"] for p in points if p["generation_tokens_per_s"] is not None]
+    return {"interval_s": session.get("scrape_every_s"), "scrapes": len(periodic), "busy_share": busy_share(session),
+            "mean_running": sum(v[RUNNING] for v in periodic) / len(periodic) if periodic else None,
+            "peak_generation_tokens_per_s": max(gen_rates) if gen_rates else None, "points": points}
 
 
 def _replicas(before: dict[str, Any], after: dict[str, Any], wall: float,

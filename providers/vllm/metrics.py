@@ -57,12 +57,14 @@ async def scrape(base_url: str) -> dict[str, Any] | None:
 
 
 def merge(snaps: list[dict[str, Any]]) -> dict[str, Any]:
-    """Several replicas' snapshots as one: counters, gauges and histogram buckets summed, taken at the latest."""
+    """Several replicas' snapshots as one: counters, gauges and histogram buckets summed (shares: the largest),
+    taken at the latest."""
     values: dict[str, float] = {}
     buckets: dict[str, dict[str, float]] = {}
     for snap in snaps:
         for k, v in snap["values"].items():
-            values[k] = values.get(k, 0.0) + v
+            # A share (KV cache use) of several servers is not their sum: the fullest one is what binds.
+            values[k] = max(values.get(k, 0.0), v) if k.endswith("_perc") else values.get(k, 0.0) + v
         for name, bs in snap["buckets"].items():
             b = buckets.setdefault(name, {})
             for le, v in bs.items():

@@ -100,6 +100,12 @@ class VLLMModel(HTTPModel):
                                      for r in snap["replicas"]]} if "replicas" in snap else {})}
         return snap
 
+    def serving_gpus(self) -> int | None:
+        if self.model_path is None:
+            return None
+        hardware = self.record.get("hardware") or detect_hardware()
+        return self.replicas * group_size(self.extra) if hardware.get("gpu_count") else None
+
     def server_alive(self) -> bool:
         """Any of its servers still runs (a dead replica fails only the samples kept on it)."""
         return not self.servers or any(s.proc is not None and s.proc.poll() is None for s in self.servers)
@@ -116,10 +122,15 @@ def gpu_groups(replicas: int, extra: list[str], hardware: dict[str, Any]) -> lis
     gpus = int(hardware.get("gpu_count") or 0)
     if replicas == 1 or gpus == 0:
         return None
-    size = _flag(extra, "--tensor-parallel-size", "-tp") * _flag(extra, "--pipeline-parallel-size", "-pp")
+    size = group_size(extra)
     if replicas * size > gpus:
         raise SpecError(f"replicas={replicas} of {size} GPU(s) each need {replicas * size} GPUs; this node has {gpus}")
     return [",".join(str(g) for g in range(i * size, (i + 1) * size)) for i in range(replicas)]
+
+
+def group_size(extra: list[str]) -> int:
+    """GPUs of one server: its tensor × pipeline parallel size, as passed through to vLLM."""
+    return _flag(extra, "--tensor-parallel-size", "-tp") * _flag(extra, "--pipeline-parallel-size", "-pp")
 
 
 def _flag(extra: list[str], *names: str) -> int:

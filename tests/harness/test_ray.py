@@ -81,6 +81,7 @@ def test_the_smoke_suite_on_a_ray_cluster_gives_the_local_executors_records(clus
     assert transcript["messages"] and transcript["grade"]["score"] == remote["fix-median"]["score"]
     session = json.loads((tmp_path / "ray" / "manifest.json").read_text())["sessions"][-1]
     assert session["executor"]["name"] == "ray" and len(session["executor"]["nodes"]) == 2
+    assert session["ran"] == where and session["samples_per_s"] > 0, "the manifest says where each sample ran"
 
 
 def test_a_worker_killed_mid_sample_is_an_infra_record_that_a_resume_reruns(cluster, tmp_path):
@@ -166,3 +167,32 @@ def test_what_the_ray_executor_cannot_run_is_refused_before_the_run_directory_is
     assert code == 2 and "--ray-address is for --executor ray" in err
     code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--executor", "ray", "--out", tmp_path / "b")
     assert code == 2 and "oracle cannot be called over HTTP" in err and not (tmp_path / "b").exists()
+
+
+def test_a_container_task_runs_in_its_image_on_a_ray_worker(cluster, cli, tmp_path):
+    """A Harbor-format task with its own image (built once on this machine, which is every node of the local
+    cluster): on a Ray worker it runs in that image's container, and gives the local executor's record."""
+    from harness.images import BASE_IMAGE
+    from tests.conftest import SUBMIT, bash
+    from tests.harness.test_container import INVENTORY
+    from tests.tasks.test_harbor import write
+
+    suite = tmp_path / "tb2"
+    write(suite / "inventory", INVENTORY)
+    solve = (ROOT / "examples" / "tb2-format" / "inventory" / "solution" / "solve.sh").read_text()
+    usage = {"prompt_tokens": 900, "completion_tokens": 30}
+    turns = [{"tool_calls": [bash("cat /opt/built/marker; echo $GREETING")], "usage": usage},
+             {"tool_calls": [bash(solve.replace("test -f /solution/solve.sh", ""))], "usage": usage},
+             {**SUBMIT, "usage": usage}]
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"model": "scripted-tb2", "conversations": [{"match": "inventory.csv", "turns": turns}]}))
+    common = ["run", "--suite", suite, "--model", f"scripted:{script}", "--no-preflight",
+              "--substitute-image", f"python:3.13-slim={BASE_IMAGE}"]
+    run_json(cli, *common, "--out", tmp_path / "local")
+    run_json(cli, *common, "--executor", "ray", "--ray-address", cluster, "--out", tmp_path / "ray")
+    (local,), (remote,) = load_samples(tmp_path / "local"), load_samples(tmp_path / "ray")
+    assert remote["executor"] == "ray" and remote["error"] == "none", remote["error_detail"]
+    assert _comparable(remote) == _comparable(local) and remote["passed"] is True
+    messages = json.loads((tmp_path / "ray" / remote["transcript"]).read_text())["messages"]
+    seen = next(m["content"] for m in messages if m["role"] == "tool")
+    assert "yes" in seen and "hello-from-the-image" in seen, "the command ran in the task's own image"

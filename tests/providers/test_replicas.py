@@ -88,6 +88,38 @@ def test_a_replica_that_dies_fails_only_its_own_samples_and_a_resume_reruns_them
     assert all(s["error"] == "none" for s in after)
 
 
+def test_each_replica_s_load_over_time_comes_from_its_own_metrics(replicas, cli, tmp_path):
+    """The servers' /metrics scraped through the run: a timeline of tokens per second and requests running, the
+    busy share per replica, and the servers' own token counters equal to the harness's (the scripted server
+    exposes vLLM's series from what it answered)."""
+    a, b = replicas(0.4), replicas(0.4)
+    out = tmp_path / "run"
+    summary = run_json(cli, "run", "--suite", "smoke", "--model", f"vllm:m@{a.url},{b.url}#preset=generic,protocol=tools",
+                       "--concurrency", "2", "--no-preflight", "--scrape-every", "0.25", "--out", out)
+    (srv,) = summary["servers"]
+    assert srv["prompt_tokens_diff"] == 0 and srv["generation_tokens_diff"] == 0
+    assert srv["server_generation_tokens"] == 20 * (len(a.requests) + len(b.requests))
+    load = srv["load"]
+    assert load["interval_s"] == 0.25 and load["scrapes"] >= 8, load["scrapes"]
+    running = [p["running"] for p in load["points"]]
+    assert max(running) >= 1 and all(0 <= x <= 2 for x in running), "never more at work than --concurrency"
+    assert 0 < load["busy_share"] <= 1 and load["mean_running"] > 0
+    # The tokens per second over the intervals add back up to the server's total.
+    gen = sum(p["generation_tokens"] for p in load["points"])
+    assert all(p["generation_tokens_per_s"] == pytest.approx(p["generation_tokens"] / p["dt_s"], rel=1e-2, abs=1e-2)
+               for p in load["points"])
+    assert gen == srv["server_generation_tokens"]
+    assert load["peak_generation_tokens_per_s"] == max(p["generation_tokens_per_s"] for p in load["points"])
+    rows = {r["url"]: r for r in srv["replicas"]}
+    assert all(0 < rows[u]["busy_share"] <= 1 for u in (a.url, b.url)), rows
+    assert rows[a.url]["server_generation_tokens"] == 20 * len(a.requests), "each replica's own counters"
+    (session,) = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert list(session["ran"].values()) == [5] and next(iter(session["ran"])).startswith("local on ")
+    assert session["busy_share"] == {srv["model"]: load["busy_share"]} and session["samples_per_s"] > 0
+    code, text, err = cli("report", out)
+    assert code == 0 and f"load of {srv['model']}: busy" in text and f"{load['busy_share']:.0%} of {load['scrapes']} scrapes" in text, text
+
+
 def test_gpu_groups_split_a_node_by_the_parallel_size():
     from providers.base import SpecError
     from providers.vllm.model import gpu_groups

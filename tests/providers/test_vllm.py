@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import signal
 import socket
@@ -259,12 +260,20 @@ def test_reasoning_goes_back_by_the_family_policy_and_the_prefix_cache_still_hit
     assert len(prompts) == 3
 
 
-def test_two_launched_replicas_share_the_samples_and_their_counters_add_up(cli, tmp_path, tiny):
+def test_two_launched_replicas_share_the_samples_and_their_counters_add_up(cli, tmp_path, tiny, monkeypatch):
     """vllm:PATH#replicas=2: two real servers, each sample kept on one; the harness's token totals equal the sum
-    of both servers' own counters, and each replica's counters are kept beside the sum."""
+    of both servers' own counters, and each replica's counters are kept beside the sum. The node is said to have
+    two GPUs (an nvidia-smi of the test's own on PATH; the CPU build ignores CUDA_VISIBLE_DEVICES): each replica
+    is given one, and without --gpus the node cost bills the two the replicas took."""
+    smi = tmp_path / "bin" / "nvidia-smi"
+    smi.parent.mkdir()
+    smi.write_text("#!/bin/sh\necho 'NVIDIA H200, 143771, 570.86'\necho 'NVIDIA H200, 143771, 570.86'\n")
+    smi.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{smi.parent}:{os.environ['PATH']}")
     out = tmp_path / "run"
     summary = run_json(cli, "run", "--suite", "smoke", "--model", f"vllm:{tiny}#preset=generic,replicas=2",
-                       "--task", "fix-median", "--task", "meeting-actions", "--concurrency", "2", *SHORT, "--out", out)
+                       "--task", "fix-median", "--task", "meeting-actions", "--concurrency", "2", *SHORT,
+                       "--gpu-hour-usd", "3.59", "--scrape-every", "0.4", "--out", out)
     (srv,) = summary["servers"]
     assert srv["harness_prompt_tokens"] == srv["server_prompt_tokens"] > 0 and srv["prompt_tokens_diff"] == 0
     assert srv["harness_generation_tokens"] == srv["server_generation_tokens"] > 0
@@ -282,5 +291,18 @@ def test_two_launched_replicas_share_the_samples_and_their_counters_add_up(cli, 
     rows = srv["replicas"]
     assert [r["server_prompt_tokens"] for r in rows] == served and all(r["samples"] == 1 for r in rows)
     assert sum(r["requests"] for r in rows) == sum(s["usage"]["calls"] for s in samples) + 1, "and the preflight"
+    assert [r["gpus"] for r in record["replicas"]] == ["0", "1"], "one GPU group each"
+    cost = session["cost"]
+    assert (cost["gpus"], cost["gpus_serving"], cost["gpus_from"]) == (2, 2, "the servers' GPU groups")
+    assert cost["node_cost_usd"] == pytest.approx(2 * 3.59 * session["node_time_s"] / 3600, abs=1e-9)
+    assert sum(s.usd for s in RunStore(out).load_samples()) == pytest.approx(cost["node_cost_usd"], abs=1e-9)
+    # The load over time from the real servers' counters and gauges (the requests are short: a scrape may find
+    # none running, so the busy share is only bounded here; tests/providers/test_replicas.py pins it).
+    load = srv["load"]
+    assert load["scrapes"] >= 2 and 0 <= load["busy_share"] <= 1 and all(p["running"] is not None for p in load["points"])
+    gen = sum(p["generation_tokens"] for p in load["points"])
+    assert all(p["generation_tokens_per_s"] == pytest.approx(p["generation_tokens"] / p["dt_s"], rel=1e-2, abs=1e-2)
+               for p in load["points"])
+    assert gen == srv["server_generation_tokens"], "the timeline adds up to the total"
     code, text, err = cli("report", out)
-    assert code == 0 and "replicas" in text and rows[0]["url"] in text, err
+    assert code == 0 and "replicas" in text and rows[0]["url"] in text and f"load of {srv['model']}" in text, err

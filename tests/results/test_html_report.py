@@ -100,3 +100,36 @@ def test_per_task_table_sorts(report, browser):
     asc = tasks()
     head.click()
     assert asc == sorted(before) and tasks() == sorted(before, reverse=True)
+
+
+def test_servers_replicas_load_and_placement(fake, browser, tmp_path):
+    """Two scripted servers as replicas of one self-hosted model (they expose vLLM's /metrics series): the page has
+    the server row with its node price and busy share, a row per replica, the load chart, and where it ran."""
+    from selenium.webdriver.common.by import By
+
+    from harness.cli import main
+    from tests.conftest import SUBMIT, bash
+    from tests.harness.test_resume import TASK_MATCH
+
+    usage = {"prompt_tokens": 200, "completion_tokens": 20}
+    turns = [{"tool_calls": [bash("ls")], "usage": usage, "delay_s": 0.4}] * 2 + [{**SUBMIT, "usage": usage}]
+    a, b = (fake({"model": "m", "api_key": None, "conversations": [{"match": m, "turns": turns}
+                                                                  for m in TASK_MATCH.values()]}) for _ in range(2))
+    out, page = tmp_path / "run", tmp_path / "report.html"
+    assert main(["run", "--suite", "smoke", "--model", f"vllm:m@{a.url},{b.url}#preset=generic,protocol=tools",
+                 "--concurrency", "2", "--no-preflight", "--scrape-every", "0.25", "--gpus", "2",
+                 "--gpu-hour-usd", "3.59", "--out", str(out)]) == 0
+    assert main(["report", str(out), "--html", str(page)]) == 0
+    browser.get(page.as_uri())
+    (row,) = browser.find_elements(By.CSS_SELECTOR, "#servers tbody tr")
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    assert cells[-2] == "2 × $3.59/h" and cells[-1].startswith("$") and cells[-3].endswith("%"), cells
+    replicas = browser.find_elements(By.CSS_SELECTOR, "#replicas tbody tr")
+    assert sorted(r.find_elements(By.TAG_NAME, "td")[1].text for r in replicas) == sorted([a.url, b.url])
+    assert sum(int(r.find_elements(By.TAG_NAME, "td")[3].text) for r in replicas) == 5, "samples per replica add up"
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.server-load rect.running")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.server-load polyline.gen")
+    (where,) = browser.find_elements(By.CSS_SELECTOR, "#placement li")
+    assert where.text.startswith("local on ") and where.text.endswith(": 5 sample(s)")
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    browser.save_screenshot(str(tmp_path / "servers.png"))
