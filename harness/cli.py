@@ -13,6 +13,7 @@ from rich.markup import escape
 from providers.base import EndpointConfigError, Sampling, SpecError
 from providers.registry import build_model
 from providers.vllm.server import ServerError
+from results.cost import BILL_FROM
 from results.prices import Catalog, PriceFileError
 from results.projection import ProjectionError, node_config
 from results.records import ErrorClass, now_iso
@@ -107,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--gpus", type=int, help="GPUs the node rents (self-hosted dollars need it; default for a vLLM "
                                             "pertask launches on GPUs: those its replicas take)")
     r.add_argument("--gpu-hour-usd", type=float, help="dollars per GPU-hour of the node")
+    r.add_argument("--bill-from", choices=BILL_FROM, default="launch",
+                   help="what the node cost covers: from the server's launch (default: the renter's bill, start-up "
+                        "included) or from when it was ready; the idle tail until it stops is billed either way")
     r.add_argument("--scrape-every", type=float, default=SCRAPE_EVERY_S, metavar="S",
                    help=f"seconds between scrapes of a vLLM server's /metrics: the resolution of its load over time "
                         f"and busy share (default {SCRAPE_EVERY_S:g})")
@@ -136,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
     rp.add_argument("--gpu-hour-usd", type=float, help="new $/GPU-hour for self-hosted sessions")
     rp.add_argument("--gpus", type=int, help="new GPU count for self-hosted sessions")
+    rp.add_argument("--bill-from", choices=BILL_FROM, help="as for run: launch or ready")
     sv = sub.add_parser("serve", help="start a vLLM server with a preset; other flags go to vLLM",
                         epilog="example: pertask serve --preset glm-5 --model /models/GLM-5.2-FP8 --tensor-parallel-size 8")
     sv.add_argument("--model", required=True, help="model folder (or a hub id whose weights are cached locally)")
@@ -199,7 +204,7 @@ async def _run(a, suite, tasks, catalog) -> int:
         for spec in a.model:  # every spec is checked (keys included) before any task starts
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg, a.max_connections))
             models[-1].info.batch = a.batch_pricing
-        node = node_config(a.gpu_type, a.gpus, a.gpu_hour_usd)
+        node = {**node_config(a.gpu_type, a.gpus, a.gpu_hour_usd), "bill_from": a.bill_from}
         for m in models:
             served = m.info.kind in ("local", "vllm")
             node_priced = bool((node.get("gpus") or m.serving_gpus()) and node.get("gpu_hour_usd") is not None)
@@ -308,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.cmd == "reprice":
             from results.reprice import reprice
 
-            r = reprice(a.run, Catalog.load(a.prices), gpu_hour_usd=a.gpu_hour_usd, gpus=a.gpus)
+            r = reprice(a.run, Catalog.load(a.prices), gpu_hour_usd=a.gpu_hour_usd, gpus=a.gpus, bill_from=a.bill_from)
             err.print(f"repriced {r['samples']} samples: ${r['usd_before']:.6f} -> ${r['usd_after']:.6f}"
                       + (f" ({r['unpriced']} still without a price: null)" if r["unpriced"] else ""), highlight=False)
             render_table(load_summary([a.run]))

@@ -14,7 +14,7 @@ from typing import Any
 from rich.console import Console
 
 from providers.base import Model
-from results.cost import attribute_session
+from results.cost import attribute_session, billed_time
 from results.records import TOKEN_FIELDS, SampleRecord, now_iso
 from results.store import RunStore, slug
 
@@ -91,7 +91,15 @@ class ServerWatch:
             if (replicas := m.replica_stats()) is not None:
                 session["replicas"] = replicas  # what each was sent, and which samples it served
             session["finished_at"] = now_iso()
-            session["node_time_s"] = round(time.monotonic() - self._t0, 3)  # first request to last response
+            end, clock = time.monotonic(), m.server_clock()
+            # The renter's bill runs until the server stops: a server pertask launched is stopped now, and the
+            # seconds that takes are the idle tail. An attached server is not ours to stop: its session only.
+            if clock:
+                await m.aclose()
+            session["node_time"] = {"startup_s": clock.get("startup_s"),
+                                    "serving_s": round(end - clock.get("ready_at", self._t0), 3),
+                                    "tail_s": round(time.monotonic() - end, 3) if clock else None}
+            session["node_time_s"] = round(sum(billed_time(session["node_time"], self.node.get("bill_from")).values()), 3)
             self._price(m, session)
             self._write(m, session)
 
@@ -101,7 +109,7 @@ class ServerWatch:
         snaps = session["snapshots"]
         session["serving_gpus"] = m.serving_gpus()  # kept: a reprice without --gpus bills these again
         usages = {r.sample_id: r.usage for r in self.records[m.info.spec]}
-        session["cost"] = attribute_session(usages, self.node, session["node_time_s"], snaps[0],
+        session["cost"] = attribute_session(usages, self.node, session["node_time"], snaps[0],
                                             snaps[-1] if len(snaps) > 1 else None, session["serving_gpus"])
 
     def _write(self, m: Model, session: dict[str, Any]) -> None:

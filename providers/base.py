@@ -93,6 +93,11 @@ class Model:
         """The replica a sample's calls were kept on ('' for a model of one server)."""
         return ""
 
+    def server_clock(self) -> dict[str, float]:
+        """Of servers pertask launched for it: how long they took to start (`startup_s`) and when they were ready
+        (`ready_at`, time.monotonic()); {} for a model with none (attached, hosted)."""
+        return {}
+
     def serving_gpus(self) -> int | None:
         """The GPUs its own servers take on this node (vLLM launched by pertask on a GPU node: replicas × tensor ×
         pipeline parallel size); None when pertask did not place it (attached, CPU, hosted)."""

@@ -1,4 +1,5 @@
-"""Self-hosted dollars: a rented node costs GPUs x $/GPU-hour x node time, whatever it serves.
+"""Self-hosted dollars: a rented node costs GPUs x $/GPU-hour x node time, whatever it serves. Node time is
+the renter's: the server's start-up, its serving and its idle tail until it stops, each kept apart.
 
 That cost is split over the samples by the GPU time their tokens used: uncached prefill,
 cached prefill and decode each get a weight in GPU-seconds per token. Weights come from the
@@ -66,19 +67,36 @@ def allocate(total_usd: float, shares: dict[str, float]) -> dict[str, int]:
     return parts
 
 
-def attribute_session(usages: dict[str, Usage], node: dict[str, Any], node_time_s: float,
+BILL_FROM = ("launch", "ready")  # --bill-from: the renter's bill from the server's launch, or from when it answered
+
+
+def billed_time(parts: dict[str, Any], bill_from: str = "launch") -> dict[str, float]:
+    """The node time billed, part by part: start-up (launch to ready; a server pertask launched), serving (ready,
+    or the session's start for an attached server, to the last response) and the idle tail (to the server's
+    stop). --bill-from ready leaves the start-up out. A part not measured is absent, never 0."""
+    keep = ("serving_s", "tail_s") if bill_from == "ready" else ("startup_s", "serving_s", "tail_s")
+    return {k: float(parts[k]) for k in keep if parts.get(k) is not None}
+
+
+def attribute_session(usages: dict[str, Usage], node: dict[str, Any], parts: dict[str, Any],
                       before: dict | None, after: dict | None, serving_gpus: int | None = None) -> dict[str, Any] | None:
     """The cost record of one session of one served model, or None without a node price. The GPUs billed are
     the node's as the user rented them (--gpus), else those its servers were placed on (serving_gpus)."""
     gpus, rate = node.get("gpus") or serving_gpus, node.get("gpu_hour_usd")
     if not gpus or rate is None:
         return None
+    bill_from = node.get("bill_from") or "launch"
+    billed = billed_time(parts, bill_from)
+    node_time_s = sum(billed.values())
     weights = token_weights(before, after, node.get("cached_prefill_factor", CACHED_PREFILL_FACTOR))
     cost = node_cost_usd(gpus, rate, node_time_s)
     nano = allocate(cost, {sid: gpu_seconds(u, weights) for sid, u in usages.items()})
     tokens = sum(u.total for u in usages.values())
     return {"gpus": gpus, "gpus_from": "--gpus" if node.get("gpus") else "the servers' GPU groups",
-            "gpus_serving": serving_gpus, "gpu_hour_usd": rate, "gpu_type": node.get("gpu_type"), "node_time_s": round(node_time_s, 3),
+            "gpus_serving": serving_gpus, "gpu_hour_usd": rate, "gpu_type": node.get("gpu_type"),
+            "node_time_s": round(node_time_s, 3), "bill_from": bill_from,
+            "time_s": {k.removesuffix("_s"): round(v, 3) for k, v in billed.items()},
+            "parts_usd": {k.removesuffix("_s"): node_cost_usd(gpus, rate, v) for k, v in billed.items()},
             "node_cost_usd": sum(nano.values()) / NANO, "weights": weights,
             "per_sample_nano_usd": nano,
             "simple_split_usd": cost / len(usages) if usages else None,

@@ -187,8 +187,9 @@ def render_servers(summary: dict[str, Any], console: Console) -> None:
                        "yes" if x.get("down") else "no")
         console.print(rt)
     for r in rows:
-        if line := load_line(r):
-            console.print(line, highlight=False)
+        for line in (node_line(r), load_line(r)):
+            if line:
+                console.print(line, highlight=False)
 
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -202,6 +203,24 @@ def sparkline(values: list[float], width: int = 60) -> str:
     cols = [sum(values[i:i + step]) / len(values[i:i + step]) for i in range(0, len(values), step)]
     top = max(cols) or 1.0
     return "".join(SPARKS[min(len(SPARKS) - 1, int(v / top * (len(SPARKS) - 1) + 0.5))] for v in cols)
+
+
+PART_NAMES = {"startup": "start-up", "serving": "serving", "tail": "idle tail until stopped"}
+
+
+def node_line(row: dict[str, Any]) -> str:
+    """What the node cost is made of: each billed part of the node time with its dollars."""
+    node = row.get("node") or {}
+    if not node.get("time_s"):
+        return ""
+    parts = " + ".join(f"{node['time_s'][k]:.1f} s {PART_NAMES.get(k, k)} ({_money(node['parts_usd'][k])})"
+                       for k in node["time_s"])
+    if not row.get("launched"):
+        start = "over the session only (an attached server: its start-up and stop are not pertask's to see)"
+    else:
+        start = "from launch" if node.get("bill_from") != "ready" else "from ready (--bill-from ready: no start-up)"
+    return (f"node cost of {row['model']}: {node['gpus']} GPU(s) × {_money(node['gpu_hour_usd'])}/h × {parts} "
+            f"= {_money(node['node_cost_usd'])}, billed {start}")
 
 
 def load_line(row: dict[str, Any]) -> str:

@@ -36,7 +36,9 @@ def _reprice_served(store: RunStore, node: dict[str, Any]) -> list[dict]:
         for session in record.get("sessions", []):  # in order: a later session's re-run wins
             usages = {sid: Usage.model_validate(u) for sid, u in session.get("samples", {}).items()}
             snaps = session.get("snapshots") or [None]
-            cost = attribute_session(usages, node, session.get("node_time_s") or 0.0, snaps[0],
+            # A run from before start-up was billed kept only its serving time.
+            parts = session.get("node_time") or {"serving_s": session.get("node_time_s") or 0.0}
+            cost = attribute_session(usages, node, parts, snaps[0],
                                      snaps[-1] if len(snaps) > 1 else None, session.get("serving_gpus"))
             session["cost"] = cost  # the samples' dollars are joined from here when they are read
             if cost:
@@ -48,7 +50,7 @@ def _reprice_served(store: RunStore, node: dict[str, Any]) -> list[dict]:
 
 
 def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = None,
-            gpus: int | None = None) -> dict[str, Any]:
+            gpus: int | None = None, bill_from: str | None = None) -> dict[str, Any]:
     store = RunStore(run_dir)
     manifest = store.read_manifest()
     if manifest is not None:
@@ -59,7 +61,8 @@ def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = Non
     samples = store.load_samples(attributed=False)  # rewritten as stored: self-hosted dollars live with the sessions
     infos = {m.spec: m for m in manifest.models}
     node = dict(manifest.node)
-    node.update({k: v for k, v in (("gpu_hour_usd", gpu_hour_usd), ("gpus", gpus)) if v is not None})
+    node.update({k: v for k, v in (("gpu_hour_usd", gpu_hour_usd), ("gpus", gpus), ("bill_from", bill_from))
+                 if v is not None})
     for rec in samples:
         info = infos.get(rec.model)
         if info is not None and info.kind not in SERVED:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import platform
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ class VLLMModel(HTTPModel):
         self.replicas = replicas  # #replicas=N: N data-parallel servers, each on its own GPU group
         self.server: VLLMServer | None = None
         self.servers: list[VLLMServer] = []
+        self._ready_at: float | None = None  # time.monotonic() when the servers it launched answered
         self.record: dict[str, Any] = {"spec": info.spec, "launched": model_path is not None, "preset": preset.name,
                                        "base_url": info.base_url, "served_model": info.model_name}
 
@@ -75,6 +77,7 @@ class VLLMModel(HTTPModel):
                 s.stop()
             raise
         self.record["startup_s"] = max(s.startup_s or 0.0 for s in self.servers)
+        self._ready_at = time.monotonic()
         if self.replicas > 1:
             self.record["replicas"] = [{"base_url": s.base_url, "log": str(s.log_path.relative_to(run_dir)),
                                         "startup_s": s.startup_s, "gpus": groups[i] if groups else None}
@@ -99,6 +102,9 @@ class VLLMModel(HTTPModel):
                     **({"replicas": [{**r, "values": keep(r["values"])} if "values" in r else r
                                      for r in snap["replicas"]]} if "replicas" in snap else {})}
         return snap
+
+    def server_clock(self) -> dict[str, float]:
+        return {} if self._ready_at is None else {"startup_s": self.record["startup_s"], "ready_at": self._ready_at}
 
     def serving_gpus(self) -> int | None:
         if self.model_path is None:

@@ -59,6 +59,14 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     cost = session["cost"]
     assert cost["node_cost_usd"] == pytest.approx(8 * 3.59 * session["node_time_s"] / 3600, abs=1e-9)
     assert "metrics" in cost["weights"]["source"] and cost["weights"]["decode"] > 0
+    # The renter's bill: start-up (launch to ready), serving, and the idle tail until the server was stopped.
+    t = session["node_time"]
+    assert t["startup_s"] == record["startup_s"] > 0 and t["serving_s"] > 0 and t["tail_s"] >= 0
+    assert session["node_time_s"] == pytest.approx(t["startup_s"] + t["serving_s"] + t["tail_s"], abs=2e-3)
+    assert cost["time_s"] == {"startup": t["startup_s"], "serving": t["serving_s"], "tail": t["tail_s"]}
+    assert cost["parts_usd"]["startup"] == pytest.approx(8 * 3.59 * t["startup_s"] / 3600)
+    code, text, err = cli("report", out)
+    assert code == 0 and f"{t['startup_s']:.1f} s start-up" in text and "billed from launch" in text, text
     raw = [json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines()]
     assert len(raw) == 2 and all(r["usd"] is None and r["cost_basis"] == "gpu-hour" for r in raw), \
         "each record is written once; its dollars live with the server session and are joined when read"
@@ -72,6 +80,15 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     doubled = {r.sample_id: r.usd for r in RunStore(out).load_samples()}
     for s in samples:
         assert doubled[s["sample_id"]] == pytest.approx(2 * s["usd"], abs=2e-9)
+    # Billed from ready instead: the start-up leaves the bill, and the samples' dollars still add up to it.
+    code, _, err = cli("reprice", out, "--bill-from", "ready")
+    assert code == 0, err
+    ready = json.loads(next((out / "servers").glob("*.json")).read_text())["sessions"][0]["cost"]
+    assert "startup" not in ready["time_s"] and ready["node_cost_usd"] == pytest.approx(
+        8 * 7.18 * (t["serving_s"] + t["tail_s"]) / 3600, abs=1e-9)
+    assert round(sum(r.usd for r in RunStore(out).load_samples()) * 1e9) == sum(ready["per_sample_nano_usd"].values())
+    code, _, err = cli("reprice", out, "--bill-from", "launch")
+    assert code == 0, err
     # Projection: same hardware at the same price costs the same; H100 scales by the bandwidth ratio.
     code, stdout, err = cli("report", out, "--project-on", "h200x8@7.18,h100x8@2.69,mi300x-x8", "--json")
     assert code == 2 and "no sourced $/GPU-hour for mi300x" in err

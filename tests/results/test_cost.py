@@ -17,13 +17,21 @@ def test_property_attributed_dollars_sum_to_the_node_cost():
         usages = {f"s{i}": Usage(input_uncached=rng.randint(0, 50_000), input_cached=rng.randint(0, 200_000),
                                  cache_write=rng.choice([0, rng.randint(0, 5_000)]), output=rng.randint(0, 8_000))
                   for i in range(n)}
-        node = {"gpus": rng.choice([1, 2, 4, 8]), "gpu_hour_usd": round(rng.uniform(0.5, 12), 2)}
-        node_time = rng.uniform(1, 48 * 3600)
-        cost = attribute_session(usages, node, node_time, None, None)
+        bill_from = rng.choice(["launch", "ready"])
+        node = {"gpus": rng.choice([1, 2, 4, 8]), "gpu_hour_usd": round(rng.uniform(0.5, 12), 2), "bill_from": bill_from}
+        # start-up (absent for an attached server), serving, idle tail (absent when nothing was stopped)
+        time = {"startup_s": rng.choice([None, rng.uniform(30, 3600)]), "serving_s": rng.uniform(1, 48 * 3600),
+                "tail_s": rng.choice([None, rng.uniform(0, 30)])}
+        billed = [v for k, v in time.items() if v is not None and not (k == "startup_s" and bill_from == "ready")]
+        node_time = sum(billed)
+        cost = attribute_session(usages, node, time, None, None)
         parts = cost["per_sample_nano_usd"]
         assert set(parts) == set(usages) and all(p >= 0 for p in parts.values())
         assert sum(parts.values()) == round(node_cost_usd(node["gpus"], node["gpu_hour_usd"], node_time) * NANO)
         assert cost["node_cost_usd"] == pytest.approx(node_cost_usd(node["gpus"], node["gpu_hour_usd"], node_time))
+        # each billed part is its own line, and the lines add up to the node cost
+        assert ("startup" in cost["time_s"]) == (time["startup_s"] is not None and bill_from == "launch")
+        assert sum(cost["parts_usd"].values()) == pytest.approx(cost["node_cost_usd"], abs=1e-9)
 
 
 def test_allocation_follows_gpu_time_and_handles_zero_work():
@@ -48,7 +56,7 @@ def test_weights_from_server_metrics():
 
 
 def test_no_node_price_means_no_attribution():
-    assert attribute_session({"a": Usage(output=1)}, {"gpus": 8}, 3600, None, None) is None
+    assert attribute_session({"a": Usage(output=1)}, {"gpus": 8}, {"serving_s": 3600}, None, None) is None
 
 
 def test_named_hardware_profile_supplies_a_dated_price():
