@@ -14,8 +14,9 @@ from providers.base import EndpointConfigError, Sampling, SpecError
 from providers.registry import build_model
 from providers.vllm.server import ServerError
 from results.cost import BILL_FROM
+from results.hardware import NodeError
 from results.prices import Catalog, PriceFileError
-from results.projection import ProjectionError, node_config
+from results.projection import ProjectionError
 from results.records import ErrorClass, now_iso
 from results.report import load_summary, render_table, to_json
 from results.store import RunDirError, RunStore, sample_id
@@ -24,6 +25,7 @@ from tasks.formats import FORMATS
 
 from . import engines
 from .backends import BackendError, prepare_images
+from .billing import run_node
 from .commands import cmd_prices, cmd_providers, cmd_proxy, cmd_tasks
 from .console import UsageError, err, note, substitutions
 from .engines import ENGINES, EngineError
@@ -103,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="extra flag for launched vLLM servers, e.g. --vllm-arg=--tensor-parallel-size=8 (repeatable)")
     r.add_argument("--batch-pricing", action="store_true",
                    help="price API calls at the provider's batch discount (unknown discount: null dollars)")
+    r.add_argument("--node", metavar="PROFILE[xN][@USD]",
+                   help="the serving node as a hardware profile, e.g. h200x8, h200x8@3.59, cpu2 (a 2-vCPU VM): "
+                        "type, count and the profile's dated price in one; `pertask prices --hardware` lists them")
     r.add_argument("--gpu-type", help="the node's GPU type, e.g. H200; a known profile (h100, h200, b200) "
                                       "supplies a dated on-demand price when --gpu-hour-usd is not given")
     r.add_argument("--gpus", type=int, help="GPUs the node rents (self-hosted dollars need it; default for a vLLM "
@@ -151,6 +156,8 @@ def _parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("prices", help="show the price catalog")
     pr.add_argument("model", nargs="?")
     pr.add_argument("--prices", type=Path)
+    pr.add_argument("--hardware", action="store_true",
+                    help="the hardware profiles instead: memory, bandwidth and each dated, sourced $/hour tier")
     sub.add_parser("providers", help="list the endpoint profiles: wire, base URL, key variable, reasoning, settings")
     px = sub.add_parser("proxy", help="serve one model through the metering proxy, for an agent run outside pertask")
     px.add_argument("--model", required=True, metavar="SPEC", help="as for run (its key stays in this process)")
@@ -204,15 +211,7 @@ async def _run(a, suite, tasks, catalog) -> int:
         for spec in a.model:  # every spec is checked (keys included) before any task starts
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg, a.max_connections))
             models[-1].info.batch = a.batch_pricing
-        node = {**node_config(a.gpu_type, a.gpus, a.gpu_hour_usd), "bill_from": a.bill_from}
-        for m in models:
-            served = m.info.kind in ("local", "vllm")
-            node_priced = bool((node.get("gpus") or m.serving_gpus()) and node.get("gpu_hour_usd") is not None)
-            if (served and not node_priced) or (not served and m.info.price is None):
-                why = ("self-hosted: it is priced by the GPU-hour; give --gpus and --gpu-hour-usd" if served
-                       else "no price known")
-                err.print(f"warning: {m.info.spec}: {why}; its dollars will be null, not 0",
-                          style="yellow", highlight=False)
+        node = run_node(a, models)
         sandbox = a.sandbox or ("bwrap" if bwrap_path() else "none")
         if sandbox == "container" and not engines.available():
             raise UsageError(f"--sandbox container needs {SANDBOXES['container']['needs']}")
@@ -341,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(cmd_proxy(a))
         return cmd_tasks(a) if a.cmd == "tasks" else cmd_prices(a)
     except (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError, BackendError,
-            ServerError, ProjectionError, EndpointConfigError, RunDirError, ExperimentError, EngineError) as exc:
+            ServerError, ProjectionError, NodeError, EndpointConfigError, RunDirError, ExperimentError, EngineError) as exc:
         # escaped: a message that names "[[model]]" or "[limits]" is text, not rich markup
         err.print(f"pertask: error: {escape(str(exc))}", style="red", highlight=False, soft_wrap=True)
         return 2

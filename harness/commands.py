@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import sys
 
+from rich.console import Console
+
 from providers.client import HTTPModel
 from providers.registry import build_model
 from results.prices import Catalog
@@ -81,8 +83,31 @@ def cmd_providers() -> int:
 
 
 def cmd_prices(a: argparse.Namespace) -> int:
+    if a.hardware:
+        return _hardware_prices()
     rows = [e for e in Catalog.load(a.prices).entries() if not a.model or a.model.lower() in e.model.lower()]
     if not rows:
         raise UsageError(f"no price entry for '{a.model}' (unknown models are priced null, never 0)")
     render_prices(rows)
+    return 0
+
+
+def _hardware_prices() -> int:
+    from rich.table import Table
+
+    from results.hardware import TIERS, hardware_profiles
+
+    t = Table(title="hardware profiles (results/data/hardware.toml): $ per GPU-hour, or per VM-hour for a CPU VM")
+    for col in ("profile", "name", "memory GB", "TB/s", *(x.replace("_", "-") for x in TIERS), "sources"):
+        t.add_column(col, overflow="fold")
+    for key, prof in hardware_profiles().items():
+        tiers = []
+        for tier in TIERS:
+            p = prof.get(tier)
+            rng = f" ({p['range'][0]:g}-{p['range'][1]:g})" if p and p.get("range") else ""
+            tiers.append(f"${p['usd']:g}{rng}, {p['date']}" + (" (default)" if prof.get("default") == tier else "")
+                         if p else "-")
+        sources = "; ".join([prof["spec_source"], *(f"{x}: {prof[x]['source']}" for x in TIERS if x in prof)])
+        t.add_row(key, prof["name"], f"{prof['memory_gb']:g}", f"{prof['bandwidth_tbs']:g}", *tiers, sources)
+    Console(width=None if sys.stdout.isatty() else 220).print(t)
     return 0

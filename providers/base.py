@@ -72,6 +72,7 @@ class Model:
     wants_reference: bool = False  # True only for the oracle
     serves_metrics: bool = False  # a server of its own (vLLM): started, scraped, watched by the harness
     over_http: bool = False  # reached over HTTP: the run checks it with a preflight request first
+    launches: bool = False  # pertask starts its server on this node (its hardware is this machine's)
 
     async def generate(self, request: ChatRequest) -> ModelOutput:
         raise NotImplementedError

@@ -31,7 +31,7 @@ from .profiles import SETTINGS, WIRES, Profile, generic, parse_settings, profile
 PROTOCOLS = ("tools", "text")
 
 
-OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout", "wire", "replicas", *SETTINGS)
+OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout", "wire", "replicas", "weights_gb", *SETTINGS)
 IDENTITY = ("protocol", "preset", "wire", *SETTINGS)  # the options that change what is measured: in a model's key
 CLIENTS = ("direct", "sdk")  # providers.http.TRANSPORTS, named here so that the registry imports no HTTP stack
 
@@ -151,6 +151,10 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
     if replicas and replicas > 1 and (path is None or port is not None):
         raise SpecError(f"--model {spec}: replicas=N launches N servers of a model folder (vllm:PATH#replicas=N, "
                         "each on a port of its own); attach to running ones with vllm:NAME@URL1,URL2")
+    try:  # what the weights take in memory, for projections' fit check (measured from the folder when launched)
+        weights = float(options["weights_gb"]) if "weights_gb" in options else None
+    except ValueError:
+        raise SpecError(f"--model {spec}: weights_gb must be a number of GB") from None
     # Self-hosted: priced by the GPU-hour, not per token (a "vllm" catalog entry would be a user's choice).
     urls = [u.strip() for u in url.split(",")] if url else []
     if any(not u for u in urls) or len(set(urls)) != len(urls):
@@ -163,7 +167,7 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
         profile = generic(options["wire"], name=f"vllm/{preset.name}")
     _settings(spec, info, options, profile)
     return _lazy("providers.vllm.model:VLLMModel")(info, preset, model_path=path, port=port, extra=extra, profile=profile,
-                                                   replicas=replicas or 1)
+                                                   replicas=replicas or 1, weights_gb=weights)
 
 
 def kinds() -> dict[str, Callable[[str, str, str, Catalog], Model]]:

@@ -94,6 +94,7 @@ def attribute_session(usages: dict[str, Usage], node: dict[str, Any], parts: dic
     tokens = sum(u.total for u in usages.values())
     return {"gpus": gpus, "gpus_from": "--gpus" if node.get("gpus") else "the servers' GPU groups",
             "gpus_serving": serving_gpus, "gpu_hour_usd": rate, "gpu_type": node.get("gpu_type"),
+            "unit": node.get("unit") or "GPU", "price_source": node.get("gpu_hour_source"), "prices": node.get("prices"),
             "node_time_s": round(node_time_s, 3), "bill_from": bill_from,
             "time_s": {k.removesuffix("_s"): round(v, 3) for k, v in billed.items()},
             "parts_usd": {k.removesuffix("_s"): node_cost_usd(gpus, rate, v) for k, v in billed.items()},

@@ -93,7 +93,10 @@ def servers(summary: dict[str, Any]) -> str:
             charts.append(f'<div><h3>{escape(str(r["model"]))}</h3>{chart}<p class="note">busy '
                           f'{_pct(load.get("busy_share"))} of {load.get("scrapes")} scrapes, every '
                           f'{load.get("interval_s") or 0:g} s; peak {load.get("peak_generation_tokens_per_s") or 0:.1f} '
-                          'generated tok/s</p></div>')
+                          'generated tok/s'
+                          + (f'; $/Mtok {_money(node.get("usd_per_mtok"))} as run, {_money(r["usd_per_mtok_at_peak"])} '
+                             f'at the best throughput it showed ({r["peak_tokens_per_s"]:,.0f} tok/s)'
+                             if r.get("usd_per_mtok_at_peak") is not None else "") + '</p></div>')
         replicas += [[escape(str(r["model"])), escape(x["url"]), str(x.get("requests") or 0), str(x.get("samples") or 0),
                       f"{x.get('generation_tokens_per_s') or 0:.1f}", _pct(x.get("prefix_cache_hit_rate")),
                       _pct(x.get("busy_share")), "yes" if x.get("down") else "no"] for x in r.get("replicas") or []]

@@ -1,60 +1,58 @@
 """`report --project-on`: the same measured tokens priced on other hardware and other APIs.
 
-    PROFILExN[@USD][:ratio=R]   e.g. h200x8@3.59, h100x8, ascend910c-x8
+    PROFILExN[@USD][:ratio=R][:kv=GB]   e.g. h200x8@3.59, h100x8, ascend910c-x8
     PROVIDER:MODEL              e.g. zai:glm-5.2, openai:gpt-5.5
 
 Every projection states its basis: the throughput ratio and where it came from, or the
-catalog entry with its date. Nothing is projected on a ratio or price nobody gave.
+catalog entry with its date. Nothing is projected on a ratio or price nobody gave. Hardware
+projections scale the serving time by the throughput ratio and keep the start-up and idle tail
+as they were (wall time the node is rented); a model whose weights plus a KV reserve do not fit
+the target node's memory is said to not fit, with no figure.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import tomllib
-from importlib import resources
 from pathlib import Path
 from statistics import fmean
 from typing import Any
 
+from .hardware import default_price, hardware_profiles, profile_of
 from .prices import Catalog, cost_usd, sample_usd
 from .records import SampleRecord, Usage
 from .server import load_servers
 from .store import RunStore
 
-_HW = re.compile(r"^(?P<profile>[a-z0-9]+?)-?x(?P<n>\d+)(?:@(?P<usd>[\d.]+))?(?::ratio=(?P<ratio>[\d.]+))?$")
+_HW = re.compile(r"^(?P<profile>[a-z0-9]+?)-?x(?P<n>\d+)(?:@(?P<usd>[\d.]+))?(?::ratio=(?P<ratio>[\d.]+))?"
+                 r"(?::kv=(?P<kv>[\d.]+))?$")
 
 
 class ProjectionError(ValueError):
     pass
 
 
-def hardware_profiles() -> dict[str, dict[str, Any]]:
-    return tomllib.loads(resources.files("results").joinpath("data/hardware.toml").read_text())
+MEMORY_USABLE = 0.9  # vLLM's default --gpu-memory-utilization: the share of each GPU's memory it takes
+KV_RESERVE = 0.1  # of the node's memory, kept for the KV cache beyond the weights (stated; :kv=GB overrides)
 
 
-def _profile_of(gpu_type: str | None, profiles: dict) -> str | None:
-    key = re.sub(r"[^a-z0-9]", "", (gpu_type or "").lower())
-    return next((p for p in profiles if p in key), None)
-
-
-def node_config(gpu_type: str | None, gpus: int | None, gpu_hour_usd: float | None) -> dict[str, Any]:
-    """The node as given on the command line; a named profile supplies its dated on-demand price."""
-    node: dict[str, Any] = {"gpu_type": gpu_type, "gpus": gpus, "gpu_hour_usd": gpu_hour_usd,
-                            "gpu_hour_source": "given" if gpu_hour_usd is not None else None}
-    profiles = hardware_profiles()
-    name = _profile_of(gpu_type, profiles)
-    if gpu_hour_usd is None and name and profiles[name].get("on_demand") is not None:
-        prof = profiles[name]
-        node.update(gpu_hour_usd=prof["on_demand"],
-                    gpu_hour_source=f"profile {name} on-demand ({prof['date']}): {prof['source']}")
-    return node
+def fit(weights_gb: float | None, n: int, prof: dict[str, Any], kv_gb: float | None) -> dict[str, Any]:
+    """Whether the model's weights plus a KV reserve fit in N GPUs of the profile (at vLLM's default 90%)."""
+    total = n * prof["memory_gb"]
+    kv = kv_gb if kv_gb is not None else KV_RESERVE * total
+    if weights_gb is None:
+        return {"fits": None, "why": "the model's weight size is unknown (launch it with pertask, or attach with "
+                                     "#weights_gb=N): fit not checked"}
+    need, have = weights_gb + kv, MEMORY_USABLE * total
+    return {"fits": need <= have, "need_gb": round(need, 3), "have_gb": round(have, 3),
+            "why": f"weights {weights_gb:,.4g} GB + KV reserve {kv:,.4g} GB {'≤' if need <= have else '>'} "
+                   f"{MEMORY_USABLE:.0%} of {n}x{prof['memory_gb']} GB"}
 
 
 def _hardware(target: str, run_dir: Path, profiles: dict) -> list[dict[str, Any]]:
     m = _HW.match(target.lower())
     if not m or m["profile"] not in profiles:
-        raise ProjectionError(f"--project-on {target}: expected PROFILExN[@USD][:ratio=R] with a profile of "
+        raise ProjectionError(f"--project-on {target}: expected PROFILExN[@USD][:ratio=R][:kv=GB] with a profile of "
                               f"{', '.join(profiles)}, or PROVIDER:MODEL")
     prof, n = profiles[m["profile"]], int(m["n"])
     rows = []
@@ -63,31 +61,40 @@ def _hardware(target: str, run_dir: Path, profiles: dict) -> list[dict[str, Any]
             cost = sess.get("cost")
             if not cost:
                 continue  # a session with no node price has nothing to scale
-            measured = _profile_of(cost.get("gpu_type"), profiles)
+            measured = profile_of(cost.get("gpu_type"), profiles)
             if m["ratio"]:
                 ratio, basis = float(m["ratio"]), f"throughput ratio {m['ratio']} given by the user"
             elif measured:
                 ratio = (n * prof["bandwidth_tbs"]) / (cost["gpus"] * profiles[measured]["bandwidth_tbs"])
-                basis = (f"throughput ratio {ratio:.3f} = memory bandwidth {n}x{prof['bandwidth_tbs']} / "
+                basis = (f"throughput ratio {ratio:.4g} = memory bandwidth {n}x{prof['bandwidth_tbs']} / "
                          f"{cost['gpus']}x{profiles[measured]['bandwidth_tbs']} TB/s (decode-bound assumption; "
-                         f"{prof['source']})")
+                         f"{prof['spec_source']})")
             else:
                 raise ProjectionError(f"--project-on {target}: the run's hardware ({cost.get('gpu_type') or 'unknown'}) "
                                       "has no profile, so no throughput ratio is known; add :ratio=R")
-            usd = float(m["usd"]) if m["usd"] else prof.get("on_demand")
-            if usd is not None:
-                projected = n * usd * cost["node_time_s"] / ratio / 3600
-                basis += f"; ${usd}/GPU-hour" + ("" if m["usd"] else f" on-demand ({prof['date']})")
+            # Serving scales with throughput; start-up and the idle tail are wall time the node is rented anyway.
+            t = cost.get("time_s") or {"serving": cost["node_time_s"]}
+            hours = (t.get("startup", 0.0) + t.get("serving", 0.0) / ratio + t.get("tail", 0.0)) / 3600
+            price = default_price(prof)
+            if m["usd"]:
+                rate, basis = float(m["usd"]), basis + f"; ${m['usd']}/GPU-hour given"
+            elif price:
+                rate = price["usd"]
+                basis += f"; ${rate:g}/GPU-hour {price['tier'].replace('_', '-')} ({price['date']}, {price['source']})"
             elif prof.get("cost_multiplier"):
-                projected = cost["node_cost_usd"] * prof["cost_multiplier"]
-                basis = f"{prof['cost_multiplier']}x the measured node cost ({prof['source']})"
+                rate = prof["cost_multiplier"] * cost["gpu_hour_usd"]
+                basis += (f"; no sourced $/GPU-hour for {m['profile']}: {prof['cost_multiplier']:g}x the measured "
+                          f"node's ${cost['gpu_hour_usd']:g}, an ASSUMPTION taken from the press claim, not a check")
             else:
                 raise ProjectionError(f"--project-on {target}: no sourced $/GPU-hour for {m['profile']}; "
                                       f"give it as {m['profile']}x{n}@USD")
+            fits = fit(rec.get("weights_gb"), n, prof, float(m["kv"]) if m["kv"] else None)
+            projected = n * rate * hours if fits["fits"] is not False else None
             n_samples = len(sess.get("samples", {})) or 1
             rows.append({"target": target, "model": rec.get("spec"), "usd_total": projected,
-                         "usd_per_task": projected / n_samples, "measured_usd_total": cost["node_cost_usd"],
-                         "basis": basis})
+                         "usd_per_task": None if projected is None else projected / n_samples,
+                         "measured_usd_total": cost["node_cost_usd"], "fit": fits,
+                         "basis": ("DOES NOT FIT: " if fits["fits"] is False else "") + fits["why"] + "; " + basis})
     return rows
 
 

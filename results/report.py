@@ -34,6 +34,9 @@ def load_summary(run_dirs: list[Path]) -> dict[str, Any]:
                                 f"spent): {last['budget_not_started']} sample(s) were not started; run again with "
                                 "a larger --budget-usd to finish")
             names.update({m.spec: m.model_name or m.spec for m in manifest.models})
+            if (check := manifest.node.get("hardware_check") or {}).get("mismatch"):
+                warnings.append(f"{d}: stated hardware does not match the node that served: {check['mismatch']} "
+                                "(its dollars are priced as stated)")
             skipped += [{**t, "run": str(d)} for t in manifest.skipped_tasks]
     summary = summarize(samples, order)
     summary["skipped_tasks"] = skipped
@@ -219,8 +222,12 @@ def node_line(row: dict[str, Any]) -> str:
         start = "over the session only (an attached server: its start-up and stop are not pertask's to see)"
     else:
         start = "from launch" if node.get("bill_from") != "ready" else "from ready (--bill-from ready: no start-up)"
-    return (f"node cost of {row['model']}: {node['gpus']} GPU(s) × {_money(node['gpu_hour_usd'])}/h × {parts} "
+    unit = node.get("unit") or "GPU"
+    line = (f"node cost of {row['model']}: {node['gpus']} {unit}(s) × {_money(node['gpu_hour_usd'])}/h × {parts} "
             f"= {_money(node['node_cost_usd'])}, billed {start}")
+    if node.get("price_source"):
+        line += f"; $/h: {node['price_source']}"
+    return line + (f" (all tiers, {node['prices']})" if node.get("prices") else "")
 
 
 def load_line(row: dict[str, Any]) -> str:
@@ -230,9 +237,14 @@ def load_line(row: dict[str, Any]) -> str:
         return ""
     gen = [p["generation_tokens_per_s"] or 0.0 for p in load["points"]]
     busy = load["busy_share"]
-    return (f"load of {row['model']}: busy {busy:.0%} of {load['scrapes']} scrapes (every {load['interval_s']:g} s), "
+    line = (f"load of {row['model']}: busy {busy:.0%} of {load['scrapes']} scrapes (every {load['interval_s']:g} s), "
             f"mean {load['mean_running']:.1f} requests running; gen tok/s over time {sparkline(gen)} "
             f"(peak {load['peak_generation_tokens_per_s'] or 0:.1f})")
+    node = row.get("node") or {}
+    if row.get("usd_per_mtok_at_peak") is not None and node.get("usd_per_mtok") is not None:
+        line += (f"; $/Mtok {_money(node['usd_per_mtok'])} as run, {_money(row['usd_per_mtok_at_peak'])} at the best "
+                 f"throughput it showed ({row['peak_tokens_per_s']:,.0f} tok/s over {load['interval_s']:g} s)")
+    return line
 
 
 def _money(x: float | None) -> str:

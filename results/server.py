@@ -76,6 +76,12 @@ def summarize_session(session: dict[str, Any]) -> dict[str, Any]:
         "harness_prompt_tokens": harness.get("prompt"), "harness_generation_tokens": harness.get("output"),
     })
     out["load"] = load(session)
+    if cost and out["load"] and (rates := [((p["prompt_tokens"] or 0) + (p["generation_tokens"] or 0)) / p["dt_s"]
+                                           for p in out["load"]["points"] if p["dt_s"]]) and max(rates) > 0:
+        # The node's price over the best throughput it showed: what the same tokens cost at a saturating load,
+        # beside the run's own $/Mtok (its idle time included).
+        out["peak_tokens_per_s"] = round(max(rates), 3)
+        out["usd_per_mtok_at_peak"] = cost["gpus"] * cost["gpu_hour_usd"] / 3600 / max(rates) * 1e6
     if "replicas" in before and "replicas" in after:
         out["replicas"] = _replicas(before, after, wall, session.get("replicas") or [])
         for i, row in enumerate(out["replicas"]):

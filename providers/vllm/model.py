@@ -7,6 +7,7 @@ own /metrics.
 from __future__ import annotations
 
 import asyncio
+import json
 import platform
 import time
 from collections.abc import Callable
@@ -32,16 +33,21 @@ class VLLMModel(HTTPModel):
 
     def __init__(self, info: ModelInfo, preset: Preset, *, model_path: str | None = None, port: int | None = None,
                  extra: list[str] | None = None, startup_timeout_s: float = 1800, profile: Profile | None = None,
-                 replicas: int = 1):
+                 replicas: int = 1, weights_gb: float | None = None):
         super().__init__(info, api_key="EMPTY", profile=profile or preset.profile())
         self.preset, self.model_path, self.port, self.extra = preset, model_path, port, extra or []
         self.startup_timeout_s = startup_timeout_s
+        self.launches = model_path is not None
         self.replicas = replicas  # #replicas=N: N data-parallel servers, each on its own GPU group
         self.server: VLLMServer | None = None
         self.servers: list[VLLMServer] = []
         self._ready_at: float | None = None  # time.monotonic() when the servers it launched answered
         self.record: dict[str, Any] = {"spec": info.spec, "launched": model_path is not None, "preset": preset.name,
                                        "base_url": info.base_url, "served_model": info.model_name}
+        if weights_gb is not None:
+            self.record.update(weights_gb=weights_gb, weights_source="given (#weights_gb)")
+        elif model_path is not None and (measured := weights_size(model_path, self.extra)):
+            self.record.update(weights_gb=measured[0], weights_source=measured[1])
 
     async def start(self, run_dir: Path, log_name: str, on_progress: Callable[[float, str], None] | None = None) -> None:
         """Launch (if ours) and wait until the server answers; then record what serves the run."""
@@ -134,16 +140,43 @@ def gpu_groups(replicas: int, extra: list[str], hardware: dict[str, Any]) -> lis
     return [",".join(str(g) for g in range(i * size, (i + 1) * size)) for i in range(replicas)]
 
 
+DTYPE_BYTES = {"float32": 4, "float": 4, "bfloat16": 2, "float16": 2, "half": 2, "fp8": 1, "float8_e4m3fn": 1}
+
+
+def weights_size(path: str, extra: list[str]) -> tuple[float, str] | None:
+    """GB the weights take when served: the folder's weight files, rescaled when --dtype casts them."""
+    folder = Path(path)
+    files = [*folder.glob("*.safetensors"), *folder.glob("pytorch_model*.bin")] if folder.is_dir() else []
+    if not files:
+        return None
+    size = sum(f.stat().st_size for f in files)
+    try:
+        stored = json.loads((folder / "config.json").read_text()).get("torch_dtype")
+    except (OSError, ValueError):
+        stored = None
+    served = _value(extra, "--dtype")
+    note = f"{len(files)} weight file(s) in the model folder"
+    if served in DTYPE_BYTES and stored in DTYPE_BYTES and served != stored:
+        size = size * DTYPE_BYTES[served] / DTYPE_BYTES[stored]
+        note += f", {stored} served as {served}"
+    return round(size / 1e9, 6), note
+
+
 def group_size(extra: list[str]) -> int:
     """GPUs of one server: its tensor × pipeline parallel size, as passed through to vLLM."""
     return _flag(extra, "--tensor-parallel-size", "-tp") * _flag(extra, "--pipeline-parallel-size", "-pp")
 
 
-def _flag(extra: list[str], *names: str) -> int:
+def _value(extra: list[str], *names: str) -> str | None:
     for i, arg in enumerate(extra):
         for name in names:
             if arg == name and i + 1 < len(extra):
-                return int(extra[i + 1])
+                return extra[i + 1]
             if arg.startswith(name + "="):
-                return int(arg.split("=", 1)[1])
-    return 1
+                return arg.split("=", 1)[1]
+    return None
+
+
+def _flag(extra: list[str], *names: str) -> int:
+    value = _value(extra, *names)
+    return int(value) if value is not None else 1

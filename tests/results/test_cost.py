@@ -57,12 +57,3 @@ def test_weights_from_server_metrics():
 
 def test_no_node_price_means_no_attribution():
     assert attribute_session({"a": Usage(output=1)}, {"gpus": 8}, {"serving_s": 3600}, None, None) is None
-
-
-def test_named_hardware_profile_supplies_a_dated_price():
-    from results.projection import node_config
-
-    node = node_config("H200", 8, None)
-    assert node["gpu_hour_usd"] == 4.54 and "profile h200" in node["gpu_hour_source"]
-    assert node_config("H200", 8, 3.59)["gpu_hour_usd"] == 3.59, "a given price wins"
-    assert node_config("mi300x", 8, None)["gpu_hour_usd"] is None, "no sourced price: unknown, not 0"
