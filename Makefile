@@ -3,10 +3,13 @@
 
 # The main job on the embedded default: no key, no GPU. SmolLM2-135M-Instruct served by
 # vLLM's CPU build (the `local` model) runs the smoke suite beside the oracle's reference
-# solutions; turns and output tokens are capped so that a 2-core machine finishes in minutes.
+# solutions; turns and output tokens are capped so that a 2-core machine finishes in minutes. The CPU node
+# is priced as a 2-vCPU cloud VM (results/data/hardware.toml, cpu2), and the same tokens are projected onto
+# 8 x H200 and onto GLM-5.2's API list prices.
 demo:
 	scripts/setup.sh local
-	.venv/bin/pertask run --suite smoke --model local --model oracle --concurrency 2 --max-turns 3 --max-tokens 96
+	.venv/bin/pertask run --suite smoke --model local --model oracle --concurrency 2 --max-turns 3 --max-tokens 96 \
+	  --node cpu2 --project-on h200x8,zai:glm-5.2
 
 # The same report in seconds, with no vLLM: a scripted model over real HTTP on loopback.
 demo-scripted:

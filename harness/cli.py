@@ -16,7 +16,7 @@ from providers.vllm.server import ServerError
 from results.cost import BILL_FROM
 from results.hardware import NodeError
 from results.prices import Catalog, PriceFileError
-from results.projection import ProjectionError
+from results.projection import ProjectionError, check_targets, project
 from results.records import ErrorClass, now_iso
 from results.report import load_summary, render_table, to_json
 from results.store import RunDirError, RunStore, sample_id
@@ -116,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--bill-from", choices=BILL_FROM, default="launch",
                    help="what the node cost covers: from the server's launch (default: the renter's bill, start-up "
                         "included) or from when it was ready; the idle tail until it stops is billed either way")
+    r.add_argument("--project-on", metavar="TARGETS",
+                   help="after the run, price the same measured tokens elsewhere, as report --project-on does "
+                        "(e.g. h200x8,zai:glm-5.2); checked before the run starts")
     r.add_argument("--scrape-every", type=float, default=SCRAPE_EVERY_S, metavar="S",
                    help=f"seconds between scrapes of a vLLM server's /metrics: the resolution of its load over time "
                         f"and busy share (default {SCRAPE_EVERY_S:g})")
@@ -212,6 +215,8 @@ async def _run(a, suite, tasks, catalog) -> int:
             models.append(build_model(spec, catalog, a.protocol, a.vllm_arg, a.max_connections))
             models[-1].info.batch = a.batch_pricing
         node = run_node(a, models)
+        if a.project_on:
+            check_targets(a.project_on.split(","), catalog)
         sandbox = a.sandbox or ("bwrap" if bwrap_path() else "none")
         if sandbox == "container" and not engines.available():
             raise UsageError(f"--sandbox container needs {SANDBOXES['container']['needs']}")
@@ -272,6 +277,11 @@ async def _run(a, suite, tasks, catalog) -> int:
         for m in models:
             await m.aclose()
     summary = load_summary([out])
+    if a.project_on:
+        try:
+            summary["projections"] = project(out, a.project_on.split(","), catalog)
+        except ProjectionError as exc:  # the run is done and kept: a projection it cannot make is a warning
+            err.print(f"warning: {exc}", style="yellow", highlight=False)
     print(to_json(summary)) if a.json else render_table(summary)
     planned = {sample_id(m.info.spec, t.id, e) for m, t, e in plan.samples()}
     infra = [r for r in RunStore(out).load_samples() if r.sample_id in planned and r.error == ErrorClass.infra]
@@ -324,8 +334,6 @@ def main(argv: list[str] | None = None) -> int:
         if a.cmd == "report":
             summary = load_summary(a.runs)
             if a.project_on:
-                from results.projection import project
-
                 catalog = Catalog.load(a.prices)
                 summary["projections"] = [row for d in a.runs for row in project(d, a.project_on.split(","), catalog)]
             print(to_json(summary)) if a.json else render_table(summary)

@@ -75,6 +75,9 @@ def _hardware(target: str, run_dir: Path, profiles: dict) -> list[dict[str, Any]
             # Serving scales with throughput; start-up and the idle tail are wall time the node is rented anyway.
             t = cost.get("time_s") or {"serving": cost["node_time_s"]}
             hours = (t.get("startup", 0.0) + t.get("serving", 0.0) / ratio + t.get("tail", 0.0)) / 3600
+            if t.get("startup") or t.get("tail"):
+                basis += (f"; start-up {t.get('startup', 0.0):.1f} s and idle tail {t.get('tail', 0.0):.1f} s kept as "
+                          "measured (wall time the node is rented, not sped up by the ratio)")
             price = default_price(prof)
             if m["usd"]:
                 rate, basis = float(m["usd"]), basis + f"; ${m['usd']}/GPU-hour given"
@@ -104,7 +107,7 @@ def _api(target: str, store: RunStore, samples: list[SampleRecord], catalog: Cat
     if price is None:
         raise ProjectionError(f"--project-on {target}: no catalog price for {provider}/{model} (see pertask prices)")
     rows = []
-    for spec in dict.fromkeys(s.model for s in samples):
+    for spec in dict.fromkeys(s.model for s in samples if s.usage.calls):  # a model that made no call has no tokens
         per_sample = []
         for s in (x for x in samples if x.model == spec):
             calls = json.loads((store.root / s.transcript).read_text()).get("calls", []) if s.transcript else []
@@ -130,3 +133,16 @@ def project(run_dir: Path, targets: list[str], catalog: Catalog) -> list[dict[st
         else:
             rows += _hardware(target, run_dir, profiles)
     return rows
+
+
+def check_targets(targets: list[str], catalog: Catalog) -> None:
+    """Each target well formed, before anything runs: a typo is found now, not after the run."""
+    profiles, providers = hardware_profiles(), {e.provider for e in catalog.entries()}
+    for target in (t.strip() for t in targets if t.strip()):
+        provider, _, model = target.partition(":")
+        if provider in providers:
+            if catalog.lookup(provider, model) is None:
+                raise ProjectionError(f"--project-on {target}: no catalog price for {provider}/{model} (see pertask prices)")
+        elif not ((m := _HW.match(target.lower())) and m["profile"] in profiles):
+            raise ProjectionError(f"--project-on {target}: expected PROFILExN[@USD][:ratio=R][:kv=GB] with a profile "
+                                  f"of {', '.join(profiles)}, or PROVIDER:MODEL")

@@ -22,6 +22,7 @@ import pytest
 from providers.vllm.models import smollm2, tiny_moe
 from providers.vllm.presets import get_preset, presets
 from providers.vllm.server import VLLMServer, check_parsers, free_port, probe_vllm
+from results.report import _money
 from results.store import RunStore
 from tests.conftest import PERTASK, ROOT, load_samples, pertask_proc, run_json, subprocess_env
 
@@ -112,6 +113,36 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     # The manifest holds the model as it was called: the launched server's address, its wire and profile.
     (info,) = json.loads((out / "manifest.json").read_text())["models"]
     assert info["base_url"] == record["base_url"] and info["wire"] == "chat" and info["profile"] == "vllm/generic"
+
+
+def _demo_command() -> list[str]:
+    """The `pertask run …` line of the Makefile's demo target, as make runs it."""
+    import shlex
+
+    recipe = (ROOT / "Makefile").read_text().split("\ndemo:\n", 1)[1].split("\n\n", 1)[0].replace("\\\n", " ")
+    line = next(x.strip() for x in recipe.splitlines() if "pertask run" in x)
+    return shlex.split(line)[1:]
+
+
+def test_the_demo_prints_dollars_per_task_for_local_and_labelled_projections(cli, tmp_path):
+    """`make demo`'s own command (read from the Makefile), on two of its tasks: the CPU node is priced from the
+    2-vCPU VM profile, so `local` has a $/task, and the same tokens are projected onto 8 x H200 and GLM-5.2."""
+    smollm2()
+    args = _demo_command()
+    assert args[:1] == ["run"] and "--node" in args and "--project-on" in args
+    out = tmp_path / "run"
+    code, stdout, err = cli(*args, "--task", "meeting-actions", "--task", "fix-median", "--out", out)
+    assert code in (0, 1), err
+    assert "local" in stdout and "projection: the same measured tokens priced elsewhere" in stdout
+    summary = run_json(cli, "report", out, "--project-on", args[args.index("--project-on") + 1])
+    local = next(m for m in summary["models"] if m["model"] == "local")
+    assert local["usd_per_task"] is not None and local["usd_per_task"] > 0, "the main job's headline number"
+    (srv,) = summary["servers"]
+    assert srv["node"]["unit"] == "VM" and "profile cpu2 on-demand (2026-06)" in srv["node"]["price_source"]
+    rows = {r["target"]: r for r in summary["projections"] if r["model"] == "local"}
+    assert rows["h200x8"]["usd_per_task"] > 0 and rows["h200x8"]["fit"]["fits"] is True
+    assert rows["zai:glm-5.2"]["usd_per_task"] > 0 and "list price" in rows["zai:glm-5.2"]["basis"]
+    assert f"{_money(local['usd_per_task'])}" in stdout
 
 
 def test_smollm2_completes_a_task_through_the_text_protocol(cli, tmp_path):
