@@ -276,7 +276,7 @@ async def _run(a, suite, tasks, catalog) -> int:
             store.unlock()
         for m in models:
             await m.aclose()
-    summary = load_summary([out])
+    summary = load_summary([out], catalog)
     if a.project_on:
         try:
             summary["projections"] = project(out, a.project_on.split(","), catalog)
@@ -325,16 +325,16 @@ def main(argv: list[str] | None = None) -> int:
             r = reprice(a.run, Catalog.load(a.prices), gpu_hour_usd=a.gpu_hour_usd, gpus=a.gpus, bill_from=a.bill_from)
             err.print(f"repriced {r['samples']} samples: ${r['usd_before']:.6f} -> ${r['usd_after']:.6f}"
                       + (f" ({r['unpriced']} still without a price: null)" if r["unpriced"] else ""), highlight=False)
-            render_table(load_summary([a.run]))
+            render_table(load_summary([a.run], Catalog.load(a.prices)))
             return 0
         if a.cmd == "serve":
             from .serve import serve
 
             return asyncio.run(serve(a.model, a.preset, a.port, a.host, a.name, extra, err))
         if a.cmd == "report":
-            summary = load_summary(a.runs)
+            catalog = Catalog.load(a.prices)
+            summary = load_summary(a.runs, catalog)
             if a.project_on:
-                catalog = Catalog.load(a.prices)
                 summary["projections"] = [row for d in a.runs for row in project(d, a.project_on.split(","), catalog)]
             print(to_json(summary)) if a.json else render_table(summary)
             from results.export import write_outputs

@@ -129,18 +129,22 @@ def placement(summary: dict[str, Any]) -> str:
 def claims(summary: dict[str, Any]) -> str:
     out = []
     for c in summary.get("claims", []):
-        def fmt(d):
-            return ", ".join(f"{escape(k)} {v if isinstance(v, str) else round(v, 3) if v is not None else 'null'}"
-                             for k, v in (d or {}).items()) or "-"
-        cat, meas = c.get("catalog"), c.get("measured")
-        out.append(f'<div class="claim"><p><b>{escape(c["text"])}</b><br><span class="note">{escape(c["source"])}, '
-                   f'{escape(c["date"])}</span></p><ul>'
-                   f'<li>claimed: {fmt(c.get("claimed_ratio") or c["claimed"])}'
-                   f'{" (as ratios to the cheapest)" if c.get("claimed_ratio") else ""}</li>'
-                   f'<li>price catalog: {fmt(cat["ratio"]) + " — " + escape(cat["basis"]) if cat else "n/a"}</li>'
-                   f'<li>your runs: {fmt(meas.get("ratio") or meas.get("accuracy")) + " — " + escape(meas["basis"]) if meas else "the runs do not include these models"}</li>'
-                   "</ul></div>")
+        items = "".join(f"<li>{escape(r['figure'] or _ratio_text(r.get('ratio')))} — <span class=note>"
+                        f"{escape(r['basis'])}</span></li>" for r in c.get("recomputed", []))
+        if c.get("assumption"):
+            items += f'<li class="assumption"><b>{escape(c["note"])}</b></li>'
+        elif not c.get("recomputed"):
+            items += "<li>the runs do not include these models</li>"
+        out.append(f'<div class="claim" data-claim="{escape(c["id"])}"><p><b>{escape(c["text"])}</b><br>'
+                   f'<span class="note">{escape(c["source"])}, {escape(c["date"])}</span></p><ul>'
+                   f'<li>as stated: {escape(c["as_stated"])}'
+                   + (f" (as ratios to the cheapest: {escape(_ratio_text(c['claimed_ratio']))})"
+                      if c.get("claimed_ratio") else "") + f"</li>{items}</ul></div>")
     return "<h2>Published claims</h2>" + "".join(out) if out else ""
+
+
+def _ratio_text(ratio: dict | None) -> str:
+    return ", ".join(f"{k} {'null' if v is None else f'{v:g}×'}" for k, v in (ratio or {}).items()) or "-"
 
 
 def per_task(run_dirs: list[Path], summary: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -19,23 +19,52 @@ def test_every_claim_has_a_source_and_date():
                                                                                "hardware")
 
 
-def test_catalog_ratio_is_list_prices_on_the_stated_mix():
+def _mix_usd(cat, provider, model, mix):
+    p = cat.lookup(provider, model)
+    write = p.cache_write if p.cache_write is not None else p.input  # unpublished: billed as input
+    return (mix["input_uncached"] * p.input + mix["input_cached"] * p.cached_input + mix["cache_write"] * write
+            + mix["output"] * p.output) / 1e6
+
+
+def test_the_85_percent_claim_is_recomputed_from_list_prices_and_on_the_stated_mix():
     rows = {r["id"]: r for r in evaluate({"models": []}, {})}
     cheaper = rows["glm-5.2-85pct-cheaper"]
-    cat = Catalog.load()
+    assert cheaper["as_stated"] == "85% cheaper"
+    by = {r["basis"].split(":")[0]: r for r in cheaper["recomputed"]}
+    assert by["list output prices"]["figure"] == f"{(1 - 4.40 / 30) * 100:.1f}% cheaper" == "85.3% cheaper"
+    assert "glm-5.2 $4.40/M (zai, 2026-11)" in by["list output prices"]["basis"]
+    assert by["list input prices"]["figure"] == f"{(1 - 1.40 / 5.00) * 100:.1f}% cheaper"
     mix = tomllib.loads(CLAIMS.read_text())["reference_mix"]
-
-    def usd(provider, model):
-        p = cat.lookup(provider, model)
-        return (mix["input_uncached"] * p.input + mix["input_cached"] * p.cached_input + mix["output"] * p.output) / 1e6
-
-    want = usd("openai", "gpt-5.5") / usd("zai", "glm-5.2")
-    assert cheaper["catalog"]["ratio"]["gpt-5.5"] == pytest.approx(want, rel=1e-3)
+    assert mix["cache_write"] > 0, "the stated mix writes to the cache"
+    on_mix = next(r for r in cheaper["recomputed"] if r["basis"].startswith("list prices on the stated reference mix"))
+    cat = Catalog.load()
+    want = _mix_usd(cat, "openai", "gpt-5.5", mix) / _mix_usd(cat, "zai", "glm-5.2", mix)
+    assert on_mix["ratio"]["gpt-5.5"] == pytest.approx(want, rel=1e-3) and "cache-write" in on_mix["basis"]
     assert cheaper["claimed_ratio"]["gpt-5.5"] == pytest.approx(1 / 0.15, rel=1e-3)
-    assert cheaper["measured"] is None and "reference mix" in cheaper["catalog"]["basis"]
+    assert not any("measured by these runs" in r["basis"] for r in cheaper["recomputed"])
+    ascend = rows["ascend-3x"]
+    assert ascend["assumption"] is True and ascend["recomputed"] == [] and "ASSUMPTION, not a check" in ascend["note"]
 
 
-def test_runs_with_the_models_give_measured_ratios(cli, tmp_path, write_script):
+def test_claims_follow_the_prices_in_force(cli, tmp_path, write_script):
+    """report --prices: the recomputed figures use the override, not the built-in catalog."""
+    script = {"model": "m", "default": [{**SUBMIT, "usage": {"prompt_tokens": 10, "completion_tokens": 1}}]}
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{write_script(script)}",
+             "--out", out)
+    prices = tmp_path / "p.toml"
+    prices.write_text('[[price]]\nprovider = "zai"\nmodel = "glm-5.2"\ninput = 1.0\ncached_input = 0.2\n'
+                      'output = 3.0\ndate = "2026-12"\nsource = "a negotiated rate"\n')
+    summary = run_json(cli, "report", out, "--prices", prices)
+    row = next(c for c in summary["claims"] if c["id"] == "glm-5.2-85pct-cheaper")
+    by = {r["basis"].split(":")[0]: r for r in row["recomputed"]}
+    assert by["list output prices"]["figure"] == f"{(1 - 3.0 / 30) * 100:.1f}% cheaper" == "90.0% cheaper"
+    assert "glm-5.2 $3.00/M (zai, 2026-12)" in by["list output prices"]["basis"]
+    default = next(c for c in run_json(cli, "report", out)["claims"] if c["id"] == "glm-5.2-85pct-cheaper")
+    assert default["recomputed"][0]["figure"] == "85.3% cheaper", "without --prices, the built-in catalog"
+
+
+def test_runs_with_the_models_give_measured_ratios_and_the_terminal_prints_them(cli, tmp_path, write_script):
     prices = tmp_path / "p.toml"
     prices.write_text('[[price]]\nprovider = "scripted"\nmodel = "glm-5.2"\ninput = 1.0\noutput = 3.0\n\n'
                       '[[price]]\nprovider = "scripted"\nmodel = "gpt-5.5"\ninput = 5.0\noutput = 30.0\n')
@@ -44,12 +73,27 @@ def test_runs_with_the_models_give_measured_ratios(cli, tmp_path, write_script):
     for name in ("glm-5.2", "gpt-5.5"):
         script = {"model": name, "default": [{"tool_calls": [bash("ls")], "usage": usage}, {**SUBMIT, "usage": usage}]}
         specs += ["--model", f"scripted:{write_script(script, name + '.json')}"]
-    summary = run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", *specs, "--prices", prices,
-                       "--out", tmp_path / "run")
+    summary = run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--task", "csv-totals", *specs,
+                       "--prices", prices, "--out", tmp_path / "run")
     row = next(c for c in summary["claims"] if c["id"] == "glm-5.2-85pct-cheaper")
-    usd = {m["model"].split("/")[-1]: m["usd_per_task"] for m in summary["models"]}
-    assert row["measured"]["ratio"]["gpt-5.5"] == pytest.approx(
-        (2 * (1000 * 5 + 100 * 30)) / (2 * (1000 * 1 + 100 * 3)), rel=1e-3)
-    assert all(v is not None for v in usd.values())
+    run = next(r for r in row["recomputed"] if "measured by these runs" in r["basis"])
+    assert run["ratio"]["gpt-5.5"] == pytest.approx((1000 * 5 + 100 * 30) / (1000 * 1 + 100 * 3), rel=1e-3)
+    assert run["figure"] == f"{(1 - 1300 / 8000) * 100:.1f}% cheaper"
+    # Both models ran: the coding-score claim gets the runs' accuracies with their intervals.
     acc = next(c for c in summary["claims"] if c["id"] == "glm-5.2-vs-opus-coding")
-    assert acc["measured"] is None  # Opus is not in these runs
+    assert acc["recomputed"] == [], "Opus is not in these runs"
+    code, text, err = cli("report", tmp_path / "run", "--prices", prices)
+    assert code == 0 and "as stated: 85% cheaper" in text and "85.3% cheaper" in text and run["figure"] in text, text
+
+
+def test_the_coding_score_claim_against_the_runs_accuracy_with_its_interval(cli, tmp_path, write_script):
+    usage = {"prompt_tokens": 100, "completion_tokens": 10}
+    specs = []
+    for name in ("glm-5.2", "claude-opus-4-8"):
+        script = {"model": name, "default": [{**SUBMIT, "usage": usage}]}
+        specs += ["--model", f"scripted:{write_script(script, name + '.json')}"]
+    summary = run_json(cli, "run", "--suite", "smoke", *specs, "--no-preflight", "--out", tmp_path / "run")
+    acc = next(c for c in summary["claims"] if c["id"] == "glm-5.2-vs-opus-coding")
+    (r,) = acc["recomputed"]
+    assert set(r["accuracy"]) == {"glm-5.2", "claude-opus-4-8"} and all(v["ci"] for v in r["accuracy"].values())
+    assert "glm-5.2 0.0% [0%, 0%]" in r["figure"] and "points" in r["figure"], r["figure"]
