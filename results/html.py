@@ -11,6 +11,7 @@ from typing import Any
 
 from .charts import cost_accuracy, server_load, token_mix
 from .report import _money
+from .server_view import node_line
 from .store import RunStore
 
 CONTENT_LIMIT = 20_000  # characters of one message kept in the page
@@ -102,10 +103,12 @@ def servers(summary: dict[str, Any]) -> str:
                       _pct(x.get("busy_share")), "yes" if x.get("down") else "no"] for x in r.get("replicas") or []]
     if not rows:
         return ""
+    lines = "".join(f"<li>{escape(line)}</li>" for r in summary.get("servers", []) if (line := node_line(r)))
     out = ("<h2>vLLM servers</h2><p class=note>From each server's own /metrics over the session. Busy: the share "
            "of scrapes at which it had a request running.</p>"
            + _table(["model", "vLLM", "start-up s", "gen tok/s", "prefix-cache hits", "TTFT p50/p90 s",
-                     "TPOT p50/p90 ms", "busy", "node", "node $"], rows, "servers", "servers"))
+                     "TPOT p50/p90 ms", "busy", "node", "node $"], rows, "servers", "servers")
+           + (f'<ul class="node-cost">{lines}</ul>' if lines else ""))
     if replicas:
         out += ("<h3>Replicas</h3><p class=note>Each replica's own counters; requests and samples as the balancer "
                 "sent them (a sample stays on its first replica).</p>"

@@ -95,8 +95,13 @@ def test_each_replica_s_load_over_time_comes_from_its_own_metrics(replicas, cli,
     a, b = replicas(0.4), replicas(0.4)
     out = tmp_path / "run"
     summary = run_json(cli, "run", "--suite", "smoke", "--model", f"vllm:m@{a.url},{b.url}#preset=generic,protocol=tools",
-                       "--concurrency", "2", "--no-preflight", "--scrape-every", "0.25", "--out", out)
+                       "--concurrency", "2", "--no-preflight", "--scrape-every", "0.25", "--gpus", "2",
+                       "--gpu-hour-usd", "3.59", "--out", out)
     (srv,) = summary["servers"]
+    # $/Mtok at the best throughput the servers showed, beside $/Mtok as run (which carries the idle time).
+    assert srv["usd_per_mtok_at_peak"] == pytest.approx(2 * 3.59 / 3600 / srv["peak_tokens_per_s"] * 1e6)
+    assert srv["usd_per_mtok_at_peak"] <= srv["node"]["usd_per_mtok"]
+    assert srv["node"]["time_s"] == {"serving": srv["node"]["node_time_s"]}, "attached: the session only"
     assert srv["prompt_tokens_diff"] == 0 and srv["generation_tokens_diff"] == 0
     assert srv["server_generation_tokens"] == 20 * (len(a.requests) + len(b.requests))
     load = srv["load"]

@@ -129,6 +129,8 @@ def test_servers_replicas_load_and_placement(fake, browser, tmp_path):
     assert sum(int(r.find_elements(By.TAG_NAME, "td")[3].text) for r in replicas) == 5, "samples per replica add up"
     assert browser.find_elements(By.CSS_SELECTOR, "svg.server-load rect.running")
     assert browser.find_elements(By.CSS_SELECTOR, "svg.server-load polyline.gen")
+    (cost,) = browser.find_elements(By.CSS_SELECTOR, "ul.node-cost li")
+    assert cost.text.startswith("node cost of ") and "2 GPU(s) × $3.59/h" in cost.text and "s serving" in cost.text
     (where,) = browser.find_elements(By.CSS_SELECTOR, "#placement li")
     assert where.text.startswith("local on ") and where.text.endswith(": 5 sample(s)")
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
