@@ -15,6 +15,7 @@ from .server import load_servers
 from .server_view import render_servers
 from .store import RunStore, model_of
 from .summary import summarize
+from .table import render_models
 
 
 def load_summary(run_dirs: list[Path], catalog: Any = None) -> dict[str, Any]:
@@ -182,28 +183,7 @@ def _tok(x: float | None) -> str:
 def render_table(summary: dict[str, Any], console: Console | None = None) -> None:
     # Off a terminal (pipes, CI logs) rich would assume 80 columns and fold every figure.
     console = console or Console(width=None if sys.stdout.isatty() else 200)
-    t = Table(title="pertask: per model (tokens, turns and wall time are means per task)")
-    for col in ("model", "n", "accuracy [95% CI]", "score", "$/task [95% CI]", "$/success",
-                "in uncached", "in cached", "cache write", "output", "reasoning", "turns", "wall s", "errors"):
-        t.add_column(col, justify="left" if col in ("model", "errors") else "right",
-                     no_wrap=col != "model", overflow="fold")
-    for m in summary["models"]:
-        tok = m["tokens_per_task"]
-        acc = "-" if m["accuracy"] is None else f"{m['accuracy']:.0%}"
-        errs = ", ".join(f"{k} {v}" for k, v in m["errors"].items() if k != "none" and v) or "-"
-        t.add_row(
-            m["model"], str(m["n_samples"]),
-            f"{acc} {_ci(m['accuracy_ci'], lambda v: f'{v:.0%}')}",
-            "-" if m["mean_score"] is None else f"{m['mean_score']:.2f}",
-            f"{_money(m['usd_per_task'])} {_ci(m['usd_per_task_ci'], _money)}",
-            # No success at a known price is "-"; "null" is kept for an unknown price.
-            "-" if m["price_known"] and m["usd_per_success"] is None else _money(m["usd_per_success"]),
-            *(_tok(tok[f]) for f in ("input_uncached", "input_cached", "cache_write", "output", "reasoning")),
-            "-" if m["turns_per_task"] is None else f"{m['turns_per_task']:.1f}",
-            "-" if m["wall_s_per_task"] is None else f"{m['wall_s_per_task']:.1f}",
-            errs,
-        )
-    console.print(t)
+    render_models(summary, console)
     console.print("infra errors are retried on resume and never scored; null dollars mean an unknown price.",
                   style="dim")
     for m in summary["models"]:
