@@ -279,7 +279,7 @@ async def _run(a, suite, tasks, catalog) -> int:
     summary = load_summary([out], catalog)
     if a.project_on:
         try:
-            summary["projections"] = project(out, a.project_on.split(","), catalog)
+            summary["projections"] = project(out, a.project_on.split(","), catalog, summary["warnings"])
         except ProjectionError as exc:  # the run is done and kept: a projection it cannot make is a warning
             err.print(f"warning: {exc}", style="yellow", highlight=False)
     print(to_json(summary)) if a.json else render_table(summary)
@@ -335,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             catalog = Catalog.load(a.prices)
             summary = load_summary(a.runs, catalog)
             if a.project_on:
-                summary["projections"] = [row for d in a.runs for row in project(d, a.project_on.split(","), catalog)]
+                summary["projections"] = [row for d in a.runs
+                                          for row in project(d, a.project_on.split(","), catalog, summary["warnings"])]
             print(to_json(summary)) if a.json else render_table(summary)
             from results.export import write_outputs
 

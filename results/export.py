@@ -1,5 +1,10 @@
 """The summary as Markdown (for a pull request or a wiki) and CSV, every sample as Parquet,
-and the HTML page: `pertask report RUN... --html F --markdown F --csv F --parquet F`."""
+and the HTML page: `pertask report RUN... --html F --markdown F --csv F --parquet F`.
+
+Markdown is for reading: percentages, dollars, intervals in brackets, "-" where there is nothing and
+"null" for an unknown price, as the terminal writes them. CSV is for computing: one numeric column per
+figure (an interval's ends as `_low`/`_high`), an empty cell for unknown; projections go to a sibling
+file, `NAME-projections.csv`, since their columns are other ones."""
 
 from __future__ import annotations
 
@@ -8,56 +13,91 @@ import io
 from pathlib import Path
 from typing import Any
 
-COLUMNS = [("model", "model"), ("n_samples", "n"), ("accuracy", "accuracy"), ("accuracy_ci", "accuracy 95% CI"),
-           ("mean_score", "score"), ("usd_per_task", "$/task"), ("usd_per_task_ci", "$/task 95% CI"),
-           ("usd_per_success", "$/success"), ("turns_per_task", "turns"), ("wall_s_per_task", "wall s")]
+from .fmt import money
+
 TOKENS = ["input_uncached", "input_cached", "cache_write", "output", "reasoning"]
+ERRORS = ["model", "limit", "infra"]
+PROJECTION = ["run", "target", "model", "usd_per_task", "usd_total", "measured_usd_total", "fits", "basis"]
 
 
-def _rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def numeric_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for m in summary["models"]:
-        row = {label: m.get(key) for key, label in COLUMNS}
-        row.update({f"tokens {t}": m["tokens_per_task"].get(t) for t in TOKENS})
-        row["errors"] = "; ".join(f"{k} {v}" for k, v in m["errors"].items() if k != "none" and v)
-        row.update({f"pass@{k}": v for k, v in m.get("pass_at_k", {}).items()})
+        acc, usd = m.get("accuracy_ci") or [None, None], m.get("usd_per_task_ci") or [None, None]
+        row = {"model": m["model"], "n": m["n_samples"], "accuracy": m["accuracy"], "accuracy_low": acc[0],
+               "accuracy_high": acc[1], "score": m["mean_score"], "usd_per_task": m["usd_per_task"],
+               "usd_per_task_low": usd[0], "usd_per_task_high": usd[1], "usd_per_success": m["usd_per_success"],
+               **{f"tokens_{t}": m["tokens_per_task"].get(t) for t in TOKENS},
+               "turns": m["turns_per_task"], "wall_s": m["wall_s_per_task"],
+               **{f"errors_{k}": m["errors"].get(k, 0) for k in ERRORS},
+               **{f"pass_at_{k}": v for k, v in m.get("pass_at_k", {}).items()}}
         if m.get("judge"):
-            row["judge score"], row["judge $/task"] = m["judge"]["mean_score"], m["judge"]["usd_per_task"]
+            row["judge_score"], row["judge_usd_per_task"] = m["judge"]["mean_score"], m["judge"]["usd_per_task"]
         rows.append(row)
     return rows
 
 
-def _cell(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, list):
-        return f"[{_cell(v[0])}, {_cell(v[1])}]"
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    return str(v)
-
-
-def to_csv(summary: dict[str, Any]) -> str:
-    rows = _rows(summary)
-    head = list(dict.fromkeys(k for r in rows for k in r))
+def _csv(head: list[str], rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(head)
     for r in rows:
-        w.writerow([_cell(r.get(k)) for k in head])
+        w.writerow(["" if r.get(k) is None else r[k] for k in head])
     return buf.getvalue()
 
 
+def to_csv(summary: dict[str, Any]) -> str:
+    rows = numeric_rows(summary)
+    return _csv(list(dict.fromkeys(k for r in rows for k in r)), rows)
+
+
+def projections_csv(summary: dict[str, Any]) -> str:
+    rows = [{**r, "fits": (r.get("fit") or {}).get("fits")} for r in summary.get("projections") or []]
+    return _csv(PROJECTION, rows)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
+def _ci(ci: list | None, fmt) -> str:
+    return f" [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""
+
+
+def _num(x: float | None, fmt: str = "{:,.0f}") -> str:
+    return "-" if x is None else fmt.format(x)
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    esc = lambda c: str(c).replace("|", "\\|")  # noqa: E731
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
+        ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+
+
 def to_markdown(summary: dict[str, Any]) -> str:
-    rows = _rows(summary)
-    head = list(dict.fromkeys(k for r in rows for k in r))
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(_cell(r.get(k)).replace("|", "\\|") for k in head) + " |" for r in rows]
+    rows = []
+    for m in summary["models"]:
+        tok = m["tokens_per_task"]
+        errs = ", ".join(f"{k} {v}" for k, v in m["errors"].items() if k != "none" and v) or "-"
+        per_success = "-" if m["price_known"] and m["usd_per_success"] is None else money(m["usd_per_success"])
+        rows.append([m["model"], str(m["n_samples"]), _pct(m["accuracy"]) + _ci(m["accuracy_ci"], _pct),
+                     _num(m["mean_score"], "{:.2f}"), money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], money),
+                     per_success, *(_num(tok.get(t)) for t in TOKENS), _num(m["turns_per_task"], "{:.1f}"),
+                     _num(m["wall_s_per_task"], "{:.1f}"), errs])
+    lines = _md_table(["model", "n", "accuracy [95% CI]", "score", "$/task [95% CI]", "$/success", "in uncached",
+                       "in cached", "cache write", "output", "reasoning", "turns", "wall s", "errors"], rows)
     for c in summary.get("comparisons", []):
+        diff = lambda v: f"{v:+.0%}"  # noqa: E731
         lines.append("")
-        lines.append(f"{c['a']} vs {c['b']} on {c['n_tasks']} tasks: accuracy {_cell(c['accuracy_diff'])} "
-                     f"{_cell(c['accuracy_diff_ci'])}, $/task {_cell(c['usd_per_task_diff'])} "
-                     f"{_cell(c['usd_per_task_diff_ci'])}, wins {c['a_wins']}/{c['b_wins']}/{c['ties']}")
+        lines.append(f"{c['a']} vs {c['b']} on {c['n_tasks']} tasks: accuracy "
+                     f"{'-' if c['accuracy_diff'] is None else diff(c['accuracy_diff'])}{_ci(c['accuracy_diff_ci'], diff)}"
+                     f", $/task {money(c['usd_per_task_diff'])}{_ci(c['usd_per_task_diff_ci'], money)}, "
+                     f"wins {c['a_wins']}/{c['b_wins']}/{c['ties']}")
+    if proj := summary.get("projections"):
+        lines += ["", "**Projections**: the same measured tokens priced elsewhere (basis per row).", ""]
+        lines += _md_table(["run", "target", "model", "$/task", "total", "measured total", "basis"],
+                           [[r.get("run", ""), r["target"], r["model"], money(r["usd_per_task"]), money(r["usd_total"]),
+                             money(r["measured_usd_total"]), r["basis"]] for r in proj])
     skipped = summary.get("skipped_tasks") or []
     if skipped:
         lines.append(f"\nSkipped as broken ({len(skipped)}, in no figure above):\n")
@@ -81,6 +121,10 @@ def write_outputs(summary: dict[str, Any], runs: list[Path], html: Path | None =
     if csv_path:
         csv_path.write_text(to_csv(summary))
         written.append(csv_path)
+        if summary.get("projections"):
+            sibling = csv_path.with_name(f"{csv_path.stem}-projections.csv")
+            sibling.write_text(projections_csv(summary))
+            written.append(sibling)
     if parquet:
         from .frame import to_parquet
 

@@ -119,6 +119,18 @@ def servers(summary: dict[str, Any]) -> str:
     return out
 
 
+def projections(summary: dict[str, Any]) -> str:
+    rows = [[escape(r.get("run", "")), escape(r["target"]), escape(r["model"]), _money(r["usd_per_task"]),
+             _money(r["usd_total"]), _money(r["measured_usd_total"]), escape(r["basis"])]
+            for r in summary.get("projections") or []]
+    if not rows:
+        return ""
+    return ("<h2>Projections</h2><p class=note>The same measured tokens priced on other hardware or at other APIs' "
+            "list prices: estimates, each with its basis, not measurements.</p>"
+            + _table(["run", "target", "model", "$/task", "total", "measured total", "basis"], rows, "projections",
+                     "projections"))
+
+
 def placement(summary: dict[str, Any]) -> str:
     where = summary.get("placement") or {}
     if not where.get("where"):
@@ -215,6 +227,7 @@ Tokens, turns and wall time are means per task; intervals are 95% bootstrap inte
 {comparisons(summary)}
 {placement(summary)}
 {servers(summary)}
+{projections(summary)}
 <h2>Per task</h2>
 <p class="note">✓ pass, ✗ fail, ! not scored (infrastructure error), one mark per epoch; click a mark for its
 transcript, a column head to sort.</p>

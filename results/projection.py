@@ -122,16 +122,22 @@ def _api(target: str, store: RunStore, samples: list[SampleRecord], catalog: Cat
     return rows
 
 
-def project(run_dir: Path, targets: list[str], catalog: Catalog) -> list[dict[str, Any]]:
+def project(run_dir: Path, targets: list[str], catalog: Catalog,
+            warnings: list[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of every target for one run, each naming the run; a target with nothing to project (no
+    self-hosted session with a node price, no model that made a call) adds a warning instead of vanishing."""
     store, profiles = RunStore(run_dir), hardware_profiles()
     samples = store.load_samples()
     providers = {e.provider for e in catalog.entries()}
     rows: list[dict[str, Any]] = []
     for target in (t.strip() for t in targets if t.strip()):
-        if target.partition(":")[0] in providers:
-            rows += _api(target, store, samples, catalog)
-        else:
-            rows += _hardware(target, run_dir, profiles)
+        api = target.partition(":")[0] in providers
+        got = _api(target, store, samples, catalog) if api else _hardware(target, run_dir, profiles)
+        if not got and warnings is not None:
+            warnings.append(f"--project-on {target}: nothing to project in {run_dir} ("
+                            + ("no model made a call" if api else "no self-hosted session with a node price: give "
+                               "the run --node or --gpus and --gpu-hour-usd, or reprice it") + ")")
+        rows += [{**r, "run": str(run_dir)} for r in got]
     return rows
 
 
