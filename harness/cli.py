@@ -13,6 +13,7 @@ from rich.markup import escape
 from providers.base import EndpointConfigError, Sampling, SpecError
 from providers.registry import build_model
 from providers.vllm.server import ServerError
+from results.assumptions import assumptions
 from results.cost import BILL_FROM
 from results.hardware import NodeError
 from results.prices import Catalog, PriceFileError
@@ -255,7 +256,8 @@ async def _run(a, suite, tasks, catalog) -> int:
         plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
                        judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent,
-                       executor=make_executor(a.executor, a.ray_address), scrape_every_s=a.scrape_every)
+                       executor=make_executor(a.executor, a.ray_address), scrape_every_s=a.scrape_every,
+                       command=["pertask", *a.argv])
         if why := plan.executor.unsuitable(plan):
             raise UsageError(why)
         store = open_store(plan)
@@ -280,6 +282,7 @@ async def _run(a, suite, tasks, catalog) -> int:
     if a.project_on:
         try:
             summary["projections"] = project(out, a.project_on.split(","), catalog, summary["warnings"])
+            summary["assumptions"] = assumptions([out], summary["projections"])
         except ProjectionError as exc:  # the run is done and kept: a projection it cannot make is a warning
             err.print(f"warning: {exc}", style="yellow", highlight=False)
     print(to_json(summary)) if a.json else render_table(summary)
@@ -314,6 +317,7 @@ async def preflight(models, store: RunStore) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = _parser()
     a, extra = ap.parse_known_args(argv)
+    a.argv = list(sys.argv[1:] if argv is None else argv)  # recorded with the run: what made its figures
     if extra and a.cmd != "serve":  # only `serve` passes unknown flags on (to vLLM)
         ap.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
@@ -337,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             if a.project_on:
                 summary["projections"] = [row for d in a.runs
                                           for row in project(d, a.project_on.split(","), catalog, summary["warnings"])]
+                summary["assumptions"] = assumptions(a.runs, summary["projections"])
             print(to_json(summary)) if a.json else render_table(summary)
             from results.export import write_outputs
 

@@ -69,6 +69,7 @@ class RunPlan:
     executor: Any = None  # --executor: where samples run (harness/executors.py); None: this process
     on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
     scrape_every_s: float = SCRAPE_EVERY_S  # --scrape-every: a served model's /metrics during the run
+    command: list[str] = field(default_factory=list)  # the command line as given (keys are never on it)
     _cached_seen: set = field(default_factory=set)
     _budget: Any = None  # the run's Budget while it goes (external agents' calls are refused past it)
 
@@ -137,7 +138,8 @@ def pending(plan: RunPlan, store: RunStore) -> list[tuple[Model, Task, int]]:
 
 async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     todo = pending(plan, store)
-    session = {"started_at": now_iso(), "planned": len(plan.samples()), "skipped_done": len(plan.samples()) - len(todo)}
+    session = {"started_at": now_iso(), "planned": len(plan.samples()), "skipped_done": len(plan.samples()) - len(todo),
+               "command": plan.command}
     # Workspaces live in the run directory: what a killed session left in active/ is cleared here,
     # while workspaces an earlier session kept (--keep-workspaces) sit in folders of their own.
     scratch = plan.out / "workspaces" / "active"

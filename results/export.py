@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from .assumptions import lines as assumption_lines
 from .fmt import money
 
 TOKENS = ["input_uncached", "input_cached", "cache_write", "output", "reasoning"]
@@ -98,6 +99,9 @@ def to_markdown(summary: dict[str, Any]) -> str:
         lines += _md_table(["run", "target", "model", "$/task", "total", "measured total", "basis"],
                            [[r.get("run", ""), r["target"], r["model"], money(r["usd_per_task"]), money(r["usd_total"]),
                              money(r["measured_usd_total"]), r["basis"]] for r in proj])
+    if block := summary.get("assumptions"):
+        lines += ["", "**Assumptions** (what these figures rest on, from each run's manifest):", ""]
+        lines += [f"- {head}: {text}".replace("|", "\\|") for head, text in assumption_lines(block)]
     skipped = summary.get("skipped_tasks") or []
     if skipped:
         lines.append(f"\nSkipped as broken ({len(skipped)}, in no figure above):\n")

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from .assumptions import lines as assumption_lines
 from .charts import cost_accuracy, server_load, token_mix
 from .report import _money
 from .server_view import node_line
@@ -131,6 +132,15 @@ def projections(summary: dict[str, Any]) -> str:
                      "projections"))
 
 
+def assumptions_block(summary: dict[str, Any]) -> str:
+    block = summary.get("assumptions")
+    if not block:
+        return ""
+    items = "".join(f'<li data-kind="{escape(h)}"><b>{escape(h)}</b>: {escape(t)}</li>' for h, t in assumption_lines(block))
+    return (f'<h2>Assumptions</h2><p class=note>What these figures rest on, from each run\'s manifest.</p>'
+            f'<ul class="assumptions" id="assumptions">{items}</ul>')
+
+
 def placement(summary: dict[str, Any]) -> str:
     where = summary.get("placement") or {}
     if not where.get("where"):
@@ -233,6 +243,7 @@ Tokens, turns and wall time are means per task; intervals are 95% bootstrap inte
 transcript, a column head to sort.</p>
 {task_table}
 {skipped(summary)}
+{assumptions_block(summary)}
 {claims(summary)}
 <div id="viewer" hidden><div class="bar"><b id="viewer-title"></b><button id="viewer-close">close</button></div>
 <div id="viewer-body"></div></div>

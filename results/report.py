@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .assumptions import assumptions
 from .fmt import money as _money
 from .server import load_servers
 from .server_view import render_servers
@@ -65,6 +66,7 @@ def load_summary(run_dirs: list[Path], catalog: Any = None) -> dict[str, Any]:
         if not m["price_known"] and m["n_scored"]:
             warnings.append(f"{m['model']}: price unknown (or usage missing): dollars are null, not 0")
     summary["warnings"] = warnings
+    summary["assumptions"] = assumptions(run_dirs)
     return summary
 
 
