@@ -132,6 +132,9 @@ def _parser() -> argparse.ArgumentParser:
                         "(h100, h200, b200, mi300x, ascend910b, ascend910c) and PROVIDER:MODEL, "
                         "e.g. h200x8@3.59,ascend910c-x8,zai:glm-5.2")
     p.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    p.add_argument("--baseline", metavar="RUN_OR_MODEL",
+                   help="what the paired comparisons are against: a model (as the report labels it; a model in "
+                        "several runs is 'SPEC @ RUN') or a run (its first model); default: the first model")
     p.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained HTML report (opens offline)")
     p.add_argument("--markdown", type=Path, metavar="FILE", help="write the summary as a Markdown table")
     p.add_argument("--csv", type=Path, metavar="FILE", help="write the summary as CSV")
@@ -337,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(serve(a.model, a.preset, a.port, a.host, a.name, extra, err))
         if a.cmd == "report":
             catalog = Catalog.load(a.prices)
-            summary = load_summary(a.runs, catalog)
+            summary = load_summary(a.runs, catalog, a.baseline)
             if a.project_on:
                 summary["projections"] = [row for d in a.runs
                                           for row in project(d, a.project_on.split(","), catalog, summary["warnings"])]

@@ -12,6 +12,7 @@ from typing import Any
 from .assumptions import lines as assumption_lines
 from .charts import cost_accuracy, server_load, token_mix
 from .report import _money
+from .runs import Relabel
 from .server_view import node_line
 from .store import RunStore
 
@@ -176,8 +177,11 @@ def per_task(run_dirs: list[Path], summary: dict[str, Any]) -> tuple[str, dict[s
     """The tasks × models table (pass/fail per epoch, $/task) and the transcripts it opens."""
     cells: dict[tuple[str, str], list] = defaultdict(list)
     transcripts: dict[str, Any] = {}
-    for d in run_dirs:
+    relabel = Relabel(run_dirs)
+    for i, d in enumerate(run_dirs):
         for s in RunStore(d).load_samples():
+            s.model = relabel(s.model, d)
+            s.sample_id = f"{i}:{s.sample_id}"  # addressed by run and sample: two runs' ids never collide
             cells[(s.task_id, s.model)].append(s)
             path = Path(d) / s.transcript
             if s.transcript and path.is_file():
@@ -201,6 +205,9 @@ def per_task(run_dirs: list[Path], summary: dict[str, Any]) -> tuple[str, dict[s
                 f'{"✓" if s.passed else "✗" if s.passed is False else "!"}</a>' for s in samples)
             usd = [s.usd for s in samples if s.usd is not None]
             cost = _money(sum(usd) / len(usd)) if usd and len(usd) == len(samples) else "null" if samples else ""
+            if not samples:  # this model never ran this task: said, not left blank
+                row.append('<span class="notrun" title="this model did not run this task">not run</span>')
+                continue
             row.append(f'{marks} <span class="usd" data-v="{sum(usd) / len(usd) if usd else -1}">{cost}</span>')
         rows.append(row)
     return _table(["task", *models], rows, "pertask sortable", "per-task"), transcripts

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from .assumptions import assumptions
 from .fmt import money as _money
+from .runs import Relabel, with_baseline
 from .server import load_servers
 from .server_view import render_servers
 from .store import RunStore, model_of
@@ -19,40 +20,48 @@ from .summary import summarize
 from .table import render_models
 
 
-def load_summary(run_dirs: list[Path], catalog: Any = None) -> dict[str, Any]:
-    """The summary of the runs; `catalog` (the run's or report's --prices in force) prices the claims."""
+def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None = None) -> dict[str, Any]:
+    """The summary of the runs; `catalog` (the run's or report's --prices in force) prices the claims. A model in
+    several runs is one row per run; `baseline` is what the paired comparisons are against."""
     samples, order, warnings, names, skipped = [], [], [], {}, []
     for d in run_dirs:
         store = RunStore(d)
         if not store.samples_path.exists() and store.read_manifest() is None:
             raise FileNotFoundError(f"{d}: not a pertask run directory (no manifest.json or samples.jsonl)")
-        samples += store.load_samples()
+    relabel = Relabel(run_dirs)
+    for d in run_dirs:
+        store = RunStore(d)
+        mine = store.load_samples()
+        for r in mine:
+            r.model = relabel(r.model, d)
+        samples += mine
         if store.torn_lines:
             warnings.append(f"{d}: skipped {store.torn_lines} unreadable line(s) in samples.jsonl (a cut-off write)")
         manifest = store.read_manifest()
         if manifest:
-            order += [m.spec for m in manifest.models if m.spec not in order]
+            order += [label for m in manifest.models if (label := relabel(m.spec, d)) not in order]
             last = manifest.sessions[-1] if manifest.sessions else {}
             if last.get("budget_not_started"):
                 warnings.append(f"{d}: the budget of ${last['budget_usd']:g} was reached (${last['spent_usd']:.4f} "
                                 f"spent): {last['budget_not_started']} sample(s) were not started; run again with "
                                 "a larger --budget-usd to finish")
-            names.update({m.spec: m.model_name or m.spec for m in manifest.models})
+            names.update({relabel(m.spec, d): m.model_name or m.spec for m in manifest.models})
             if (check := manifest.node.get("hardware_check") or {}).get("mismatch"):
                 warnings.append(f"{d}: stated hardware does not match the node that served: {check['mismatch']} "
                                 "(its dollars are priced as stated)")
             skipped += [{**t, "run": str(d)} for t in manifest.skipped_tasks]
-    summary = summarize(samples, order)
+    summary = summarize(samples, with_baseline(order, baseline, relabel, run_dirs))
     summary["skipped_tasks"] = skipped
-    _ledger(summary, run_dirs, samples, warnings)
+    summary["run_labels"] = {str(d): name for d, name in relabel.runs.items()}
+    _ledger(summary, run_dirs, samples, warnings, relabel)
     _cache_and_billing(summary, samples, warnings)
     from .claims import evaluate
 
     summary["claims"] = evaluate(summary, names, catalog)
     summary["runs"] = [str(d) for d in run_dirs]
     summary["placement"] = placement(samples)
-    summary["servers"] = [_server_row(d, rec, sess) for d in run_dirs for rec in load_servers(d)
-                          for sess in rec["session_summaries"]]
+    summary["servers"] = [_server_row(d, {**rec, "spec": relabel(rec.get("spec"), d)}, sess) for d in run_dirs
+                          for rec in load_servers(d) for sess in rec["session_summaries"]]
     for row in summary["servers"]:
         node = row.get("node") or {}
         if node.get("gpus_serving") and node.get("gpus") != node["gpus_serving"]:
@@ -111,7 +120,7 @@ def _cache_and_billing(summary: dict[str, Any], samples: list, warnings: list[st
                                 f"${m['usd_total']:.4f} ({diff:+.4f}): check the price entry")
 
 
-def _ledger(summary: dict[str, Any], run_dirs: list[Path], samples: list, warnings: list[str]) -> None:
+def _ledger(summary: dict[str, Any], run_dirs: list[Path], samples: list, warnings: list[str], relabel) -> None:
     """The run's true bill from calls.jsonl beside what the records account for: the difference was spent on
     samples that were never recorded or were recorded again (killed sessions, re-run infra samples)."""
     spent: dict[str, float] = {}
@@ -120,7 +129,7 @@ def _ledger(summary: dict[str, Any], run_dirs: list[Path], samples: list, warnin
     for d in run_dirs:
         for c in RunStore(d).load_calls():
             if c.get("usd") is not None and not c.get("judge"):
-                model = model_of(c["sample_id"])
+                model = relabel(model_of(c["sample_id"]), d)
                 spent[model] = spent.get(model, 0.0) + c["usd"]
                 if c.get("preflight"):
                     checks[model] = checks.get(model, 0.0) + c["usd"]

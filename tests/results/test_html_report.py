@@ -74,7 +74,7 @@ def test_a_click_opens_the_transcript(report, browser, tmp_path):
     viewer = browser.find_element(By.ID, "viewer")
     assert not viewer.is_displayed()
     mark = next(a for a in browser.find_elements(By.CSS_SELECTOR, "a.sample")
-                if a.get_attribute("data-sample").startswith("scripted:"))
+                if a.get_attribute("data-sample").split(":", 1)[1].startswith("scripted:"))  # RUN:SAMPLE
     mark.click()
     assert viewer.is_displayed()
     text = browser.find_element(By.ID, "viewer-body").text
