@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from rich.markup import escape
@@ -21,6 +20,7 @@ from results.projection import ProjectionError, check_targets, project
 from results.records import ErrorClass, now_iso
 from results.report import load_summary, render_table, to_json
 from results.store import RunDirError, RunStore, sample_id
+from results.table import labels
 from tasks import SuiteError, TaskError, builtin_suites, load_suite
 from tasks.formats import FORMATS
 
@@ -34,6 +34,7 @@ from .executors import EXECUTORS, make_executor
 from .experiment import ExperimentError
 from .external import parse_agent
 from .progress import RunProgress
+from .rundirs import cmd_runs, default_out
 from .runner import RunError, RunPlan, open_store, pending, record_models, run_plan
 from .sandbox import SANDBOXES, bwrap_path
 from .serving import SCRAPE_EVERY_S, start_servers
@@ -123,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--scrape-every", type=float, default=SCRAPE_EVERY_S, metavar="S",
                    help=f"seconds between scrapes of a vLLM server's /metrics: the resolution of its load over time "
                         f"and busy share (default {SCRAPE_EVERY_S:g})")
+    r.add_argument("--fresh", action="store_true",
+                   help="without --out: a new dated run directory, instead of the one this same command resumes")
     r.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     p = sub.add_parser("report", help="summarize run directories")
     p.add_argument("runs", nargs="+", type=Path)
@@ -165,6 +168,10 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--prices", type=Path)
     pr.add_argument("--hardware", action="store_true",
                     help="the hardware profiles instead: memory, bandwidth and each dated, sourced $/hour tier")
+    rl = sub.add_parser("runs", help="list run directories: suite, models, samples done, state (running, complete, "
+                                     "resumable)")
+    rl.add_argument("where", nargs="?", type=Path, default=Path("runs"), help="default: ./runs")
+    rl.add_argument("--json", action="store_true")
     sub.add_parser("providers", help="list the endpoint profiles: wire, base URL, key variable, reasoning, settings")
     px = sub.add_parser("proxy", help="serve one model through the metering proxy, for an agent run outside pertask")
     px.add_argument("--model", required=True, metavar="SPEC", help="as for run (its key stays in this process)")
@@ -226,7 +233,7 @@ async def _run(a, suite, tasks, catalog) -> int:
             raise UsageError(f"--sandbox container needs {SANDBOXES['container']['needs']}")
         if sandbox == "bwrap" and not bwrap_path():
             raise UsageError(f"--sandbox bwrap needs {SANDBOXES['bwrap']['needs']}")
-        out = a.out or Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite.name}"
+        out = a.out or default_out(a, suite.name)
         judge = None
         if a.judge:
             judge = build_model(a.judge, catalog)
@@ -271,9 +278,12 @@ async def _run(a, suite, tasks, catalog) -> int:
             calling = {m.info.spec for m, t, e in pending(plan, store)
                        if store.load_agent(sample_id(m.info.spec, t.id, e)) is None}
             await preflight([m for m in models if m.info.spec in calling], store)
-        done = len(plan.samples()) - len(pending(plan, store))
-        err.print(f"run directory: {out}  ({len(plan.samples())} samples, {done} already done)", highlight=False)
-        with RunProgress(len(plan.samples()), done, err) as progress:
+        planned = {sample_id(m.info.spec, t.id, e): m.info.spec for m, t, e in plan.samples()}
+        already = [r for r in store.load_samples() if r.sample_id in planned and r.error != ErrorClass.infra]
+        err.print(f"run directory: {out}  ({len(planned)} samples, {len(already)} already done"
+                  + ("; the same command resumes it" if a.out is None else "") + ")", highlight=False)
+        totals = {m.info.spec: sum(1 for x in planned.values() if x == m.info.spec) for m in plan.models}
+        with RunProgress(totals, already, err, labels(list(totals))) as progress:
             plan.on_note = progress.note
             await run_plan(plan, store, progress.update)
     finally:
@@ -351,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
             for path in write_outputs(summary, a.runs, a.html, a.markdown, a.csv, a.parquet):
                 err.print(f"wrote {path}", highlight=False)
             return 0
+        if a.cmd == "runs":
+            return cmd_runs(a.where, a.json)
         if a.cmd == "providers":
             return cmd_providers()
         if a.cmd == "proxy":

@@ -1,0 +1,61 @@
+"""Where runs live and how they are followed: the default run directory is the same for the same command (so
+running it again resumes), `--fresh` makes a new one, `pertask runs` lists them with their state, and the
+progress lines count per model, with an ETA, starting from what a resume already has."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from results.store import RunStore
+from tests.conftest import ROOT
+
+SCRIPTED = f"scripted:{ROOT / 'examples' / 'scripted-smoke.json'}"
+PRICES = str(ROOT / "examples" / "scripted-prices.toml")
+
+
+def test_the_same_command_resumes_its_run_and_runs_lists_it(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cmd = ["run", "--suite", "smoke", "--model", "oracle", "--task", "fix-median", "--task", "csv-totals"]
+    code, _, err = cli(*cmd)
+    assert code == 0, err
+    first = re.search(r"run directory: (\S+)", err)[1]
+    assert first.startswith("runs/smoke-") and "the same command resumes it" in err
+    code, _, err = cli(*cmd)
+    assert code == 0 and f"run directory: {first}  (2 samples, 2 already done" in err, err
+    code, _, err = cli(*cmd, "--fresh")
+    fresh = re.search(r"run directory: (\S+)", err)[1]
+    assert code == 0 and fresh != first and "(2 samples, 0 already done" in err
+    code, _, err = cli(*cmd[:-2], "--epochs", "2")  # another plan: another directory
+    assert re.search(r"run directory: (\S+)", err)[1] not in (first, fresh)
+
+    code, out, _ = cli("runs", "--json")
+    rows = {r["run"]: r for r in json.loads(out)}
+    assert code == 0 and rows[f"runs/{first.split('/')[-1]}"]["state"] == "complete"
+    row = rows[f"runs/{first.split('/')[-1]}"]
+    assert (row["suite"], row["models"], row["samples"], row["planned"]) == ("smoke", ["oracle"], 2, 2)
+    assert row["command"].startswith("pertask run --suite smoke")
+    held = RunStore(tmp_path / first)
+    held.lock()  # a run writing to it
+    try:
+        _, out, _ = cli("runs", "--json")
+        assert {r["run"]: r["state"] for r in json.loads(out)}[f"runs/{first.split('/')[-1]}"] == "running"
+    finally:
+        held.unlock()
+    code, out, _ = cli("runs")
+    assert code == 0 and "complete" in out and "smoke" in out
+
+
+def test_progress_counts_per_model_with_an_eta_from_what_is_already_done(cli, tmp_path):
+    out = tmp_path / "run"
+    common = ["run", "--suite", "smoke", "--model", "oracle", "--model", SCRIPTED, "--prices", PRICES,
+              "--concurrency", "1", "--out", out]
+    code, _, err = cli(*common, "--task", "fix-median")
+    assert code == 0, err
+    code, _, err = cli(*common)
+    assert code == 0, err
+    lines = [x for x in err.splitlines() if x.startswith("[")]
+    assert lines[0].startswith("[3/10] "), "the 2 samples of the first session are counted"
+    assert len(lines) == 8 and all("ETA" in x for x in lines[:-1])
+    last_oracle = [x for x in lines if x.split()[1] == "oracle"][-1]
+    assert "| oracle: 5/5, passed 5 · errors 0 · $0.0000" in last_oracle, last_oracle
