@@ -1,0 +1,114 @@
+"""`pertask view [RUNS_DIR]`: a local web app over run directories, on loopback, from the standard library
+(no framework, no CDN). It lists the runs, shows a run's summary (the figures of `report --json`), filters
+its samples, opens a transcript with its failed checks, and follows a run that is still writing (the page
+polls). It only reads: a run directory is written by its run alone."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+from results.report import load_summary, to_json
+from results.store import RunStore
+
+from .rundirs import describe
+
+ASSETS = Path(__file__).resolve().parent.parent / "results" / "data"
+SAMPLE_FIELDS = ("sample_id", "model", "task_id", "epoch", "passed", "score", "usd", "turns", "wall_s")
+
+
+class Viewer:
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+
+    def run_dir(self, run_id: str) -> Path | None:
+        """A direct child of the root holding a manifest, by name only: no path reaches outside the root."""
+        if not run_id or "/" in run_id or run_id.startswith("."):
+            return None
+        if (self.root / "manifest.json").exists() and run_id == self.root.name:
+            return self.root
+        d = self.root / run_id
+        return d if (d / "manifest.json").exists() else None
+
+    def runs(self) -> list[dict[str, Any]]:
+        dirs = [self.root] if (self.root / "manifest.json").exists() else \
+            sorted(p for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+        rows = [{**d, "id": Path(d["run"]).name} for p in dirs if (d := describe(p))]
+        return sorted(rows, key=lambda r: r["last"] or "", reverse=True)
+
+    def samples(self, d: Path) -> list[dict[str, Any]]:
+        out = []
+        for s in RunStore(d).load_samples():
+            row = {k: getattr(s, k) for k in SAMPLE_FIELDS}
+            row["error"] = s.error.value
+            row["failed_checks"] = sum(1 for c in (s.grader or {}).get("checks", []) if not c.get("passed"))
+            out.append(row)
+        return out
+
+    def sample(self, d: Path, sid: str) -> dict[str, Any] | None:
+        rec = next((s for s in RunStore(d).load_samples() if s.sample_id == sid), None)
+        if rec is None:
+            return None
+        path = d / rec.transcript if rec.transcript else None
+        transcript = json.loads(path.read_text()) if path and path.is_file() and path.resolve().is_relative_to(d) else {}
+        return {"record": json.loads(rec.to_json()), "messages": transcript.get("messages", []),
+                "calls": transcript.get("calls", []), "checks": (rec.grader or {}).get("checks", [])}
+
+
+def _handler(viewer: Viewer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # quiet: the terminal is the user's
+            pass
+
+        def _send(self, status: int, body: bytes, ctype: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, data: Any, status: int = 200) -> None:
+            body = data if isinstance(data, str) else json.dumps(data, default=str)
+            self._send(status, body.encode(), "application/json")
+
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            url = urlparse(self.path)
+            parts = [unquote(p) for p in url.path.strip("/").split("/") if p]
+            if not parts:
+                return self._send(200, (ASSETS / "viewer.html").read_bytes(), "text/html; charset=utf-8")
+            if parts == ["favicon.ico"]:
+                return self._send(204, b"", "image/x-icon")
+            if parts == ["viewer.js"]:
+                return self._send(200, (ASSETS / "viewer.js").read_bytes(), "text/javascript")
+            if parts == ["viewer.css"]:
+                return self._send(200, (ASSETS / "report.css").read_bytes(), "text/css")
+            if parts == ["api", "runs"]:
+                return self._json(viewer.runs())
+            if len(parts) >= 4 and parts[:2] == ["api", "runs"] and (d := viewer.run_dir(parts[2])):
+                if parts[3] == "summary":
+                    return self._json(to_json(load_summary([d])))
+                if parts[3] == "samples":
+                    return self._json(viewer.samples(d))
+                if parts[3] == "sample":
+                    got = viewer.sample(d, parse_qs(url.query).get("id", [""])[0])
+                    return self._json(got) if got else self._json({"error": "no such sample"}, 404)
+            return self._json({"error": "not found"}, 404)
+
+    return Handler
+
+
+def serve_viewer(root: Path, port: int = 8765, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), _handler(Viewer(root)))
+    server.daemon_threads = True
+    return server
+
+
+def start_in_thread(root: Path, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
+    server = serve_viewer(root, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
