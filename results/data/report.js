@@ -29,15 +29,33 @@
     if (!t) { body.appendChild(el("p", "note", "No transcript for this sample.")); viewer.hidden = false; return; }
     var calls = {};
     (t.calls || []).forEach(function (c) { calls[c.message_index] = c; });
+    var g = t.grade || {};
     body.appendChild(el("p", "note", "sample $: " + (t.usd === null ? "null (unknown price)" : "$" + Number(t.usd).toFixed(6))
-      + " · error class: " + t.error + " · grade: " + JSON.stringify({score: t.grade.score, passed: t.grade.passed})));
+      + " · error class: " + t.error + " · score " + (g.score === null || g.score === undefined ? "-" : g.score)
+      + (g.passed ? " · passed" : g.passed === false ? " · failed" : "")));
+    if ((g.checks || []).length) {  // which hidden checks failed, and what they said
+      var ul = el("ul", "checks");
+      g.checks.forEach(function (c) {
+        ul.appendChild(el("li", c.passed ? "pass" : "fail", (c.passed ? "✓ " : "✗ ") + c.name + (c.message ? ": " + c.message : "")));
+      });
+      body.appendChild(ul);
+    }
+    if (g.detail || g.infra_error) { body.appendChild(block(g.detail || g.infra_error)); }
     t.messages.forEach(function (m, i) {
       var box = el("div", "msg");
       box.appendChild(el("div", "role", m.role + (m.name ? " · " + m.name : "")));
       if (m.content) { box.appendChild(block(typeof m.content === "string" ? m.content : JSON.stringify(m.content))); }
       (m.tool_calls || []).forEach(function (tc) {
-        var f = tc["function"] || {};
-        box.appendChild(block("→ " + f.name + " " + f.arguments));
+        var f = tc["function"] || {}, args = f.arguments;
+        box.appendChild(el("div", "call", "→ " + f.name));
+        try { args = JSON.parse(args); } catch (e) { /* not JSON: shown as sent */ }
+        if (args && typeof args === "object") {  // each argument as text: file contents as code, not escaped JSON
+          Object.keys(args).forEach(function (k) {
+            var v = typeof args[k] === "string" ? args[k] : JSON.stringify(args[k], null, 2);
+            box.appendChild(el("div", "note", k));
+            box.appendChild(block(v));
+          });
+        } else { box.appendChild(block(String(args))); }
       });
       var c = calls[i];
       if (c) {

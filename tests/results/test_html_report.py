@@ -79,6 +79,10 @@ def test_a_click_opens_the_transcript(report, browser, tmp_path):
     assert viewer.is_displayed()
     text = browser.find_element(By.ID, "viewer-body").text
     assert "ASSISTANT" in text and "TOOL" in text and "call 1:" in text and "$" in text
+    assert "grade:" not in text and "{" not in text.split("\n")[0], "the grade in words, not raw JSON"
+    checks = browser.find_elements(By.CSS_SELECTOR, "#viewer-body ul.checks li")
+    assert checks and all(li.text[:1] in "✓✗" for li in checks), "which hidden checks passed and failed"
+    assert "\\n" not in text, "tool arguments as text, not one-line escaped JSON"
     browser.save_screenshot(str(tmp_path / "transcript.png"))
     browser.find_element(By.ID, "viewer-close").click()
     assert not viewer.is_displayed()
