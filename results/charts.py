@@ -21,20 +21,24 @@ def pareto(points: list[tuple[str, float, float]]) -> list[str]:
     return front
 
 
-def cost_accuracy(models: list[dict[str, Any]], width: int = 640, height: int = 380) -> str:
-    """x: $/task on a log scale, y: accuracy; whiskers are the 95% intervals; the Pareto front is joined."""
+def cost_accuracy(models: list[dict[str, Any]], width: int = 680, height: int = 400) -> str:
+    """x: $/task on a log scale (whole decades, evenly spaced), y: accuracy; whiskers are the 95% intervals;
+    the Pareto front is starred and joined. A model at $0 (the oracle, a free endpoint) has no place on a log
+    axis: it is drawn in its own "$0" strip left of it."""
     pts = [m for m in models if m.get("usd_per_task") is not None and m.get("accuracy") is not None]
     if not pts:
         return '<p class="note">No model has both a known price and a score: nothing to plot.</p>'
     positive = [v for m in pts for v in [m["usd_per_task"], *(m.get("usd_per_task_ci") or [])] if v and v > 0]
-    floor = min(positive) / 10 if positive else 1e-4  # $0 (oracle, null) is drawn at the floor, marked "≤"
-    lo = math.log10(floor)
-    hi = math.log10(max(positive)) if positive else lo + 1
-    lo, hi = math.floor(lo), math.ceil(hi if hi > lo else lo + 1)
-    left, right, top, bottom = 64, width - 20, 20, height - 48
+    lo = math.floor(math.log10(min(positive))) if positive else -4
+    hi = math.ceil(math.log10(max(positive))) if positive else lo + 1
+    hi = hi if hi > lo else lo + 1
+    zero_strip = any(m["usd_per_task"] <= 0 for m in pts)
+    left, right, top, bottom = (118 if zero_strip else 64), width - 130, 20, height - 48  # room for labels
 
     def x(v: float) -> float:
-        return left + (math.log10(max(v, floor)) - lo) / (hi - lo) * (right - left)
+        if v <= 0:
+            return left - 34  # the $0 strip
+        return left + (math.log10(v) - lo) / (hi - lo) * (right - left)
 
     def y(v: float) -> float:
         return bottom - v * (bottom - top)
@@ -42,13 +46,18 @@ def cost_accuracy(models: list[dict[str, Any]], width: int = 640, height: int = 
     out = [f'<svg id="cost-accuracy" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
            'role="img" aria-label="cost against accuracy">',
            f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="#fafafa" stroke="#ccc"/>']
+    if zero_strip:
+        out.append(f'<rect class="zero-strip" x="{left - 52}" y="{top}" width="36" height="{bottom - top}" fill="#f3f3f3" '
+                   f'stroke="#ccc"/><text x="{left - 34}" y="{bottom + 16}" text-anchor="middle" class="tick">$0</text>')
     for e in range(lo, hi + 1):
         xe = x(10 ** e)
+        label = f"${10 ** e:,.0f}" if e >= 0 else f"${10 ** e:.{-e}f}"
         out.append(f'<line x1="{xe:.1f}" y1="{top}" x2="{xe:.1f}" y2="{bottom}" stroke="#e5e5e5"/>'
-                   f'<text x="{xe:.1f}" y="{bottom + 16}" text-anchor="middle" class="tick">${10 ** e:g}</text>')
+                   f'<text x="{xe:.1f}" y="{bottom + 16}" text-anchor="middle" class="tick decade">{label}</text>')
     for a in (0, 0.25, 0.5, 0.75, 1.0):
         out.append(f'<line x1="{left}" y1="{y(a):.1f}" x2="{right}" y2="{y(a):.1f}" stroke="#e5e5e5"/>'
-                   f'<text x="{left - 6}" y="{y(a) + 4:.1f}" text-anchor="end" class="tick">{a:.0%}</text>')
+                   f'<text x="{(left - 56 if zero_strip else left) - 6}" y="{y(a) + 4:.1f}" text-anchor="end" '
+                   f'class="tick">{a:.0%}</text>')
     out.append(f'<text x="{(left + right) / 2}" y="{height - 8}" text-anchor="middle">$ per task (log scale)</text>'
                f'<text x="14" y="{(top + bottom) / 2}" text-anchor="middle" '
                f'transform="rotate(-90 14 {(top + bottom) / 2})">accuracy</text>')
@@ -59,18 +68,21 @@ def cost_accuracy(models: list[dict[str, Any]], width: int = 640, height: int = 
         out.append(f'<polyline class="pareto" points="{path}" fill="none" stroke="#999" stroke-dasharray="5 4"/>')
     for i, m in enumerate(pts):
         c, cx, cy = COLORS[i % len(COLORS)], x(m["usd_per_task"]), y(m["accuracy"])
-        if m.get("usd_per_task_ci"):
-            a, b = m["usd_per_task_ci"]
+        if m.get("usd_per_task_ci") and m["usd_per_task"] > 0:
+            a, b = (max(v, 10 ** lo) for v in m["usd_per_task_ci"])
             out.append(f'<line x1="{x(a):.1f}" y1="{cy:.1f}" x2="{x(b):.1f}" y2="{cy:.1f}" stroke="{c}"/>')
         if m.get("accuracy_ci"):
             a, b = m["accuracy_ci"]
             out.append(f'<line x1="{cx:.1f}" y1="{y(a):.1f}" x2="{cx:.1f}" y2="{y(b):.1f}" stroke="{c}"/>')
         on_front = m["model"] in front
-        label = ("≤ " if m["usd_per_task"] < floor else "") + m["model"] + (" ★" if on_front else "")
+        label = m["model"] + (" ★" if on_front else "")
+        # Labels stay inside the frame: to the left of a point near the right edge, below one near the top.
+        anchor, lx = ("end", cx - 9) if cx > right - 160 else ("start", cx + 9)
+        ly = cy + 18 if cy < top + 20 else cy - 8
         out.append(f'<circle class="point{" front" if on_front else ""}" cx="{cx:.1f}" cy="{cy:.1f}" r="6" '
                    f'fill="{c}" data-model="{escape(m["model"])}"><title>{escape(m["model"])}: '
                    f'${m["usd_per_task"]:.4f}/task, {m["accuracy"]:.0%}</title></circle>'
-                   f'<text x="{cx + 9:.1f}" y="{cy - 8:.1f}" class="label">{escape(label)}</text>')
+                   f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" class="label">{escape(label[:40])}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -89,7 +101,8 @@ def token_mix(models: list[dict[str, Any]], width: int = 640) -> str:
         tok = dict(m["tokens_per_task"])
         tok["output_visible"] = (tok.get("output") or 0) - (tok.get("reasoning") or 0)  # reasoning is part of output
         yb, xb = 20 + i * (bar + gap), left
-        out.append(f'<text x="{left - 8}" y="{yb + 15}" text-anchor="end" class="label">{escape(m["model"])}</text>')
+        out.append(f'<text x="{left - 8}" y="{yb + 15}" text-anchor="end" class="label">{escape(m["model"][:20])}'
+                   f'<title>{escape(m["model"])}</title></text>')
         for key, name, color in TOKEN_PARTS:
             v = tok.get(key) or 0
             w = v / biggest * (width - left - 20)
@@ -97,11 +110,11 @@ def token_mix(models: list[dict[str, Any]], width: int = 640) -> str:
                 out.append(f'<rect class="seg" x="{xb:.1f}" y="{yb}" width="{w:.1f}" height="{bar}" fill="{color}">'
                            f'<title>{escape(m["model"])}: {name} {v:,.0f} tokens/task</title></rect>')
                 xb += w
-    ly = height - 14
-    for j, (_, name, color) in enumerate(TOKEN_PARTS):
-        lx = left + j * 100
-        out.append(f'<rect x="{lx}" y="{ly - 10}" width="10" height="10" fill="{color}"/>'
+    ly, lx = height - 14, 20
+    for _, name, color in TOKEN_PARTS:  # spaced by each label's length, so no two overlap
+        out.append(f'<rect class="legend" x="{lx}" y="{ly - 10}" width="10" height="10" fill="{color}"/>'
                    f'<text x="{lx + 14}" y="{ly}" class="tick">{name}</text>')
+        lx += 14 + 7 * len(name) + 18
     out.append("</svg>")
     return "".join(out)
 

@@ -239,7 +239,8 @@ Tokens, turns and wall time are means per task; intervals are 95% bootstrap inte
 {summary_table(summary)}
 {judge_table(summary)}
 <div class="charts"><div><h2>Cost and accuracy</h2>{cost_accuracy(summary["models"])}
-<p class="note">★ and the dashed line: the Pareto front (no model is cheaper and at least as accurate).</p></div>
+<p class="note">★: on the Pareto front (no model is cheaper and at least as accurate); the dashed line joins the
+front when it has two or more models. A model at $0 sits in the "$0" strip, left of the log axis.</p></div>
 <div><h2>Token mix per task</h2>{token_mix(summary["models"])}</div></div>
 {comparisons(summary)}
 {placement(summary)}

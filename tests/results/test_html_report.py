@@ -139,3 +139,26 @@ def test_servers_replicas_load_and_placement(fake, browser, tmp_path):
     assert where.text.startswith("local on ") and where.text.endswith(": 5 sample(s)")
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     browser.save_screenshot(str(tmp_path / "servers.png"))
+
+
+def test_plots_keep_zero_cost_apart_even_decades_and_no_label_clipped_or_overlapping(report, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(report.as_uri())
+    box = lambda sel: browser.execute_script(  # noqa: E731
+        "return Array.from(document.querySelectorAll(arguments[0])).map(e => {const b = e.getBoundingClientRect(), "
+        "s = e.ownerSVGElement.getBoundingClientRect(); "  # on screen, transforms (the rotated axis title) included
+        "return [b.x - s.x, b.y - s.y, b.width, b.height, e.textContent]})", sel)
+    strip = browser.find_element(By.CSS_SELECTOR, "#cost-accuracy rect.zero-strip")
+    x0, w0 = float(strip.get_attribute("x")), float(strip.get_attribute("width"))
+    oracle = browser.find_element(By.CSS_SELECTOR, '#cost-accuracy circle[data-model="oracle"]')
+    assert x0 <= float(oracle.get_attribute("cx")) <= x0 + w0, "the $0 model sits in its strip, off the log axis"
+    ticks = [b[0] + b[2] / 2 for b in box("#cost-accuracy text.decade")]
+    gaps = [round(b - a, 1) for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) >= 2 and max(gaps) - min(gaps) <= 0.5, f"decades evenly spaced: {gaps}"
+    for sel, width in (("#cost-accuracy text", 680), ("#token-mix text", 640)):
+        for x, _, w, _, text in box(sel):
+            assert x >= 0 and x + w <= width + 0.5, f"{text!r} is cut at the edge of {sel}"
+    legend = sorted(box("#token-mix text.tick"))
+    for (x1, _, w1, _, t1), (x2, _, _, _, t2) in zip(legend, legend[1:], strict=False):
+        assert x1 + w1 <= x2, f"legend labels {t1!r} and {t2!r} overlap"
