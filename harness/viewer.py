@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -17,7 +18,7 @@ from results.store import RunStore
 
 from .rundirs import describe
 
-ASSETS = Path(__file__).resolve().parent.parent / "results" / "data"
+ASSETS = Path(str(resources.files("results").joinpath("data")))  # the viewer's page ships with the report's assets
 SAMPLE_FIELDS = ("sample_id", "model", "task_id", "epoch", "passed", "score", "usd", "turns", "wall_s")
 
 
