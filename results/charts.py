@@ -66,6 +66,7 @@ def cost_accuracy(models: list[dict[str, Any]], width: int = 680, height: int = 
     if len(chain) > 1:
         path = " ".join(f"{x(m['usd_per_task']):.1f},{y(m['accuracy']):.1f}" for m in chain)
         out.append(f'<polyline class="pareto" points="{path}" fill="none" stroke="#999" stroke-dasharray="5 4"/>')
+    placed: list[tuple[float, float]] = []  # labels already drawn: a later one moves down, never on top
     for i, m in enumerate(pts):
         c, cx, cy = COLORS[i % len(COLORS)], x(m["usd_per_task"]), y(m["accuracy"])
         if m.get("usd_per_task_ci") and m["usd_per_task"] > 0:
@@ -79,6 +80,9 @@ def cost_accuracy(models: list[dict[str, Any]], width: int = 680, height: int = 
         # Labels stay inside the frame: to the left of a point near the right edge, below one near the top.
         anchor, lx = ("end", cx - 9) if cx > right - 160 else ("start", cx + 9)
         ly = cy + 18 if cy < top + 20 else cy - 8
+        while any(abs(ly - py) < 14 and abs(lx - px) < 120 for px, py in placed):  # points that coincide
+            ly += 14
+        placed.append((lx, ly))
         out.append(f'<circle class="point{" front" if on_front else ""}" cx="{cx:.1f}" cy="{cy:.1f}" r="6" '
                    f'fill="{c}" data-model="{escape(m["model"])}"><title>{escape(m["model"])}: '
                    f'${m["usd_per_task"]:.4f}/task, {m["accuracy"]:.0%}</title></circle>'

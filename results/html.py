@@ -75,7 +75,8 @@ def comparisons(summary: dict[str, Any]) -> str:
              f"{c['a_wins']} / {c['b_wins']} / {c['ties']}"] for c in summary.get("comparisons", [])]
     if not rows:
         return ""
-    return ("<h2>Paired comparison</h2><p class=note>Each model against the first (A − B), on the tasks both "
+    return ("<h2>Paired comparison</h2><p class=note>Each model against the baseline (the first model, or report "
+            "--baseline) (A − B), on the tasks both "
             "scored; intervals are a bootstrap over tasks.</p>"
             + _table(["A", "B", "tasks", "accuracy A − B", "$/task A − B", "$ ratio A/B", "wins A / B / ties"], rows))
 
