@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from results.records import ErrorClass
 from results.store import LOCK, RunStore
 
 # What makes two commands the same run: the samples they plan and how those are produced.
@@ -28,7 +29,7 @@ def default_out(a: Any, suite_name: str) -> Path:
     return Path("runs") / f"{suite_name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
-def _running(root: Path) -> bool:
+def running(root: Path) -> bool:
     """Whether a process holds the run's lock, read from /proc/locks: probing by taking the lock could make the
     run's own attempt fail at that very moment."""
     try:
@@ -40,16 +41,17 @@ def _running(root: Path) -> bool:
                for f in (line.split() for line in locks.splitlines()))
 
 
-def describe(root: Path) -> dict[str, Any] | None:
+def describe(root: Path, live: bool = True) -> dict[str, Any] | None:
+    """A run's suite, models, samples and state; `live=False` leaves "running" out (the caller checks it)."""
     store = RunStore(root)
     m = store.read_manifest()
     if m is None:
         return None
     samples = store.load_samples()
     planned = len(m.tasks) * len(m.models) * m.epochs
-    infra = sum(1 for s in samples if s.error.value == "infra")
+    infra = sum(1 for s in samples if s.error == ErrorClass.infra)
     done = len(samples) - infra
-    state = ("running" if _running(root) else "complete" if done >= planned and not infra
+    state = ("running" if live and running(root) else "complete" if done >= planned and not infra
              else f"{infra} infra, resumable" if infra else "incomplete, resumable")
     last = m.sessions[-1] if m.sessions else {}
     return {"run": str(root), "suite": m.suite, "models": [x.spec for x in m.models], "samples": done,

@@ -16,15 +16,36 @@ from urllib.parse import parse_qs, unquote, urlparse
 from results.report import load_summary, to_json
 from results.store import RunStore
 
-from .rundirs import describe
+from .rundirs import describe, running
 
 ASSETS = Path(str(resources.files("results").joinpath("data")))  # the viewer's page ships with the report's assets
 SAMPLE_FIELDS = ("sample_id", "model", "task_id", "epoch", "passed", "score", "usd", "turns", "wall_s")
 
 
+def _stamp(d: Path) -> tuple:
+    """What changes when a run writes: its records, its manifest, its server records (each rename shows on the
+    folder). The page polls; a summary is computed again only when this changes."""
+    out = []
+    for p in (d / "samples.jsonl", d / "manifest.json", d / "servers"):
+        try:
+            st = p.stat()
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
 class Viewer:
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
+        self._cache: dict[tuple[str, Path], tuple[tuple, Any]] = {}
+
+    def cached(self, kind: str, d: Path, make) -> Any:
+        stamp = _stamp(d)
+        hit = self._cache.get((kind, d))
+        if hit is None or hit[0] != stamp:
+            hit = self._cache[(kind, d)] = (stamp, make(d))
+        return hit[1]
 
     def run_dir(self, run_id: str) -> Path | None:
         """A direct child of the root holding a manifest, by name only: no path reaches outside the root."""
@@ -38,7 +59,9 @@ class Viewer:
     def runs(self) -> list[dict[str, Any]]:
         dirs = [self.root] if (self.root / "manifest.json").exists() else \
             sorted(p for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
-        rows = [{**d, "id": Path(d["run"]).name} for p in dirs if (d := describe(p))]
+        # "running" is read fresh each time; the rest only when the run has written since
+        rows = [{**d, "id": Path(d["run"]).name, "state": "running" if running(p) else d["state"]}
+                for p in dirs if (d := self.cached("describe", p, lambda p: describe(p, live=False)))]
         return sorted(rows, key=lambda r: r["last"] or "", reverse=True)
 
     def samples(self, d: Path) -> list[dict[str, Any]]:
@@ -78,6 +101,11 @@ def _handler(viewer: Viewer) -> type[BaseHTTPRequestHandler]:
             self._send(status, body.encode(), "application/json")
 
         def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            # Only a page this server served asks it: a web page elsewhere that points a name of its own at
+            # 127.0.0.1 (DNS rebinding) sends its own Host, and reads no transcript.
+            port = self.server.server_address[1]
+            if self.headers.get("Host", "") not in {f"{h}:{port}" for h in ("127.0.0.1", "localhost")}:
+                return self._json({"error": "forbidden host"}, 403)
             url = urlparse(self.path)
             parts = [unquote(p) for p in url.path.strip("/").split("/") if p]
             if not parts:
@@ -92,9 +120,9 @@ def _handler(viewer: Viewer) -> type[BaseHTTPRequestHandler]:
                 return self._json(viewer.runs())
             if len(parts) >= 4 and parts[:2] == ["api", "runs"] and (d := viewer.run_dir(parts[2])):
                 if parts[3] == "summary":
-                    return self._json(to_json(load_summary([d])))
+                    return self._json(viewer.cached("summary", d, lambda d: to_json(load_summary([d]))))
                 if parts[3] == "samples":
-                    return self._json(viewer.samples(d))
+                    return self._json(viewer.cached("samples", d, viewer.samples))
                 if parts[3] == "sample":
                     got = viewer.sample(d, parse_qs(url.query).get("id", [""])[0])
                     return self._json(got) if got else self._json({"error": "no such sample"}, 404)

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .assumptions import lines as assumption_lines
+from .fmt import ci as _ci
 from .fmt import money
+from .fmt import pct as _pct
 
 TOKENS = ["input_uncached", "input_cached", "cache_write", "output", "reasoning"]
 ERRORS = ["model", "limit", "infra"]
@@ -55,14 +57,6 @@ def to_csv(summary: dict[str, Any]) -> str:
 def projections_csv(summary: dict[str, Any]) -> str:
     rows = [{**r, "fits": (r.get("fit") or {}).get("fits")} for r in summary.get("projections") or []]
     return _csv(PROJECTION, rows)
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x:.0%}"
-
-
-def _ci(ci: list | None, fmt) -> str:
-    return f" [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""
 
 
 def _num(x: float | None, fmt: str = "{:,.0f}") -> str:

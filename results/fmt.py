@@ -9,3 +9,12 @@ def money(x: float | None) -> str:
     if x < 0:  # a difference: the sign before the dollar
         return "-" + money(-x)
     return f"${x:.4f}" if x < 1 else f"${x:.2f}"
+
+
+def pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
+def ci(interval: list | None, fmt) -> str:
+    """An interval after its figure, as the terminal and Markdown write it: " [low, high]"; "" when there is none."""
+    return f" [{fmt(interval[0])}, {fmt(interval[1])}]" if interval else ""

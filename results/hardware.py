@@ -69,11 +69,21 @@ def parse_node(text: str) -> tuple[str, int, float | None]:
     return m["profile"], int(m["n"] or 1), float(m["usd"]) if m["usd"] else None
 
 
+def _same_gpu(stated: str | None, detected: str, profiles: dict) -> bool:
+    """The same profile, or, where neither names one, the stated name inside the detected one."""
+    a, b = profile_of(stated, profiles), profile_of(detected, profiles)
+    if a or b:
+        return a == b
+    norm = lambda x: re.sub(r"\W", "", (x or "").lower())  # noqa: E731
+    return norm(stated) in norm(detected)
+
+
 def hardware_check(node: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
     """The stated node against what this machine has (where pertask launched the servers): the mismatch, if
     any, in one line. A stated GPU type that names no profile is compared by name."""
     stated_type, stated_n = node.get("gpu_type"), node.get("gpus")
-    prof = hardware_profiles().get(node.get("profile") or "", {})
+    profiles = hardware_profiles()
+    prof = profiles.get(node.get("profile") or "", {})
     gpus, n = detected.get("gpus") or [], detected.get("gpu_count") or 0
     have = (f"{n} x {detected.get('gpu_type')}" if n else
             f"no GPU (CPU: {detected.get('cpu')}, {detected.get('cpu_count')} cores)")
@@ -86,9 +96,7 @@ def hardware_check(node: dict[str, Any], detected: dict[str, Any]) -> dict[str, 
                        f"{detected.get('cpu_count')} cores")
     elif not n:
         problem = f"{stated_type} x{stated_n or '?'} was stated, but this node has {have}"
-    elif profile_of(stated_type) != profile_of(gpus[0].get("name")) or (
-            profile_of(stated_type) is None and re.sub(r"\W", "", (stated_type or "").lower())
-            not in re.sub(r"\W", "", gpus[0].get("name", "").lower())):
+    elif not _same_gpu(stated_type, gpus[0].get("name", ""), profiles):
         problem = f"{stated_type} was stated, but this node has {have}"
     elif stated_n and stated_n > n:
         problem = f"{stated_n} GPUs were stated, but this node has {n}"

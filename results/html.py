@@ -11,17 +11,14 @@ from typing import Any
 
 from .assumptions import lines as assumption_lines
 from .charts import cost_accuracy, server_load, token_mix
-from .report import _money
+from .fmt import money as _money
+from .fmt import pct as _pct
 from .runs import Relabel
 from .server_view import node_line
 from .store import RunStore
 
 CONTENT_LIMIT = 20_000  # characters of one message kept in the page
 ASSETS = Path(__file__).parent / "data"
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x:.0%}"
 
 
 def _ci(ci, fmt) -> str:

@@ -183,10 +183,6 @@ def render_projections(summary: dict[str, Any], console: Console) -> None:
     console.print(t)
 
 
-def _ci(ci: list[float] | None, fmt) -> str:
-    return f"[{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""
-
-
 def _tok(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"
 

@@ -114,8 +114,8 @@ def busy_share(session: dict[str, Any], replica: int | None = None) -> float | N
 def load(session: dict[str, Any]) -> dict[str, Any] | None:
     """The server's load over the session, one point per scrape interval: tokens per second over the interval
     (counter deltas), and the requests running and waiting and the KV cache use at its end (gauges)."""
-    snaps = sorted([s for s in [*session.get("snapshots", [])[:1], *(session.get("periodic") or []),
-                                *session.get("snapshots", [])[1:]] if s], key=lambda s: s["t"])
+    snaps = sorted((s for s in [*session.get("snapshots", []), *(session.get("periodic") or [])] if s),
+                   key=lambda s: s["t"])
     if len(snaps) < 2:
         return None
     t0, points = snaps[0]["t"], []

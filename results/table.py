@@ -12,7 +12,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .fmt import money
+from .fmt import ci as _ci
+from .fmt import money, pct
 
 WIDE = 170  # columns the one-table layout needs with short labels
 SPEC_IN_TABLE = 24  # longest spec shown as it is, without a legend
@@ -30,10 +31,6 @@ def labels(models: list[str]) -> dict[str, str]:
     return out
 
 
-def _ci(ci: list[float] | None, fmt) -> str:
-    return f" [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""
-
-
 def _tok(x: float | None, compact: bool) -> str:
     if x is None:
         return "-"
@@ -47,7 +44,7 @@ def _errors(m: dict[str, Any]) -> str:
 
 
 def _acc(m: dict[str, Any]) -> str:
-    return ("-" if m["accuracy"] is None else f"{m['accuracy']:.0%}") + _ci(m["accuracy_ci"], lambda v: f"{v:.0%}")
+    return pct(m["accuracy"]) + _ci(m["accuracy_ci"], pct)
 
 
 def _per_success(m: dict[str, Any]) -> str:

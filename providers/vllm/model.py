@@ -113,7 +113,7 @@ class VLLMModel(HTTPModel):
         return {} if self._ready_at is None else {"startup_s": self.record["startup_s"], "ready_at": self._ready_at}
 
     def serving_gpus(self) -> int | None:
-        if self.model_path is None:
+        if not self.launches:
             return None
         hardware = self.record.get("hardware") or detect_hardware()
         return self.replicas * group_size(self.extra) if hardware.get("gpu_count") else None

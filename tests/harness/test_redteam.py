@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,10 @@ ATTACKS = {
     "host-unix-socket": Attack(["python3 -c \"import socket; s = socket.socket(socket.AF_UNIX); s.connect('{sock}'); "
                                 "print('CONNECTED', s.recv(100))\" 2>&1"], contained=["No such file"],
                                never=["host-socket-secret"]),
+    # A service on the host's loopback: `pertask view` (transcripts and records), the metering proxy, a vLLM port.
+    "host-loopback-service": Attack(["python3 -c \"import socket; s = socket.create_connection(('127.0.0.1', {port}), 3); "
+                                     "print('CONNECTED', s.recv(100))\" 2>&1"], contained=["Connection refused"],
+                                    never=["host-loopback-secret"]),
     "network": Attack(["python3 -c \"import socket; socket.create_connection(('1.1.1.1', 80), 3)\" 2>&1"],
                       contained=["Network is unreachable"]),
     # Capped at the pids limit, the bomb's own bash may retry forks until its command times out: the next
@@ -151,7 +156,25 @@ def host_bait(tmp_path):
     srv.bind(str(sock_path))
     srv.listen()
     srv.settimeout(0.1)
-    yield {"other": str(other), "sock": str(sock_path)}
+    tcp = socket.create_server(("127.0.0.1", 0))  # answers anyone who connects with a secret
+    stop = threading.Event()
+
+    def serve() -> None:
+        tcp.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = tcp.accept()
+            except OSError:
+                continue
+            conn.sendall(b"host-loopback-secret")
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield {"other": str(other), "sock": str(sock_path), "port": str(tcp.getsockname()[1])}
+    stop.set()
+    thread.join(2)
+    tcp.close()
     srv.close()
     sock_path.unlink()
 

@@ -111,3 +111,21 @@ def test_a_run_that_is_still_writing_updates_in_the_page(viewer, browser, tmp_pa
     finally:
         proc.wait(60)
     assert proc.returncode == 0
+
+
+def test_the_viewer_answers_only_pages_it_served(viewer, cli):
+    """A web page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) sends its own Host header:
+    it gets no run, no transcript."""
+    import urllib.error
+    import urllib.request
+
+    runs, url = viewer
+    run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", "oracle", "--out", runs / "r")
+    port = url.rsplit(":", 1)[1].strip("/")
+    ok = urllib.request.urlopen(urllib.request.Request(url + "api/runs"), timeout=10)
+    assert ok.status == 200 and json.loads(ok.read())[0]["id"] == "r"
+    for host in (f"evil.example:{port}", "127.0.0.1:1", "evil.example"):
+        req = urllib.request.Request(url + "api/runs/r/samples", headers={"Host": host})
+        with pytest.raises(urllib.error.HTTPError) as got:
+            urllib.request.urlopen(req, timeout=10)
+        assert got.value.code == 403 and b"forbidden host" in got.value.read()
