@@ -26,6 +26,7 @@ import uuid
 from pathlib import Path
 
 from . import engines, overlay
+from .grading_copy import Graded, copy_workspace
 from .images import engine_cli
 from .limits import ResourceLimits
 from .output import READ_LIMIT, CommandResult, Output, command_result
@@ -142,6 +143,13 @@ class ContainerSandbox:
             raise SandboxError(f"the saved container of this sample is unreadable: {exc}") from None
         self._start(image)
         self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def for_grading(self, dest: Path) -> Graded:
+        """The environment is the deliverable: the verifier runs in this container, as the benchmark's authors run it,
+        its verdict copied out and read on the host. The judge reads a capped copy of the working directory."""
+        if not self.workspace.is_dir():  # a regrade after a resume: the working directory as the container has it
+            self.download(self.workdir, self.workspace)
+        return Graded(self, dest / "ws", copy_workspace(self.files.entries(), dest / "ws", self.workdir))
 
     # -- commands ----------------------------------------------------------------------------------
     def to_workspace(self, path: str) -> str:

@@ -143,6 +143,26 @@ class OverlayView:
         walk((), [p for p in self.layers if p.is_dir()])
         return out
 
+    def entries(self) -> list[tuple[str, Path]]:
+        """(relative path, real path) for every entry of the merged view, whatever its kind, parents first: what
+        the grading copy is made of (harness/grading_copy.py). A merged folder is named by its top layer."""
+        out: list[tuple[str, Path]] = []
+
+        def walk(parts: tuple[str, ...], dirs: list[Path]) -> None:
+            names: set[str] = set()
+            for d in dirs:
+                names.update(listdir(d))
+            for name in sorted(names):
+                found = self._lookup((*parts, name))
+                if not found:
+                    continue
+                out.append(("/".join((*parts, name)), found[0]))
+                if stat.S_ISDIR(os.lstat(found[0]).st_mode):
+                    walk((*parts, name), found)
+
+        walk((), [p for p in self.layers if p.is_dir()])
+        return out
+
 
 def _parts(rel: str) -> tuple[str, ...]:
     parts = tuple(p for p in Path(rel).parts if p not in ("", "."))
@@ -175,3 +195,28 @@ class DirView:
     def files(self) -> list[tuple[str, Path]]:
         return [(str(p.relative_to(self.root)), p) for p in sorted(self.root.rglob("*"))
                 if p.is_file() and not p.is_symlink()]
+
+    def entries(self) -> list[tuple[str, Path]]:
+        """As OverlayView.entries: every entry, parents first, links not followed."""
+        out: list[tuple[str, Path]] = []
+
+        def walk(d: Path, rel: tuple[str, ...]) -> None:
+            for name in sorted(listdir(d)):
+                p = d / name
+                out.append(("/".join((*rel, name)), p))
+                if stat.S_ISDIR(os.lstat(p).st_mode):
+                    walk(p, (*rel, name))
+
+        if self.root.is_dir():
+            walk(self.root, ())
+        return out
+
+
+def listdir(d: Path) -> list[str]:
+    """A folder's names, even where the agent took away every permission of it (`chmod 000 .`): its files are
+    the harness's user's (the sandbox's user maps onto it), so the harness may give itself access back."""
+    try:
+        return os.listdir(d)
+    except PermissionError:
+        os.chmod(d, os.lstat(d).st_mode | 0o700)
+        return os.listdir(d)

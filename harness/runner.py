@@ -36,6 +36,7 @@ from .agent import run_agent, transcript_json
 from .backends import make_sandbox
 from .budget import Budget, Slot
 from .container import forget_saved
+from .control import Controls
 from .executors import LocalExecutor
 from .judge import RUBRIC, judge_sample
 from .limits import command_limits, sweep_stale
@@ -72,6 +73,12 @@ class RunPlan:
     command: list[str] = field(default_factory=list)  # the command line as given (keys are never on it)
     _cached_seen: set = field(default_factory=set)
     _budget: Any = None  # the run's Budget while it goes (external agents' calls are refused past it)
+    _controls: Controls | None = None  # the pristine-workspace controls that prove a grading failure is infra
+
+    def controls(self, store: RunStore) -> Controls:
+        if self._controls is None:
+            self._controls = Controls(store.root)
+        return self._controls
 
     def over_budget(self) -> str:
         """Why an external agent's next call is refused: the run's spending (recorded samples and what the samples
@@ -265,21 +272,33 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         # A sample cut short by a limit or a model error is still graded as it stands;
         # one cut short by the infrastructure is not scored at all.
         if rec.error != ErrorClass.infra:
+            # Graders and the judge read a copy the harness makes of what the agent left, never the workspace itself.
+            graded = await asyncio.to_thread(sandbox.for_grading, root / "graded")
             dirs = await asyncio.to_thread(prepare_grading, task.grader_dir, root / "grading")  # enters only now
             async with graders:
                 grade = await get_grader(task.config.grader.type).grade(
-                    dirs.grader, sandbox.workspace, dirs.out, functools.partial(sandbox.run, ro_binds=dirs.read_only),
+                    dirs.grader, graded.workspace, dirs.out, functools.partial(graded.box.run, ro_binds=dirs.read_only),
                     task.config.grader.timeout_s)
-            rec.grader = grade.as_dict()
+            rec.grader = {**grade.as_dict(), "copy": graded.report.as_dict()}
+            if graded.report.n_dropped:  # why a deliverable is missing from what was graded: the model's doing
+                rec.grader["detail"] = (graded.report.summary() + "\n" + rec.grader["detail"]).strip()
             transcript["grader_output"] = grade.output
             transcript["grading_files"] = await asyncio.to_thread(store.save_grading, spec, task.id, epoch,
                                                                   dirs.out / "logs")
-            if grade.infra_error:
-                rec.error, rec.error_detail = ErrorClass.infra, f"grader: {grade.infra_error}"
+            failure = grade.infra_error and await plan.controls(store).failure(task, plan, scratch, hidden)
+            if failure:
+                rec.error = ErrorClass.infra
+                rec.error_detail = f"grader: {grade.infra_error} (the task's pristine workspace fails too: {failure})"
+            elif grade.infra_error:  # the control graded: what stopped this grading is the model's doing
+                rec.score, rec.passed = 0.0, False
+                rec.error_detail = (f"grading failed on this sample's workspace ({grade.infra_error}), and graded the "
+                                    "task's pristine workspace: the model's doing")
             else:
                 rec.score, rec.passed = grade.score, grade.passed
+                if grade.tampered:
+                    rec.error, rec.error_detail = ErrorClass.tampered, grade.tampered
                 if plan.judge is not None and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()):
-                    rec.judge = await judge_sample(plan.judge, task, sandbox.files)
+                    rec.judge = await judge_sample(plan.judge, task, graded.files)
                     if rec.judge.usage.calls:
                         ledger(store, rec.sample_id, session_id, judge=rec.judge.model)(
                             {"usage": rec.judge.usage.model_dump(), "usd": rec.judge.usd})

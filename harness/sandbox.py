@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import overlay
+from .grading_copy import Graded, copy_workspace
 from .limits import CommandLimits, ResourceLimits
 from .output import OUTPUT_LIMIT, READ_LIMIT, CommandResult, Output, command_result, truncate  # noqa: F401 (re-exported)
 from .session import SERVER, Session, SessionError
@@ -141,6 +142,14 @@ class Sandbox:
             self.workspace = saved / "ws"
             self.files = overlay.DirView(self.workspace)
         self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def for_grading(self, dest: Path) -> Graded:
+        """A fresh sandbox over a copy of the workspace as data (harness/grading_copy.py): graders and the judge read
+        only that, never the workspace the agent's commands could still shape (modes, links, FIFOs)."""
+        box = Sandbox(dest, self.hidden, self.bwrap is not None, self.workdir, self.limits, self.image_env)
+        report = copy_workspace(self.files.entries(), box.workspace, self.workdir)
+        box.tmp.mkdir(parents=True, exist_ok=True)
+        return Graded(box, box.workspace, report)
 
     def _lowers(self, source: Path, copies: list[tuple[Path, str]] | None) -> list[Path] | None:
         layers = copies if copies is not None else [(source, ".")]

@@ -15,11 +15,11 @@ from typing import Any
 
 from .assumptions import lines as assumption_lines
 from .fmt import ci as _ci
-from .fmt import money
+from .fmt import money, scored, tamper
 from .fmt import pct as _pct
 
 TOKENS = ["input_uncached", "input_cached", "cache_write", "output", "reasoning"]
-ERRORS = ["model", "limit", "infra"]
+ERRORS = ["model", "limit", "infra", "tampered"]
 PROJECTION = ["run", "target", "model", "usd_per_task", "usd_total", "measured_usd_total", "fits", "basis"]
 
 
@@ -28,7 +28,7 @@ def numeric_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     for m in summary["models"]:
         acc, usd = m.get("accuracy_ci") or [None, None], m.get("usd_per_task_ci") or [None, None]
         row = {"model": m["model"], "n": m["n_samples"], "accuracy": m["accuracy"], "accuracy_low": acc[0],
-               "accuracy_high": acc[1], "score": m["mean_score"], "usd_per_task": m["usd_per_task"],
+               "accuracy_high": acc[1], "n_scored": m["n_scored"], "tamper_rate": m.get("tamper_rate"), "score": m["mean_score"], "usd_per_task": m["usd_per_task"],
                "usd_per_task_low": usd[0], "usd_per_task_high": usd[1], "usd_per_success": m["usd_per_success"],
                **{f"tokens_{t}": m["tokens_per_task"].get(t) for t in TOKENS},
                "turns": m["turns_per_task"], "wall_s": m["wall_s_per_task"],
@@ -75,11 +75,11 @@ def to_markdown(summary: dict[str, Any]) -> str:
         tok = m["tokens_per_task"]
         errs = ", ".join(f"{k} {v}" for k, v in m["errors"].items() if k != "none" and v) or "-"
         per_success = "-" if m["price_known"] and m["usd_per_success"] is None else money(m["usd_per_success"])
-        rows.append([m["model"], str(m["n_samples"]), _pct(m["accuracy"]) + _ci(m["accuracy_ci"], _pct),
+        rows.append([m["model"], scored(m), _pct(m["accuracy"]) + _ci(m["accuracy_ci"], _pct), tamper(m),
                      _num(m["mean_score"], "{:.2f}"), money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], money),
                      per_success, *(_num(tok.get(t)) for t in TOKENS), _num(m["turns_per_task"], "{:.1f}"),
                      _num(m["wall_s_per_task"], "{:.1f}"), errs])
-    lines = _md_table(["model", "n", "accuracy [95% CI]", "score", "$/task [95% CI]", "$/success", "in uncached",
+    lines = _md_table(["model", "scored", "accuracy [95% CI]", "tampered", "score", "$/task [95% CI]", "$/success", "in uncached",
                        "in cached", "cache write", "output", "reasoning", "turns", "wall s", "errors"], rows)
     for c in summary.get("comparisons", []):
         diff = lambda v: f"{v:+.0%}"  # noqa: E731

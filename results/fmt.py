@@ -18,3 +18,13 @@ def pct(x: float | None) -> str:
 def ci(interval: list | None, fmt) -> str:
     """An interval after its figure, as the terminal and Markdown write it: " [low, high]"; "" when there is none."""
     return f" [{fmt(interval[0])}, {fmt(interval[1])}]" if interval else ""
+
+
+def scored(m: dict) -> str:
+    """How many samples a model's accuracy scores, of how many ran ("4/5": one was not scored, an infra error)."""
+    return f"{m['n_scored']}/{m['n_samples']}"
+
+
+def tamper(m: dict) -> str:
+    """The share of scored samples whose verdict was forced or forged; '-' when none was scored."""
+    return pct(m.get("tamper_rate"))

@@ -13,6 +13,7 @@ from .assumptions import lines as assumption_lines
 from .charts import cost_accuracy, server_load, token_mix
 from .fmt import money as _money
 from .fmt import pct as _pct
+from .fmt import scored, tamper
 from .runs import Relabel
 from .server_view import node_line
 from .store import RunStore
@@ -39,7 +40,7 @@ def summary_table(summary: dict[str, Any]) -> str:
         passk = ", ".join(f"@{k} {v:.0%}" for k, v in m.get("pass_at_k", {}).items()) or "-"
         if m.get("consistency") is not None:
             passk += f"; epochs agree on {m['consistency']:.0%} of tasks"
-        rows.append([escape(m["model"]), str(m["n_samples"]), _pct(m["accuracy"]) + _ci(m["accuracy_ci"], _pct),
+        rows.append([escape(m["model"]), scored(m), _pct(m["accuracy"]) + _ci(m["accuracy_ci"], _pct), tamper(m),
                      "-" if m["mean_score"] is None else f"{m['mean_score']:.2f}",
                      _money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], _money),
                      "-" if m["price_known"] and m["usd_per_success"] is None else _money(m["usd_per_success"]),
@@ -47,7 +48,7 @@ def summary_table(summary: dict[str, Any]) -> str:
                        for f in ("input_uncached", "input_cached", "cache_write", "output", "reasoning")),
                      "-" if m["turns_per_task"] is None else f"{m['turns_per_task']:.1f}",
                      "-" if m["wall_s_per_task"] is None else f"{m['wall_s_per_task']:.1f}", passk, escape(errs)])
-    return _table(["model", "n", "accuracy [95% CI]", "score", "$/task [95% CI]", "$/success", "in uncached",
+    return _table(["model", "scored", "accuracy [95% CI]", "tampered", "score", "$/task [95% CI]", "$/success", "in uncached",
                    "in cached", "cache write", "output", "reasoning", "turns", "wall s", "pass@k", "errors"],
                   rows, "summary", "summary")
 

@@ -22,7 +22,9 @@ class ErrorClass(StrEnum):
     none = "none"
     model = "model"  # the model endpoint refused or broke protocol beyond recovery (e.g. context overflow)
     limit = "limit"  # a per-task limit ended the sample (turns, tokens, dollars, wall time)
-    infra = "infra"  # not the model's fault: server down, sandbox failure; retried on resume, never scored
+    infra = "infra"  # not the model's fault, proven: server down, or grading fails on the pristine workspace too;
+    # retried on resume, never scored
+    tampered = "tampered"  # the verdict was forced or forged (a canary passed, ids missing or added): scored 0
 
 
 class Usage(BaseModel):

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .fmt import ci as _ci
-from .fmt import money, pct
+from .fmt import money, pct, scored, tamper
 
 WIDE = 170  # columns the one-table layout needs with short labels
 SPEC_IN_TABLE = 24  # longest spec shown as it is, without a legend
@@ -40,7 +40,8 @@ def _tok(x: float | None, compact: bool) -> str:
 
 
 def _errors(m: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in m["errors"].items() if k != "none" and v) or "-"
+    return ", ".join(f"{k} {v}" + (f" ({tamper(m)})" if k == "tampered" else "")
+                     for k, v in m["errors"].items() if k != "none" and v) or "-"
 
 
 def _acc(m: dict[str, Any]) -> str:
@@ -67,11 +68,11 @@ def render_models(summary: dict[str, Any], console: Console) -> None:
     fields = ("input_uncached", "input_cached", "cache_write", "output", "reasoning")
     if not narrow:
         t = _table("pertask: per model (tokens, turns and wall time are means per task)",
-                   ["model", "n", "accuracy [95% CI]", "score", "$/task [95% CI]", "$/success", "in uncached",
-                    "in cached", "cache write", "output", "reasoning", "turns", "wall s", "errors"], False)
+                   ["model", "scored", "accuracy [95% CI]", "tampered", "score", "$/task [95% CI]", "$/success",
+                    "in uncached", "in cached", "cache write", "output", "reasoning", "turns", "wall s", "errors"], False)
         for m in models:
             tok = m["tokens_per_task"]
-            t.add_row(label[m["model"]], str(m["n_samples"]), _acc(m),
+            t.add_row(label[m["model"]], scored(m), _acc(m), tamper(m),
                       "-" if m["mean_score"] is None else f"{m['mean_score']:.2f}",
                       money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], money), _per_success(m),
                       *(_tok(tok[f], False) for f in fields),
@@ -80,10 +81,10 @@ def render_models(summary: dict[str, Any], console: Console) -> None:
         console.print(t)
     else:
         short = lambda v: money(v).removeprefix("$")  # noqa: E731 (inside the brackets the $ is said once)
-        a = _table("pertask: per model, accuracy and dollars", ["model", "n", "accuracy [95% CI]",
+        a = _table("pertask: per model, accuracy and dollars", ["model", "scored", "accuracy [95% CI]",
                                                                "$/task [95% CI]", "errors"], True)
         for m in models:
-            a.add_row(label[m["model"]], str(m["n_samples"]), _acc(m),
+            a.add_row(label[m["model"]], scored(m), _acc(m),
                       money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], short), _errors(m))
         b = _table("per model, tokens and time (means per task)",
                    ["model", "in", "cached", "write", "out", "reason", "turns", "wall", "$/succ"], True)

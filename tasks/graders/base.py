@@ -68,10 +68,18 @@ class GradeResult:
     detail: str = ""
     infra_error: str = ""  # the grader itself broke: the sample is not scored
     output: str = ""  # the verifier's whole output (up to OUTPUT_KEPT): kept in the transcript, not the record
+    # The verdict was forced or forged (tasks/graders/canaries.py): the evidence. Scored 0, its own outcome.
+    tampered: str = ""
+    verdict_checks: dict[str, Any] = field(default_factory=dict)  # what was checked of the verdict (tests, canaries)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "passed": self.passed, "checks": self.checks, "detail": self.detail,
-                "infra_error": self.infra_error}
+        out = {"score": self.score, "passed": self.passed, "checks": self.checks, "detail": self.detail,
+               "infra_error": self.infra_error}
+        if self.tampered:
+            out["tampered"] = self.tampered
+        if self.verdict_checks:
+            out["verdict_checks"] = self.verdict_checks
+        return out
 
 
 class Grader(Protocol):

@@ -7,11 +7,13 @@ verdict after the tests (that file says how).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shlex
 import sys
 from pathlib import Path
 
+from . import canaries
 from .base import GradeResult, RunCommand, from_checks, no_verdict, read_verdict, started_cmd, tool
 
 
@@ -21,6 +23,7 @@ class PytestGrader:
 
     async def grade(self, grader_dir: Path, workspace: Path, out_dir: Path, run: RunCommand,
                     timeout_s: float) -> GradeResult:
+        planted = await asyncio.to_thread(canaries.plant, grader_dir)  # the grading copy, never the task's own tests
         verdict = out_dir / "pytest.json"
         cmd = " ".join(shlex.quote(str(x)) for x in [
             sys.executable, "-I", tool(grader_dir, "run_pytest.py"), workspace, grader_dir, verdict])
@@ -31,10 +34,20 @@ class PytestGrader:
         if res.timed_out:
             # The agent's code hung the tests: that is the agent's failure, not the harness's.
             return GradeResult(0.0, False, [], f"grading timed out after {timeout_s:.0f}s")
+        output = planted.readable(res.output)
         try:
-            checks = json.loads(read_verdict(verdict, out_dir))["cases"]
-            checks = [{"name": str(c["name"]), "passed": c["passed"] is True, "message": str(c.get("message", ""))}
-                      for c in checks]
+            data = json.loads(read_verdict(verdict, out_dir))
+            cases = [{"name": str(c["name"]), "passed": c["passed"] is True, "message": str(c.get("message", "")),
+                      "skipped": c.get("skipped") is True} for c in data["cases"]]
         except (OSError, ValueError, KeyError, TypeError):
-            return no_verdict(res.output, "pytest")
-        return from_checks(checks, res.output[-2000:] if not checks else "")
+            return no_verdict(output, "pytest")
+        forged = str(data.get("forged", "")) if isinstance(data, dict) else ""
+        tampered = forged or canaries.check(planted, cases)
+        checks = [{"name": planted.original(c["name"]), "passed": c["passed"], "message": c["message"]}
+                  for c in cases if not c["skipped"] and c["name"].rpartition("::")[2].partition("[")[0]
+                  not in planted.canaries]
+        res_ = from_checks(checks, output[-2000:] if not checks else "")
+        res_.verdict_checks = planted.summary()
+        if tampered:
+            res_.tampered, res_.score, res_.passed = tampered, 0.0, False
+        return res_

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from results.records import ErrorClass, SampleRecord, Usage
 from results.summary import summarize
 
@@ -15,8 +18,29 @@ def rec(task: str, epoch: int, passed: bool | None, usd: float | None = 0.01, er
 def test_infra_errors_are_counted_not_scored():
     (m,) = summarize([rec("a", 1, True), rec("b", 1, False), rec("c", 1, None, error=ErrorClass.infra)])["models"]
     assert m["accuracy"] == 0.5 and m["n_samples"] == 3 and m["n_scored"] == 2
-    assert m["errors"] == {"none": 2, "model": 0, "limit": 0, "infra": 1}
+    assert m["errors"] == {"none": 2, "model": 0, "limit": 0, "infra": 1, "tampered": 0}
     assert m["usd_per_success"] == 0.02
+
+
+@given(st.lists(st.sampled_from(["pass", "fail", "tampered", "infra"]), min_size=1, max_size=40))
+def test_attacks_are_scored_and_counted_never_dropped(kinds):
+    """A random mix of honest samples and attacking ones: a tampered verdict is a scored failure, so accuracy is
+    the honest passes over every scored sample; only infra is left out, and each is counted."""
+    recs = [rec(f"t{i}", 1, None if k == "infra" else k == "pass",
+                error={"tampered": ErrorClass.tampered, "infra": ErrorClass.infra}.get(k, ErrorClass.none))
+            for i, k in enumerate(kinds)]
+    for r in recs:
+        if r.error == ErrorClass.tampered:
+            r.score, r.passed = 0.0, False
+    (m,) = summarize(recs)["models"]
+    scored = [k for k in kinds if k != "infra"]
+    assert m["n_scored"] == len(scored) and m["n_samples"] == len(kinds)
+    assert m["errors"]["tampered"] == kinds.count("tampered") and m["errors"]["infra"] == kinds.count("infra")
+    if scored:
+        assert m["accuracy"] == scored.count("pass") / len(scored)
+        assert m["tamper_rate"] == kinds.count("tampered") / len(scored)
+    else:
+        assert m["accuracy"] is None and m["tamper_rate"] is None
 
 
 def test_unknown_price_makes_dollars_null():

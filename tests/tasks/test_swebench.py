@@ -91,3 +91,33 @@ def test_agent_sees_the_base_commit_only_and_cannot_game_the_tests(instance_file
     first = json.loads((out / s["transcript"]).read_text())["messages"][3]["content"].split()
     assert first[3:6] == ["1", "0", "0"], "one commit of history; the repo and the instance file are hidden"
     assert s["passed"] is False
+
+
+def test_a_workspace_that_breaks_grading_is_the_models_failure_not_infra(instance_file, cli, monkeypatch, tmp_path,
+                                                                        write_script):
+    """With its history and tests deleted, the instance's test_patch cannot apply: grading gives no verdict. The
+    control (grading the task's pristine workspace) does apply it, so the failure is the model's: scored 0, never
+    an unscored infra sample that a resume would run again."""
+    monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))
+    script = {"model": "m", "default": [{"tool_calls": [bash("rm -rf .git tests")]}, {"tool_calls": [call("submit")]}]}
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", instance_file, "--model", f"scripted:{write_script(script)}", "--out", out)
+    (s,) = load_samples(out)
+    assert (s["error"], s["score"], s["passed"]) == ("none", 0.0, False), s["error_detail"]
+    assert "test_patch does not apply" in s["error_detail"] and "pristine workspace" in s["error_detail"]
+    controls = json.loads((out / "controls.json").read_text())
+    assert list(controls.values()) == [{"failure": ""}]  # graded once, kept for a resume
+
+
+def test_an_instance_whose_tests_never_apply_is_infra_proven_by_the_control(instance_file, cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))
+    inst = json.loads(instance_file.read_text().splitlines()[0])
+    inst["test_patch"] = inst["test_patch"].replace("from calc.ops import add\n", "from calc.ops import nothing\n")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps(inst) + "\n")
+    out = tmp_path / "run"
+    code, _, err = cli("run", "--suite", broken, "--model", "null", "--out", out)
+    assert code != 0 and "infra" in err  # not a result: the run says it is incomplete
+    (s,) = load_samples(out)
+    assert s["error"] == "infra" and s["score"] is None, s["error_detail"]
+    assert "the task's pristine workspace fails too" in s["error_detail"]

@@ -9,6 +9,8 @@ what it does while the tests run is the limit of any grader of code. What it can
   empty one), so no conftest.py, pytest.ini or pyproject.toml of the workspace is read;
 - rewrite the verdict afterwards: results come from this plugin's own hook, the file is written
   here, and the process ends with os._exit, so no atexit hook or leftover thread runs after it.
+What it can do while the tests run (force outcomes, replace the collector, write the verdict itself and exit)
+is caught outside: the harness knows the tests' ids and mixes canary tests into them (tasks/graders/canaries.py).
 """
 
 import json
@@ -21,13 +23,17 @@ class Collect:
     def __init__(self) -> None:
         self.cases: dict[str, dict] = {}
 
-    def _put(self, nodeid: str, passed: bool, message: str = "") -> None:
+    def _put(self, nodeid: str, passed: bool, message: str = "", skipped: bool = False) -> None:
         old = self.cases.get(nodeid)
-        if old is None or (old["passed"] and not passed):  # a failing teardown fails a passed call
+        if old is None or old.get("skipped") or (old["passed"] and not passed):  # a failing teardown fails a passed call
             self.cases[nodeid] = {"name": _name(nodeid), "passed": passed, "message": message[:500]}
+            if skipped:
+                self.cases[nodeid]["skipped"] = True
 
     def pytest_runtest_logreport(self, report) -> None:
-        if report.skipped:  # skipped and xfail: not a check, as in the JUnit report
+        if report.skipped:  # skipped and xfail: not a check, as in the JUnit report, but named (the harness counts ids)
+            if report.nodeid not in self.cases:
+                self._put(report.nodeid, False, "skipped", skipped=True)
             return
         if report.when == "call" or report.failed:
             self._put(report.nodeid, report.passed, "" if report.passed else _message(report))
@@ -58,7 +64,13 @@ def main(workspace: str, tests: str, out: str) -> int:
     collect = Collect()
     code = pytest.main(["-q", "-p", "no:cacheprovider", "--rootdir", tests, "-c", str(config), tests],
                        plugins=[collect])
-    Path(out).write_text(json.dumps({"exit": int(code), "cases": list(collect.cases.values())}))
+    verdict = json.dumps({"exit": int(code), "cases": list(collect.cases.values())}).encode()
+    if os.path.lexists(out):  # written by the code under test while the tests ran: the harness calls it forged
+        os.unlink(out)
+        verdict = json.dumps({"exit": int(code), "cases": [], "forged": "the verdict existed before pytest returned"}).encode()
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    os.write(fd, verdict)
+    os.close(fd)
     return int(code)
 
 
