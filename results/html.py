@@ -221,9 +221,19 @@ def skipped(summary: dict[str, Any]) -> str:
             f'are in no figure above.</p><ul class="skipped">{items}</ul>')
 
 
+def script_json(value: Any) -> str:
+    """JSON to embed in a <script> element that no string in it can end or alter: every <, > and & is written as
+    its \\u escape (so neither "</script>" nor "<!--<script>", which sends the browser into its "double escaped"
+    state, can appear), and so are the line separators that end a JavaScript string."""
+    text = json.dumps(value, default=str)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
 def render_html(run_dirs: list[Path], summary: dict[str, Any]) -> str:
     task_table, transcripts = per_task(run_dirs, summary)
-    data = json.dumps(transcripts, default=str).replace("</", "<\\/")
+    data = script_json(transcripts)
     warnings = "".join(f"<li>{escape(w)}</li>" for w in summary.get("warnings", []))
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!doctype html>

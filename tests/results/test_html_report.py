@@ -162,3 +162,32 @@ def test_plots_keep_zero_cost_apart_even_decades_and_no_label_clipped_or_overlap
     legend = sorted(box("#token-mix text.tick"))
     for (x1, _, w1, _, t1), (x2, _, _, _, t2) in zip(legend, legend[1:], strict=False):
         assert x1 + w1 <= x2, f"legend labels {t1!r} and {t2!r} overlap"
+
+
+def test_no_string_a_model_writes_can_break_the_page(cli, browser, tmp_path):
+    """A model's message is embedded in the page's data: "<!--<script>" would put the browser's parser into its
+    "script data double escaped" state and "</script>" would end the element, each taking the transcripts and
+    the table's sorting down for every model in the report."""
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    breaker = "<!--<script> </script><script>document.title='pwned'</script> \u2028 &amp;"
+    script = tmp_path / "s.json"
+    script.write_text(json.dumps({"model": "breaker", "default": [{"content": breaker, "tool_calls": [
+        {"name": "bash", "arguments": {"command": f"echo '{breaker}'"}}]}, {"tool_calls": [{"name": "submit"}]}]}))
+    out, page = tmp_path / "run", tmp_path / "report.html"
+    assert cli("run", "--suite", "smoke", "--task", "fix-median", "--task", "csv-totals", "--model", "oracle",
+               "--model", f"scripted:{script}", "--out", out)[0] == 0
+    assert cli("report", out, "--html", page)[0] == 0
+    browser.get(page.as_uri())
+    assert browser.title == "pertask report"
+    mark = next(a for a in browser.find_elements(By.CSS_SELECTOR, "a.sample") if "scripted:" in a.get_attribute("data-sample"))
+    mark.click()
+    assert breaker.split(" \u2028")[0] in browser.find_element(By.ID, "viewer-body").text  # shown as text, whole
+    browser.find_element(By.ID, "viewer-close").click()
+    head = browser.find_elements(By.CSS_SELECTOR, "#per-task th")[0]
+    head.click()
+    rows = [r.find_elements(By.TAG_NAME, "td")[0].text for r in browser.find_elements(By.CSS_SELECTOR, "#per-task tbody tr")]
+    assert rows == sorted(rows) and len(rows) == 2
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
