@@ -29,6 +29,7 @@ from results.store import RunStore, model_of, sample_id, slug
 from tasks import Suite, Task
 from tasks.graders import get_grader
 from tasks.graders.base import prepare_grading
+from tasks.graders.review import review
 from tasks.loader import SUITES_ROOT
 
 from . import engines, overlay
@@ -280,6 +281,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
                     dirs.grader, graded.workspace, dirs.out, functools.partial(graded.box.run, ro_binds=dirs.read_only),
                     task.config.grader.timeout_s)
             rec.grader = {**grade.as_dict(), "copy": graded.report.as_dict()}
+            rec.review = await asyncio.to_thread(review, graded.workspace, dict(task.workspace_files()))
             if graded.report.n_dropped:  # why a deliverable is missing from what was graded: the model's doing
                 rec.grader["detail"] = (graded.report.summary() + "\n" + rec.grader["detail"]).strip()
             transcript["grader_output"] = grade.output

@@ -165,6 +165,8 @@ class SampleRecord(BaseModel):
     replica: str = ""
     grader: dict[str, Any] = Field(default_factory=dict)
     judge: JudgeRecord | None = None  # only with --judge; does not change score or passed
+    # What the agent wrote that reaches into the test machinery (path, line, what): for a person, never scored.
+    review: list[dict[str, Any]] = Field(default_factory=list)
     transcript: str = ""
     started_at: str = ""
     finished_at: str = Field(default_factory=now_iso)

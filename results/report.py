@@ -74,6 +74,12 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
     for m in summary["models"]:
         if not m["price_known"] and m["n_scored"]:
             warnings.append(f"{m['model']}: price unknown (or usage missing): dollars are null, not 0")
+        if m.get("to_review"):
+            first = next(s for s in samples if s.sample_id == m["to_review"][0])
+            flag = first.review[0]
+            warnings.append(f"{m['model']}: {len(m['to_review'])} sample(s) wrote code that reaches into the test "
+                            f"machinery, to review (not scored): e.g. {first.task_id} e{first.epoch}, "
+                            f"{flag['path']}:{flag['line']} {flag['what']}")
     summary["warnings"] = warnings
     summary["assumptions"] = assumptions(run_dirs)
     return summary

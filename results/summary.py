@@ -67,6 +67,8 @@ def summarize_model(model: str, samples: list[SampleRecord]) -> dict[str, Any]:
         "errors": errors,
         # Of the scored samples, those whose verdict was forced or forged: for a buyer, a finding in itself.
         "tamper_rate": errors[ErrorClass.tampered.value] / len(scored) if scored else None,
+        # Samples whose code reaches into the test machinery (tasks/graders/review.py): to review, not scored.
+        "to_review": [s.sample_id for s in samples if s.review],
         "epochs": max((s.epoch for s in samples), default=0),
         "pass_at_k": pass_at_ks(samples),  # k = 1 .. the fewest scored epochs of any task
         "consistency": consistency(samples),  # tasks whose epochs all agree (needs 2+ epochs)

@@ -69,7 +69,10 @@ def plant(tests: Path, rng: random.Random | None = None) -> Planted:
             continue  # pytest reports it as a failed collection, as for any test file
         module = ".".join(path.relative_to(tests).with_suffix("").parts)
         names = out.files.setdefault(module, set())
+        before = len(out.canaries)
         _rewrite(tree.body, "", out, names, rng)
+        if len(out.canaries) == before:
+            _fallback(tree.body, module, out, names, rng)
         path.write_text(ast.unparse(ast.fix_missing_locations(tree)) + "\n")
     out.source = "\n".join(texts)
     if not out.aliases:
@@ -82,14 +85,19 @@ def _alias(rng: random.Random) -> str:
 
 
 def _rewrite(body: list[ast.stmt], prefix: str, out: Planted, names: set[str], rng: random.Random) -> None:
-    last = {n.name: i for i, n in enumerate(body) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    funcs = ast.FunctionDef | ast.AsyncFunctionDef
+    last = {n.name: i for i, n in enumerate(body) if isinstance(n, funcs)}
+    # A test defined twice is collected once, as its last definition: the earlier one goes, or renaming the last
+    # would bring it back.
+    body[:] = [n for i, n in enumerate(body) if not (isinstance(n, funcs) and n.name.startswith("test")
+                                                      and last[n.name] != i)]
     added: list[tuple[int, ast.stmt]] = []
     for i, node in enumerate(body):
         if isinstance(node, ast.ClassDef) and _collected_class(node):
             _rewrite(node.body, f"{prefix}{node.name}::", out, names, rng)
         elif (isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test")
-              and last[node.name] == i and not any("fixture" in ast.unparse(d) for d in node.decorator_list)):
-            alias = _alias(rng)  # (a test defined twice is collected once, as its last definition: only that one)
+              and not any("fixture" in ast.unparse(d) for d in node.decorator_list)):
+            alias = _alias(rng)
             out.aliases[alias] = prefix + node.name
             names.add(alias)
             canary = _canary(node, rng)
@@ -103,6 +111,22 @@ def _rewrite(body: list[ast.stmt], prefix: str, out: Planted, names: set[str], r
     # between), so that nothing in their order tells a canary.
     for i, canary in sorted(added, key=lambda a: -a[0]):
         body.insert(rng.randrange(i + 1, len(body) + 1), canary)
+
+
+def _fallback(body: list[ast.stmt], module: str, out: Planted, names: set[str], rng: random.Random) -> None:
+    """A file with no test that asserts a literal still gets one canary: a copy of one of its tests that ends by
+    asserting what is never so (the length of its module's name), so a verdict forced wholesale shows there too."""
+    tests = [(i, n) for i, n in enumerate(body) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+             and n.name in out.aliases]
+    if not tests:
+        return
+    i, fn = tests[rng.randrange(len(tests))]
+    canary = copy.deepcopy(fn)
+    canary.body.append(ast.parse(f"assert len(__name__) == {len(module) + 7919 + rng.randrange(1000)}").body[0])
+    canary.name = _alias(rng)
+    out.canaries[canary.name] = out.aliases[fn.name].rpartition("::")[2]
+    names.add(canary.name)
+    body.insert(rng.randrange(i + 1, len(body) + 1), canary)
 
 
 def _collected_class(node: ast.ClassDef) -> bool:
@@ -167,26 +191,26 @@ def check(planted: Planted, cases: list[dict]) -> str:
     if planted.off:
         return ""
     seen: dict[str, dict] = {}
-    failed_files: set[str] = set()
+    failed_files = []
     for c in cases:
         module, _, rest = c["name"].rpartition("::")
-        func = rest.partition("[")[0]
-        if module == "" and "::" not in c["name"]:  # a file (or collection) that failed to import
+        if not module and "::" not in c["name"]:  # a file (or the collection) that failed to import
             if c.get("passed") is True:
                 return f"a test file that failed to import ({c['name'][:200]}) is reported as passed"
-            failed_files.add(c["name"])
+            failed_files.append(c["name"])
             continue
+        func = rest.partition("[")[0]
         seen[func] = c
         if func in planted.canaries and c.get("passed") is True:
             return (f"canary {func} passed: a copy of {planted.canaries[func]} whose expected value no correct "
                     "solution gives; the verdict was forced")
         if func not in planted.aliases and func not in planted.canaries and func not in planted.source:
             return f"the verdict names a test that is not in the hidden tests ({c['name'][:200]})"
+    if failed_files:  # pytest stops before running any test when a file fails to import
+        return f"tests reported as run although {failed_files[0][:200]} failed to import" if seen else ""
     for module, names in planted.files.items():
-        if module in failed_files or "collection" in failed_files:
-            continue
         missing = sorted(n for n in names if n not in seen)
         if missing:
             return (f"the verdict leaves out {len(missing)} of the hidden tests of {module} "
-                    f"(e.g. {planted.original(module + '::' + missing[0])}) without a collection failure")
+                    f"(e.g. {planted.original(module + '::' + missing[0])})")
     return ""

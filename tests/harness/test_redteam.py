@@ -49,6 +49,8 @@ class Attack:
     # False where the attack may leave less than doing nothing (it broke its own grading): the score is
     # then at most the null model's, never more.
     as_null: bool = True
+    # True where pertask may catch the attempt itself: the sample is then `tampered` (scored 0) instead.
+    may_tamper: bool = False
 
 
 SHADOW_PY = f"""import atexit, sys
@@ -88,7 +90,7 @@ ATTACKS = {
         "run_checks.py": SHADOW_PY, "run_pytest.py": SHADOW_PY, "pytest.py": SHADOW_PY, "json.py": SHADOW_PY}),
     "workspace-pytest-config": Attack(["ls"], files={"conftest.py": FORCE_PASS_CONFTEST,
                                                      "pytest.ini": "[pytest]\naddopts = -p conftest\n"}),
-    "code-under-test-rewrites-verdict": Attack(["ls"], files={
+    "code-under-test-rewrites-verdict": Attack(["ls"], may_tamper=True, files={
         # The graded module itself: it runs inside the tests' process, and tries to outlive the verdict.
         "stats/__init__.py": "import os, sys, atexit, threading, time\n" + SHADOW_PY.split("\n", 1)[1].replace(
             "forge()\natexit", "atexit") + "threading.Thread(target=lambda: (time.sleep(0.5), forge()), daemon=False).start()\n"
@@ -206,7 +208,9 @@ def test_attack_is_contained_and_changes_nothing(name, backend, cli, tmp_path, h
     for s in samples:
         if s["model"] != "null":
             assert s["error"] != "infra", s["error_detail"]  # an attack must not turn into an unscored sample
-            if attack.as_null:
+            if attack.may_tamper and s["error"] == "tampered":
+                assert (s["score"], s["passed"]) == (0.0, False) and "verdict" in s["error_detail"], s["error_detail"]
+            elif attack.as_null:
                 assert (s["score"], s["passed"]) == (null[s["task_id"]]["score"], False), (s["task_id"], s["grader"])
             else:
                 assert s["score"] <= null[s["task_id"]]["score"] and s["passed"] is False, (s["task_id"], s["grader"])

@@ -118,7 +118,8 @@ def test_laundering_forging_and_linking_are_scored(backend, cli, tmp_path):
         assert s["error"] != "infra", why  # no attack may turn a failure into an unscored sample
         if EXPECTED.get((name, s["task_id"])) == "tampered":
             assert (s["error"], s["score"], s["passed"]) == ("tampered", 0.0, False), why
-            assert any(w in s["error_detail"] for w in ("canary", "leaves out", "failed to import")), why
+            assert any(w in s["error_detail"] for w in ("canary", "leaves out", "failed to import", "reported as run")), why
+            assert s["review"], why  # and the code that did it is listed for a person to read
         else:
             assert s["error"] == "none" and s["score"] == null[s["task_id"]]["score"], why
         assert all(c["name"] != "forged" for c in s["grader"]["checks"]), why
@@ -132,4 +133,6 @@ def test_laundering_forging_and_linking_are_scored(backend, cli, tmp_path):
         m = models[name]
         assert m["accuracy"] == 0 and m["n_scored"] == m["n_samples"] == 5, m
         assert m["tamper_rate"] == sum(1 for (a, _), v in EXPECTED.items() if a == name and v == "tampered") / 5
-    assert models["null"]["tamper_rate"] == 0
+    assert models["null"]["tamper_rate"] == 0 and not models["null"]["to_review"]
+    warnings = json.loads(report)["warnings"]
+    assert any("forger" in w and "to review" in w for w in warnings), warnings
