@@ -12,6 +12,7 @@ which a stream carries no token counts; the usage chunk is passed on like every 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 import time
@@ -26,6 +27,7 @@ from providers.base import ModelCallError
 from providers.client import HTTPModel
 from providers.http import HTTPStatusError, Unreachable
 from providers.retry import call_with_retries
+from providers.usage import estimate
 from results.prices import call_price, cost_usd
 from results.records import Usage, now_iso
 
@@ -142,7 +144,8 @@ async def _complete(meter: Meter, body: dict[str, Any], dialect: str) -> web.Res
     except Unreachable as exc:
         return _error(dialect, 502, f"pertask proxy: the endpoint did not answer: {exc}")
     out = model.wire.parse(resp)
-    meter.record(out.usage, out.raw_usage, time.perf_counter() - t0)
+    usage = estimate(body, out.message, out.reasoning) if out.usage.calls_without_usage else out.usage
+    meter.record(usage, out.raw_usage, time.perf_counter() - t0)
     return web.json_response(resp)
 
 
@@ -161,26 +164,69 @@ async def _stream(request: web.Request, meter: Meter, body: dict[str, Any], dial
         return _error(dialect, 502, f"pertask proxy: the endpoint did not answer: {exc}")
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     await resp.prepare(request)
+    # Metered in a task of its own, shielded: a client that leaves after the last token (before the usage chunk)
+    # neither ends the metering nor skips it. The upstream is read to its end whether anyone listens or not.
+    task = asyncio.ensure_future(_relay_and_meter(resp, meter, body, dialect, first, events, t0))
+    _METERING.add(task)
+    task.add_done_callback(_METERING.discard)
+    await asyncio.shield(task)
+    return resp
+
+
+_METERING: set[asyncio.Task] = set()  # streams still being read and metered (a reference keeps each alive)
+TEXT_KEYS = ("content", "text", "arguments", "partial_json", "thinking", "reasoning_content", "reasoning", "delta")
+
+
+async def _relay_and_meter(resp: web.StreamResponse, meter: Meter, body: dict[str, Any], dialect: str,
+                           first: dict[str, Any] | None, events: AsyncIterator[dict[str, Any]], t0: float) -> None:
+    model, gone, texts = meter.model, [], []
+
+    async def send(data: bytes) -> None:
+        if not gone:
+            try:
+                await resp.write(data)
+            except (ConnectionError, RuntimeError):  # the client left (aiohttp: reset, or a closed transport)
+                gone.append(True)
 
     async def relay() -> AsyncIterator[dict[str, Any]]:
         if first is None:
             return
-        await resp.write(_sse(first, dialect))
-        yield first
-        async for ev in events:
-            await resp.write(_sse(ev, dialect))
+        async for ev in _chain(first, events):
+            texts.extend(_texts(ev))
+            await send(_sse(ev, dialect))
             yield ev
 
     try:
         out = await model.wire.parse_stream(relay(), lambda _t: None)
     except (HTTPStatusError, Unreachable, ModelCallError, ValueError, KeyError) as exc:
-        await resp.write(_sse({"type": "error", "error": {"message": f"pertask proxy: {exc}"}}, dialect))
-        return resp
-    meter.record(out.usage, out.raw_usage, time.perf_counter() - t0)
+        if texts:  # answered in part before it broke: billed by the provider, so metered by its estimate
+            meter.record(estimate(body, {"content": "".join(texts)}), None, time.perf_counter() - t0)
+        await send(_sse({"type": "error", "error": {"message": f"pertask proxy: {exc}"}}, dialect))
+        return
+    usage = out.usage
+    if usage.calls_without_usage:  # the provider sent no usage: pertask's count, marked estimated
+        usage = estimate(body, out.message, out.reasoning)
+    meter.record(usage, out.raw_usage, time.perf_counter() - t0)
     if dialect == "chat":
-        await resp.write(b"data: [DONE]\n\n")
-    await resp.write_eof()
-    return resp
+        await send(b"data: [DONE]\n\n")
+    if not gone:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await resp.write_eof()
+
+
+async def _chain(first: dict[str, Any], rest: AsyncIterator[dict[str, Any]]):
+    yield first
+    async for ev in rest:
+        yield ev
+
+
+def _texts(ev: Any) -> list[str]:
+    """The generated text in a streamed event, whatever the dialect: for an estimate when no usage comes."""
+    if isinstance(ev, dict):
+        return [t for k, v in ev.items() for t in ([v] if k in TEXT_KEYS and isinstance(v, str) else _texts(v))]
+    if isinstance(ev, list):
+        return [t for v in ev for t in _texts(v)]
+    return []
 
 
 def _sse(event: dict[str, Any], dialect: str) -> bytes:

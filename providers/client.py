@@ -17,6 +17,7 @@ from .base import ChatRequest, EndpointConfigError, Model, ModelCallError, Model
 from .http import HTTPStatusError, Unreachable, make_transport
 from .profiles import Profile, generic
 from .retry import EndpointLimiter, MalformedResponse, RetryPolicy, call_with_retries, limiter_for
+from .usage import estimate
 from .wire.base import make_wire
 
 # What a 400 or 422 says decides whose it is. The conversation's own fault (a context it overflowed, tool
@@ -114,6 +115,8 @@ class HTTPModel(Model):
             out = await call_with_retries(once, self.limiter, policy)
         except (HTTPStatusError, Unreachable, MalformedResponse) as exc:
             raise _classify(exc, self.info.spec) from exc
+        if out.usage.calls_without_usage:  # answered, so billed: counted by pertask rather than left unknown
+            out.usage = estimate(body, out.message, out.reasoning)
         out.usage.latency_s = time.perf_counter() - t0  # retries and waits included: what the run waited
         return out
 
@@ -141,7 +144,7 @@ class HTTPModel(Model):
             return Preflight(f"{self.info.spec}: {exc.detail} (at {self.info.base_url})")
         except ModelCallError as exc:
             return Preflight(f"{self.info.spec}: no usable answer from {self.info.base_url}: {exc.detail}")
-        if out.usage.calls_without_usage:
+        if out.usage.calls_estimated:
             return Preflight(f"{self.info.spec}: the endpoint at {self.info.base_url} answered without a usage "
                              "object: its tokens and dollars would be unknown", out)
         return Preflight(None, out)

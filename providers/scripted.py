@@ -99,6 +99,12 @@ class ScriptedServer:
                 reply = await self._route(method, path, body, headers)
                 if reply is None:  # the "drop" fault: close without answering
                     break
+                if isinstance(reply, tuple):  # a stream sent in two parts, the second after a wait (late usage)
+                    first, wait, rest = reply
+                    writer.write(first)
+                    await writer.drain()
+                    await asyncio.sleep(wait)
+                    reply = rest
                 writer.write(reply)
                 await writer.drain()
                 if b"Connection: close" in reply[:300]:  # a truncated stream: the peer hangs up mid-body
@@ -108,7 +114,7 @@ class ScriptedServer:
         finally:
             writer.close()
 
-    async def _route(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> bytes | None:
+    async def _route(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> bytes | tuple[bytes, float, bytes] | None:
         path = path.split("?")[0].rstrip("/")
         if method == "GET" and path in ("/v1/models", "/models"):
             names = self.script.models or [self.script.model]
@@ -153,7 +159,7 @@ class ScriptedServer:
         if req.get("tools") and not s.tools_supported:
             raise Refusal(400, '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set')
 
-    async def _answer(self, dialect: str, req: dict[str, Any], headers: dict[str, str]) -> bytes | None:
+    async def _answer(self, dialect: str, req: dict[str, Any], headers: dict[str, str]) -> bytes | tuple[bytes, float, bytes] | None:
         fake = FAKES[dialect]
         first_user, turn_no = fake.view(req)
         conv, idx, turn = self.script.pick_at(first_user, turn_no)
@@ -210,8 +216,12 @@ class ScriptedServer:
         rid, created = f"chatcmpl-{conv}-{idx}", int(time.time())
         base = {"id": rid, "object": "chat.completion.chunk", "created": created, "model": self.script.model}
         if req.get("stream"):
-            return _sse_events([("", c) for c in fake.sse(base, message, finish, usage, req)], cut=fault == "truncated_stream",
-                               done=True)
+            chunks = fake.sse(base, message, finish, usage, req)
+            if turn.usage_delay_s and chunks[-1].get("usage"):
+                whole = _sse_events([("", c) for c in chunks], done=True)
+                late = f"data: {json.dumps(chunks[-1])}\n\ndata: [DONE]\n\n".encode()
+                return whole[:-len(late)], turn.usage_delay_s, late
+            return _sse_events([("", c) for c in chunks], cut=fault == "truncated_stream", done=True)
         data = {"id": rid, "object": "chat.completion", "created": created, "model": self.script.model,
                 "choices": [{"index": 0, "message": message, "finish_reason": finish}]}
         if usage:

@@ -8,6 +8,7 @@ cached than sent) raise MalformedResponse: retried like a body cut short, infra 
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import tomllib
 from importlib import resources
@@ -82,3 +83,19 @@ def map_usage(raw: dict[str, Any] | None, mapping: str | UsageMap = "openai") ->
     return Usage(input_uncached=uncached, input_cached=cached, cache_write=write, cache_write_1h=write_1h,
                  output=output, reasoning=reasoning, calls=1,
                  billed_usd=float(billed) if isinstance(billed, int | float) else None)
+
+
+CHARS_PER_TOKEN = 4  # the usual rule of thumb for English text and code in BPE tokenizers
+
+
+def estimate(body: dict[str, Any], message: dict[str, Any] | None, reasoning: str | None = None) -> Usage:
+    """A call's tokens as pertask counts them (characters / 4) when the provider sent no usage: its request's
+    messages, instructions and tools in, what came back out. Marked estimated: a guess, never 0, so limits,
+    budgets and the ledger see the call."""
+    sent = {k: body.get(k) for k in ("messages", "input", "instructions", "system", "tools") if body.get(k)}
+    msg = message or {}
+    out = [msg.get("content") or "", reasoning or "",
+           *(json.dumps(tc.get("function", tc)) for tc in msg.get("tool_calls") or [])]
+    text_out = "".join(x if isinstance(x, str) else json.dumps(x) for x in out)
+    return Usage(input_uncached=-(-len(json.dumps(sent)) // CHARS_PER_TOKEN),
+                 output=-(-len(text_out) // CHARS_PER_TOKEN), calls=1, calls_estimated=1)

@@ -43,6 +43,9 @@ class Usage(BaseModel):
     calls: int = 0
     # Calls whose response carried no usage: their tokens are unknown, not zero.
     calls_without_usage: int = 0
+    # Calls whose tokens pertask counted itself (characters / 4), the provider having sent no usage (a stream
+    # cut before its usage chunk, a provider that never sends one): priced, but an estimate.
+    calls_estimated: int = 0
     latency_s: float = 0.0
     ttft_s: float | None = None
     # Of cache_write, the tokens written with a 1-hour lifetime (Anthropic bills them at their own price).
@@ -69,6 +72,7 @@ class Usage(BaseModel):
             reasoning=self.reasoning + other.reasoning,
             calls=self.calls + other.calls,
             calls_without_usage=self.calls_without_usage + other.calls_without_usage,
+            calls_estimated=self.calls_estimated + other.calls_estimated,
             latency_s=self.latency_s + other.latency_s,
             ttft_s=sum(ttfts) if ttfts else None,
             cache_write_1h=self.cache_write_1h + other.cache_write_1h,

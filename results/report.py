@@ -74,6 +74,9 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
     for m in summary["models"]:
         if not m["price_known"] and m["n_scored"]:
             warnings.append(f"{m['model']}: price unknown (or usage missing): dollars are null, not 0")
+        if m.get("calls_estimated"):
+            warnings.append(f"{m['model']}: {m['calls_estimated']} call(s) came without the provider's usage (a stream cut "
+                            "before it, or none sent): their tokens are pertask's count (characters / 4), an estimate")
         if m.get("to_review"):
             first = next(s for s in samples if s.sample_id == m["to_review"][0])
             flag = first.review[0]

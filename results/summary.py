@@ -62,6 +62,7 @@ def summarize_model(model: str, samples: list[SampleRecord]) -> dict[str, Any]:
         "billed_usd": _billed(scored),
         "tokens_per_task": {f: per_task(lambda s, f=f: getattr(s.usage, f)) for f in TOKEN_FIELDS},
         "calls_without_usage": sum(s.usage.calls_without_usage for s in samples),
+        "calls_estimated": sum(s.usage.calls_estimated for s in samples),
         "turns_per_task": per_task(lambda s: s.turns),
         "wall_s_per_task": per_task(lambda s: s.wall_s),
         "errors": errors,

@@ -164,3 +164,61 @@ def test_pertask_proxy_serves_one_model_for_an_agent_run_outside_pertask(fake, t
     assert [(c["usage"]["input_uncached"], c["usage"]["output"]) for c in calls] == [(40, 3), (40, 3)]
     assert "2 calls, 80 input (0 cached) and 6 output tokens" in err
     assert FAKE_KEY not in "".join(head) + out + err + ledger.read_text()
+
+
+def _leave_after(port: int, key: str, body: dict, marker: bytes) -> bytes:
+    """A client on a raw socket that hangs up as soon as it has read `marker` (the last token's finish_reason):
+    before the usage chunk, which a provider sends last."""
+    import socket
+
+    data = json.dumps(body).encode()
+    s = socket.create_connection(("127.0.0.1", port), 5)
+    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + f"Authorization: Bearer {key}\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
+    got = b""
+    while marker not in got:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    s.close()
+    return got
+
+
+@pytest.mark.parametrize("late", ["usage-late", "no-usage"])
+def test_a_stream_the_client_leaves_before_its_usage_is_still_metered_once(fake, monkeypatch, late):
+    """The upstream sends its usage 0.5 s after the last token (or never); the agent hangs up in between. The
+    proxy reads the stream to its end and records the call once: the provider's usage, or pertask's own count
+    marked estimated — never no line at all, which would hide the call from the ledger, limits and budget."""
+    usage = {"prompt_tokens": 150_000, "completion_tokens": 40}
+    turn = {"content": "the answer " * 40, "usage": usage, "usage_delay_s": 0.5}
+    server = fake({"model": "m", "default": [turn if late == "usage-late" else {**turn, "fault": "no_usage"}]})
+    model = _model(f"openai-compatible:m@{server.url}", "OPENAI_COMPATIBLE_API_KEY", monkeypatch)
+    ledger: list[dict] = []
+
+    async def go():
+        proxy = MeteringProxy()
+        await proxy.start()
+        meter = Meter("s1", model, on_call=ledger.append)
+        key = proxy.open(meter)
+        body = {"model": "m", "messages": [{"role": "user", "content": "hi " * 300}], "stream": True}
+        got = await asyncio.to_thread(_leave_after, proxy.port, key, body, b'"finish_reason":"stop"')
+        seen_usage = b"prompt_tokens" in got
+        for _ in range(100):  # the proxy goes on reading the upstream after the client left
+            if meter.calls:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # and records it once, not again
+        await proxy.stop()
+        await model.aclose()
+        return meter, seen_usage
+
+    meter, seen_usage = asyncio.run(go())
+    assert not seen_usage, "the client left before the usage chunk"
+    assert len(meter.calls) == 1 and len(ledger) == 1
+    u = meter.calls[0]["usage"]
+    if late == "usage-late":
+        assert (u["input_uncached"], u["output"], u["calls_estimated"]) == (150_000, 40, 0)
+    else:  # the provider never said: pertask's count (characters / 4), marked estimated, and priced
+        assert u["calls_estimated"] == 1 and u["input_uncached"] >= 300 * 3 // 4 and u["output"] >= 100
+    assert meter.usage.total == u["input_uncached"] + u["output"]

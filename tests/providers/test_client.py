@@ -150,9 +150,11 @@ def test_malformed_body_is_an_infra_error(transport):
     assert exc.value.kind == "infra"
 
 
-def test_missing_usage_is_unknown_not_zero(transport):
+def test_missing_usage_is_estimated_not_zero(transport):
     out, _ = generate([{"content": "x", "fault": "no_usage"}], transport)
-    assert out.usage.calls_without_usage == 1 and out.raw_usage is None
+    # Answered, so billed: pertask counts the tokens itself (characters / 4) and marks the call estimated.
+    assert out.usage.calls_estimated == 1 and out.usage.calls_without_usage == 0 and out.raw_usage is None
+    assert out.usage.input_uncached > 0 and out.usage.output == 1
 
 
 def test_a_refused_conversation_is_the_models_error_not_retried(transport):
