@@ -6,6 +6,7 @@ the checks' score.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -15,7 +16,8 @@ from results.prices import cost_usd
 from results.records import JudgeRecord
 from tasks import Task
 
-from .overlay import DirView, OverlayView
+from .overlay import DirView
+from .render import render
 
 RUBRIC = "rubric.md"  # in the task's grader folder; hidden from the agent like the rest of it
 DEFAULT_RUBRIC = """- The deliverable asked for exists, in the format and place asked for.
@@ -28,44 +30,25 @@ SYSTEM = ("You grade work against a rubric. Read the task, the rubric and the fi
 FILE_LIMIT, TOTAL_LIMIT = 20_000, 60_000  # characters of deliverables shown to the judge
 
 
-def _readable(path: Path) -> str:
-    """Text of a deliverable; spreadsheets and Word files rendered as text, other binaries named only."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".xlsx":
-            from openpyxl import load_workbook
-
-            wb = load_workbook(path, read_only=True, data_only=True)
-            return "\n".join(f"[sheet {ws.title}]\n" + "\n".join(
-                ",".join("" if c is None else str(c) for c in row) for row in ws.iter_rows(values_only=True))
-                for ws in wb.worksheets)
-        if suffix == ".docx":
-            from docx import Document
-
-            return "\n".join(p.text for p in Document(str(path)).paragraphs)
-        data = path.read_bytes()
-        if b"\0" in data[:4096]:
-            return f"(binary file, {len(data)} bytes)"
-        return data.decode("utf-8", "replace")
-    except Exception as exc:  # a deliverable the agent broke is shown as broken, not a judge failure
-        return f"(could not read: {type(exc).__name__}: {exc})"
-
-
-def deliverables(task: Task, files: DirView | OverlayView) -> dict[str, str]:
-    """Files the agent created or changed, as text, truncated to fit the judge's prompt."""
+async def deliverables(task: Task, files: DirView) -> dict[str, str]:
+    """Files the agent created or changed (in the grading copy), as text, truncated to fit the judge's prompt."""
     before = dict(task.workspace_files())
     out, budget = {}, TOTAL_LIMIT
     for rel, path in files.files():
         if "__pycache__" in rel.split("/") or rel.startswith(".git/"):
             continue
         src = before.get(rel)
-        if src is not None and src.read_bytes() == path.read_bytes():
+        if src is not None and await asyncio.to_thread(_same, src, path):
             continue
-        text = _readable(path)[:min(FILE_LIMIT, budget)]
+        text = await render(path, min(FILE_LIMIT, budget))
         out[rel], budget = text, budget - len(text)
         if budget <= 0:
             break
     return out
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
 def prompt(task: Task, files: dict[str, str]) -> list[dict]:
@@ -88,10 +71,10 @@ def parse_verdict(text: str) -> tuple[float, str]:
     return score, str(data.get("reasons", ""))[:2000]
 
 
-async def judge_sample(judge: Model, task: Task, files: DirView | OverlayView) -> JudgeRecord:
+async def judge_sample(judge: Model, task: Task, files: DirView) -> JudgeRecord:
     rec = JudgeRecord(model=judge.info.spec)
     try:
-        out = await judge.generate(ChatRequest(prompt(task, deliverables(task, files)),
+        out = await judge.generate(ChatRequest(prompt(task, await deliverables(task, files)),
                                                sampling=Sampling(temperature=0.0, max_tokens=600)))
     except ModelCallError as exc:
         rec.error = f"{exc.kind}: {exc.detail}"[:500]

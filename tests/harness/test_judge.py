@@ -3,6 +3,7 @@ client and a loopback server; its tokens and dollars stay out of the agent's."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from harness.judge import deliverables, parse_verdict
@@ -61,7 +62,7 @@ def test_judge_sees_only_what_the_agent_wrote(tmp_path):
         (ws / rel).write_bytes(src.read_bytes())
     (ws / "reconciled.csv").write_text("department,budget\nSales,1\n")
     (ws / "notes" / "extra.md").write_text("scratch")
-    assert set(deliverables(task, DirView(ws))) == {"reconciled.csv", "notes/extra.md"}
+    assert set(asyncio.run(deliverables(task, DirView(ws)))) == {"reconciled.csv", "notes/extra.md"}
 
 
 def test_verdict_parsing():
@@ -72,3 +73,48 @@ def test_verdict_parsing():
         except (ValueError, KeyError):
             continue
         raise AssertionError(bad)
+
+
+def _zip_bomb(path) -> None:
+    """A 3 MB .xlsx whose one cell holds 640 MB of text: what a model could leave for the judge to open."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb, buf = Workbook(), io.BytesIO()
+    wb.active["A1"] = "x"
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(item, data)
+                continue
+            head, _, rest = data.partition(b"<sheetData>")
+            with out.open(item.filename, "w") as fh:
+                fh.write(head + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+                for _ in range(40):
+                    fh.write(b"A" * (1 << 24))
+                fh.write(b"</t></is></c></row></sheetData>" + rest.partition(b"</sheetData>")[2])
+
+
+def test_the_judge_reads_deliverables_under_limits_never_whole(tmp_path):
+    """A zip bomb costs the renderer's subprocess its memory and is shown to the judge as unreadable, with why; a
+    2 GB sparse file is read no further than the judge is shown; a real Word file is rendered."""
+    from docx import Document
+
+    task = next(t for t in load_suite("documents").tasks if t.id == "budget-harrow")
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    _zip_bomb(ws / "model.xlsx")
+    with open(ws / "huge.md", "wb") as fh:
+        fh.truncate(2 << 30)
+    doc = Document()
+    doc.add_paragraph("Variance explained by the late accrual.")
+    doc.save(ws / "memo.docx")
+    got = asyncio.run(deliverables(task, DirView(ws)))
+    assert got["model.xlsx"].startswith("(could not read: the renderer ran out of"), got["model.xlsx"][:200]
+    assert "Variance explained by the late accrual." in got["memo.docx"]
+    assert got["huge.md"].startswith("(binary file") and sum(len(t) for t in got.values()) <= 60_000

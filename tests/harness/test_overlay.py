@@ -146,4 +146,4 @@ def test_the_judge_sees_only_what_the_agent_wrote_through_an_overlay(tmp_path):
     assert sb.overlay is not None
     session(sb, lambda: run(sb, "printf 'department,budget\\nSales,1\\n' > reconciled.csv && mkdir -p notes "
                                 "&& echo s > notes/extra.md"))
-    assert set(deliverables(task, sb.files)) == {"reconciled.csv", "notes/extra.md"}
+    assert set(asyncio.run(deliverables(task, sb.files))) == {"reconciled.csv", "notes/extra.md"}
