@@ -49,6 +49,8 @@ def cmd_run(a: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
     engines.select(a.container_engine)
     if a.budget_usd is not None and a.budget_usd <= 0:
         raise UsageError("--budget-usd must be more than 0")
+    if a.disk_gb <= 0:
+        raise UsageError("--disk-gb must be more than 0")
     if a.scrape_every < 0.2:
         raise UsageError("--scrape-every must be at least 0.2 (seconds)")
     for name in ("epochs", "concurrency", "limit", "max_turns", "gpus", "max_connections"):
@@ -123,7 +125,7 @@ async def _run(a, suite, tasks, catalog) -> int:
                        Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
                        judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent,
                        executor=make_executor(a.executor, a.ray_address), scrape_every_s=a.scrape_every,
-                       command=["pertask", *a.argv])
+                       command=["pertask", *a.argv], disk_gb=a.disk_gb)
         if why := plan.executor.unsuitable(plan):
             raise UsageError(why)
         store = open_store(plan)

@@ -24,8 +24,9 @@ import shlex
 import subprocess
 import uuid
 from pathlib import Path
+from typing import Any
 
-from . import engines, overlay
+from . import engines, overlay, quota
 from .grading_copy import Graded, copy_workspace
 from .images import engine_cli
 from .limits import ResourceLimits
@@ -57,6 +58,7 @@ class ContainerSandbox:
         self.session: Session | None = None
         self.started = False
         self.python: bool | None = None  # whether the image has a python3 for the command server
+        self.upper: Path | None = None  # the container's writable layer on the host (its disk quota is measured there)
 
     # -- the container's life ---------------------------------------------------------------------
     def _create_argv(self, image: str) -> list[str]:
@@ -67,7 +69,7 @@ class ContainerSandbox:
                 "--security-opt", "no-new-privileges", *eng.id_map,
                 "--pids-limit", str(self.limits.max_processes), "--memory", str(memory), "--memory-swap", str(memory),
                 "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",  # not above the host's hard limits
-                "--ulimit", f"fsize={self.limits.file_bytes // 1024}", *eng.create_args,
+                "--ulimit", f"fsize={self.limits.file_bytes}", *eng.create_args,  # in bytes (ulimit -f counts KiB)
                 "--workdir", "/", "--entrypoint", "sleep", "--label", "pertask=sample"]  # made below if missing
         if self.cpus:
             argv += ["--cpus", str(self.cpus)]
@@ -93,6 +95,10 @@ class ContainerSandbox:
             raise SandboxError(f"the container could not start: {err.decode(errors='replace').strip()[-500:]}") from None
         self.started = True
         self._podman("exec", self.name, "mkdir", "-p", self.workdir)
+        # The container's writable layer on the host, where the disk quota is measured (overlay storage: podman's
+        # and docker's default); without one the quota is not watched and the manifest's engine says which driver.
+        upper = self.inspect("{{with .GraphDriver.Data}}{{.UpperDir}}{{end}}").strip()
+        self.upper = Path(upper) if upper and Path(upper).is_dir() else None
 
     def prepare(self, source: Path, copies: list[tuple[Path, str]] | None = None,
                 checkout: tuple[Path, str] | None = None, cow: bool = True, solution: Path | None = None) -> None:
@@ -192,19 +198,38 @@ class ContainerSandbox:
                 self._podman("exec", self.name, "sh", "-c", "rm -rf /logs && mkdir -p /logs/verifier /logs/agent")
             else:
                 await asyncio.to_thread(self.upload, src, target)
-        res = await self._exec(command, timeout_s, env or {})
+        res, over = await self._watched(self._exec(command, timeout_s, env or {}), self.kill_all, on_top=True)
+        res = res or CommandResult(-1, "")
+        if over:
+            res.output += quota.message(over, self.limits.disk_bytes)
         if mounts and "/logs" in mounts:
             await asyncio.to_thread(self.download, "/logs", mounts["/logs"])
         return res
 
+    async def _watched(self, work, kill, on_top: bool = False) -> tuple[Any, int]:
+        """`on_top`: the quota counts from what is there now (a verifier's writes, after the agent's)."""
+        if self.upper is None:
+            return await work, 0
+        base = await asyncio.to_thread(quota.usage, [self.upper]) if on_top else 0
+        return await quota.watched(work, [self.upper], self.limits.disk_bytes + base, kill)
+
     async def _session_run(self, command: str, timeout_s: float) -> CommandResult:
+        session = self._session()
         try:
-            h, data = await self._session().request(
+            reply, over = await self._watched(session.request(
                 {"op": "run", "command": command, "timeout": timeout_s, "read_limit": READ_LIMIT,
-                 "output_limit": self.limits.output_bytes, "gate": False, "reap": not self.keep_processes}, timeout_s)
+                 "output_limit": self.limits.output_bytes, "gate": False, "reap": not self.keep_processes}, timeout_s),
+                session.kill)
         except SessionError as exc:
             return CommandResult(-1, f"[the sandbox stopped: {exc}; the next command starts a new one]")
-        return command_result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, self.limits)
+        res = CommandResult(-1, "") if reply is None else command_result(
+            reply[1], reply[0]["size"], reply[0]["exit"], reply[0]["timed_out"], reply[0]["flooded"], timeout_s,
+            self.limits)
+        if over:
+            await asyncio.to_thread(self.kill_all)  # the command's children too (the server's session is gone)
+            res.output += quota.message(over, self.limits.disk_bytes)
+            res.exit_code = res.exit_code or 1
+        return res
 
     async def _exec(self, command: str, timeout_s: float, env: dict[str, str]) -> CommandResult:
         argv = [*engine_cli(), "exec", "--workdir", self.workdir]

@@ -52,7 +52,7 @@ async def _grade_pristine(task: Task, plan, scratch: Path, hidden: list[Path]) -
     root = Path(tempfile.mkdtemp(prefix=f"control-{task.id}-", dir=scratch)).resolve()
     sandbox = None
     try:
-        sandbox = make_sandbox(task, root, hidden, plan.sandbox, plan.images.get(task.id))
+        sandbox = make_sandbox(task, root, hidden, plan.sandbox, plan.images.get(task.id), plan.limits())
         await asyncio.to_thread(sandbox.prepare, task.workspace, task.copies, task.checkout)
         await sandbox.close()
         graded = await asyncio.to_thread(sandbox.for_grading, root / "graded")

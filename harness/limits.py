@@ -29,6 +29,7 @@ class ResourceLimits:
     memory_bytes: int = 4 << 30
     file_bytes: int = 2 << 30  # the largest file a command may write
     output_bytes: int = 64 << 20  # a command that prints more is killed
+    disk_bytes: int = 4 << 30  # what a sample may keep on disk, workspace and /tmp together (harness/quota.py)
 
 
 @functools.cache  # a process's own cgroup does not change: read /proc once, not per command

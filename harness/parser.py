@@ -58,6 +58,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="also rate each document deliverable (and tasks with a grader/rubric.md) with this model "
                         "against the task's rubric; its tokens and dollars are reported apart from the agent's")
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
+    r.add_argument("--disk-gb", type=float, default=4.0, metavar="GB",
+                   help="what one sample's commands may keep on disk, workspace and /tmp together (default 4); a "
+                        "command that goes over is stopped with a message the model reads")
     r.add_argument("--sandbox", choices=list(SANDBOXES),
                    help="where model-written commands run: bwrap (no network, no privileges, an allow-list of what "
                         "is visible; the default where bubblewrap is installed), container (podman or docker: the task's own "

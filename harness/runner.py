@@ -28,7 +28,7 @@ from results.server import busy_share
 from results.store import RunStore, model_of, sample_id, slug
 from tasks import Suite, Task
 from tasks.graders import get_grader
-from tasks.graders.base import prepare_grading
+from tasks.graders.base import GradeResult, prepare_grading
 from tasks.graders.review import review
 from tasks.loader import SUITES_ROOT
 
@@ -40,9 +40,11 @@ from .container import forget_saved
 from .control import Controls
 from .executors import LocalExecutor
 from .judge import RUBRIC, judge_sample
-from .limits import command_limits, sweep_stale
+from .limits import ResourceLimits, command_limits, sweep_stale
 from .sandbox import Sandbox, bwrap_path
 from .serving import SCRAPE_EVERY_S, ServerWatch
+
+DISK_GB = ResourceLimits().disk_bytes / (1 << 30)
 
 
 class RunError(ValueError):
@@ -72,9 +74,13 @@ class RunPlan:
     on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
     scrape_every_s: float = SCRAPE_EVERY_S  # --scrape-every: a served model's /metrics during the run
     command: list[str] = field(default_factory=list)  # the command line as given (keys are never on it)
+    disk_gb: float = DISK_GB  # --disk-gb: what one sample may keep on disk (harness/quota.py)
     _cached_seen: set = field(default_factory=set)
     _budget: Any = None  # the run's Budget while it goes (external agents' calls are refused past it)
     _controls: Controls | None = None  # the pristine-workspace controls that prove a grading failure is infra
+
+    def limits(self) -> ResourceLimits:
+        return ResourceLimits(disk_bytes=int(self.disk_gb * (1 << 30)))
 
     def controls(self, store: RunStore) -> Controls:
         if self._controls is None:
@@ -113,7 +119,7 @@ def open_store(plan: RunPlan) -> RunStore:
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},
         sandbox=plan.sandbox, judge=plan.judge.info if plan.judge else None,
         workspaces="overlay" if plan.sandbox == "bwrap" and not plan.keep_workspaces and overlay.supported() else "copy",
-        command_limits=command_limits(), experiment=plan.experiment, image_substitutions=plan.substitutions,
+        command_limits={**command_limits(), "disk_bytes": plan.limits().disk_bytes}, experiment=plan.experiment, image_substitutions=plan.substitutions,
         images={t: {"name": i.name, "digest": i.digest, "substituted": i.substituted} for t, i in plan.images.items()},
         skipped_tasks=[{"file": e.file, "field": e.field, "reason": str(e)} for e in plan.suite.errors],
         agent=plan.agent.name if plan.agent is not None else "builtin",
@@ -257,7 +263,7 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
     t0, agent_wall = time.perf_counter(), 0.0
     transcript: dict = {"sample_id": rec.sample_id, "task": task.id, "model": spec, "epoch": epoch}
     try:
-        sandbox = make_sandbox(task, root, hidden, plan.sandbox, plan.images.get(task.id),
+        sandbox = make_sandbox(task, root, hidden, plan.sandbox, plan.images.get(task.id), plan.limits(),
                                agent=plan.agent.mounts[0] if plan.agent is not None and plan.agent.mounts else None)
         saved = store.load_agent(rec.sample_id)
         if saved is not None and saved[0].task_version == task.digest:
@@ -277,9 +283,12 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
             graded = await asyncio.to_thread(sandbox.for_grading, root / "graded")
             dirs = await asyncio.to_thread(prepare_grading, task.grader_dir, root / "grading")  # enters only now
             async with graders:
-                grade = await get_grader(task.config.grader.type).grade(
-                    dirs.grader, graded.workspace, dirs.out, functools.partial(graded.box.run, ro_binds=dirs.read_only),
-                    task.config.grader.timeout_s)
+                try:
+                    grade = await get_grader(task.config.grader.type).grade(
+                        dirs.grader, graded.workspace, dirs.out, functools.partial(graded.box.run, ro_binds=dirs.read_only),
+                        task.config.grader.timeout_s)
+                except Exception as exc:  # grading broke: whose fault it is, the control below decides
+                    grade = GradeResult(0.0, False, infra_error=f"{type(exc).__name__}: {str(exc)[:500]}")
             rec.grader = {**grade.as_dict(), "copy": graded.report.as_dict()}
             rec.review = await asyncio.to_thread(review, graded.workspace, dict(task.workspace_files()))
             if graded.report.n_dropped:  # why a deliverable is missing from what was graded: the model's doing

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import os
 import re
@@ -26,7 +27,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import overlay
+from . import overlay, quota
 from .grading_copy import Graded, copy_workspace
 from .limits import CommandLimits, ResourceLimits
 from .output import OUTPUT_LIMIT, READ_LIMIT, CommandResult, Output, command_result, truncate  # noqa: F401 (re-exported)
@@ -149,6 +150,8 @@ class Sandbox:
         box = Sandbox(dest, self.hidden, self.bwrap is not None, self.workdir, self.limits, self.image_env)
         report = copy_workspace(self.files.entries(), box.workspace, self.workdir)
         box.tmp.mkdir(parents=True, exist_ok=True)
+        # The copy is the harness's doing: what the graded code may write comes on top of it.
+        box.limits = dataclasses.replace(self.limits, disk_bytes=self.limits.disk_bytes + quota.usage([box.workspace]))
         return Graded(box, box.workspace, report)
 
     def _lowers(self, source: Path, copies: list[tuple[Path, str]] | None) -> list[Path] | None:
@@ -216,10 +219,18 @@ class Sandbox:
         # cleared one too: it is PID 1 of the sandbox, and /proc/1/environ is readable from inside.
         plain_env = {"PATH": PATH} if self.bwrap else self._env(str(self.tmp), env)
         guard = CommandLimits(self.limits)
+        started: list[int] = []
         try:
-            return await self._run(argv, plain_env, timeout_s, guard, self._preexec(guard))
+            res, over = await quota.watched(self._run(argv, plain_env, timeout_s, guard, self._preexec(guard), started),
+                                            self.writable(binds or []), self.limits.disk_bytes,
+                                            lambda: started and _kill(started[0]))
+            res = res or CommandResult(-1, "")
         finally:
             guard.release()  # whatever the command left running (a fork bomb's children) dies here
+        if over:
+            res.output += quota.message(over, self.limits.disk_bytes)
+            res.exit_code = res.exit_code or 1
+        return res
 
     def _preexec(self, guard: CommandLimits) -> Callable[[], None]:
         def preexec() -> None:
@@ -237,18 +248,32 @@ class Sandbox:
             self.session_limits = CommandLimits(self.limits)
         return self.session
 
+    def writable(self, binds: list[Path] = ()) -> list[Path]:
+        """What this sample's commands can write on the harness's disk: its disk quota counts these."""
+        return [self.overlay[1] if self.overlay else self.workspace, self.tmp, *binds]
+
     async def _session_run(self, command: str, timeout_s: float) -> CommandResult:
         session = self._session()
         guard = self.session_limits
+        over = 0
         try:
-            h, data = await session.request(
+            reply, over = await quota.watched(session.request(
                 {"op": "run", "command": command, "timeout": timeout_s, "read_limit": READ_LIMIT,
-                 "output_limit": self.limits.output_bytes, "gate": bool(guard.groups)}, timeout_s, guard)
-            return self._result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, guard)
+                 "output_limit": self.limits.output_bytes, "gate": bool(guard.groups)}, timeout_s, guard),
+                self.writable(), self.limits.disk_bytes, session.kill)
+            if reply is None:
+                res = CommandResult(-1, "")
+            else:
+                h, data = reply
+                res = self._result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, guard)
         except SessionError as exc:
             return CommandResult(-1, f"[the sandbox stopped: {exc}; the next command starts a new one]")
         finally:
             guard.release(remove=False)  # what the command left running (a fork bomb's children) dies here
+        if over:
+            res.output += quota.message(over, self.limits.disk_bytes)
+            res.exit_code = res.exit_code or 1
+        return res
 
     async def read_text(self, rel: str, errors: str = "replace") -> str | None:
         """A workspace file as the agent's commands see it; None if there is no such file."""
@@ -280,11 +305,12 @@ class Sandbox:
             self.session = None
 
     async def _run(self, argv: list[str], plain_env: dict[str, str] | None, timeout_s: float,
-                   guard: CommandLimits, preexec: Callable[[], None]) -> CommandResult:
+                   guard: CommandLimits, preexec: Callable[[], None], started: list[int]) -> CommandResult:
         proc = await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT, cwd=self.workspace, env=plain_env, start_new_session=True,
             preexec_fn=preexec)
+        started.append(proc.pid)
         out = Output(self.limits.output_bytes, lambda: _kill(proc.pid))  # gigabytes of output: stop the command
         timed_out = False
         try:

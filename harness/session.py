@@ -108,6 +108,10 @@ class Session:
                     self.proc = None
                 raise
 
+    def kill(self) -> None:
+        """Stop the sandbox now, from outside a request (a disk quota): the request in flight fails with SessionError."""
+        self._kill()
+
     def _kill(self) -> None:
         if self.proc is not None and self.proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):

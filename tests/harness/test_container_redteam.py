@@ -53,6 +53,13 @@ ATTACKS = {  # commands, and text the tool output must show (the attempt failed 
                                    "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu.max; "
                                    "python3 -c 'b = bytearray(512 << 20)'; echo rc=$?"],
                                   ["268435456", "100000", "rc=137"]),
+    # Files of 5 MB until the sample's disk quota (0.25 GiB here) stops the command, measured on the container's
+    # writable layer.
+    "disk-flood": (["for i in $(seq 300); do head -c 5M /dev/zero > /app/f$i.bin || break; done; echo after"],
+                   ["disk quota of 0.25 GiB"]),
+    # The shell the verifier needs, deleted: grading cannot start, and grading the task's pristine image can, so the
+    # failure is the model's (scored), not an unscored infra sample.
+    "break-the-verifier": (["rm -f /bin/bash /usr/bin/bash /bin/sh /usr/bin/sh; echo gone"], ["gone"]),
 }
 
 
@@ -103,7 +110,7 @@ def test_attack_in_a_container_is_contained_and_scores_as_null(name, engine, sui
     try:
         code, _, err = cli("run", "--suite", suite, "--model", f"openai-compatible:attacker@{url}", "--model", "null",
                            "--substitute-image", f"python:3.13-slim={BASE_IMAGE}", "--no-preflight", "--out", out,
-                           "--container-engine", engine)
+                           "--container-engine", engine, "--disk-gb", "0.25")
         assert code == 0, err
     finally:
         server.stop()
