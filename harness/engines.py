@@ -38,7 +38,7 @@ class Engine:
 
 
 ENGINES = {
-    # cgroup v1 hosts: crun refuses them, runc works (../shared/facts/containers.md).
+    # cgroup v1 hosts: crun refuses them, runc works.
     "podman": Engine("podman", "podman", "apt-get install podman runc", ("--runtime", "runc", "--cgroup-manager", "cgroupfs"),
                      ("--uidmap", ID_RANGE, "--gidmap", ID_RANGE), "slirp4netns", ("--http-proxy=false",),
                      ("--pull=missing", "--network", "host"), True, ("--quiet",), ("--force", "--time", "0"),

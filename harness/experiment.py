@@ -31,7 +31,7 @@ from providers.registry import OPTIONS
 RUN_KEYS = {"suite": str, "epochs": int, "concurrency": int, "limit": int, "task": list, "out": str, "prices": str,
             "budget_usd": float, "temperature": float, "max_tokens": int, "stream": bool, "max_turns": int,
             "protocol": str, "sandbox": str, "judge": str, "max_connections": int, "task_format": str,
-            "container_engine": str, "agent": str}
+            "container_engine": str, "agent": str, "disk_gb": float}
 NODE_KEYS = {"gpu_type": str, "gpus": int, "gpu_hour_usd": float}
 PATHS = ("prices", "out")
 

@@ -1,4 +1,4 @@
-"""The command line's grammar: every subcommand, flag and help text (the contract in DESIGN.md; adding is
+"""The command line's grammar: every subcommand, flag and help text (a contract users rely on; adding is
 fine). harness/cli.py does what they say."""
 
 from __future__ import annotations

@@ -54,12 +54,11 @@ ATTACKS = {  # commands, and text the tool output must show (the attempt failed 
                                    "python3 -c 'b = bytearray(512 << 20)'; echo rc=$?"],
                                   ["268435456", "100000", "rc=137"]),
     # Files of 5 MB until the sample's disk quota (0.25 GiB here) stops the command, measured on the container's
-    # writable layer.
-    "disk-flood": (["for i in $(seq 300); do head -c 5M /dev/zero > /app/f$i.bin || break; done; echo after"],
-                   ["disk quota of 0.25 GiB"]),
-    # The shell the verifier needs, deleted: grading cannot start, and grading the task's pristine image can, so the
-    # failure is the model's (scored), not an unscored infra sample.
-    "break-the-verifier": (["rm -f /bin/bash /usr/bin/bash /bin/sh /usr/bin/sh; echo gone"], ["gone"]),
+    # writable layer; then the shell the verifier needs, deleted: grading cannot start, and grading the task's
+    # pristine image can, so the failure is the model's (scored), not an unscored infra sample.
+    "disk-flood-then-no-shell": (["for i in $(seq 300); do head -c 5M /dev/zero > /app/f$i.bin || break; done",
+                                  "rm -f /bin/bash /usr/bin/bash /bin/sh /usr/bin/sh; echo gone"],
+                                 ["disk quota of 0.25 GiB", "gone"]),
 }
 
 

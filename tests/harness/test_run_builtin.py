@@ -53,7 +53,7 @@ def test_report_table_and_json_contract(cli, tmp_path):
     for key in ("model", "accuracy", "accuracy_ci", "usd_per_task", "usd_per_task_ci", "usd_per_success", "errors"):
         assert key in m
     assert set(m["tokens_per_task"]) == {"input_uncached", "input_cached", "cache_write", "output", "reasoning"}
-    assert set(m["errors"]) == {"none", "model", "limit", "infra"}
+    assert set(m["errors"]) == {"none", "model", "limit", "infra", "tampered"}
 
 
 def test_kept_workspaces_survive_a_resume(cli, tmp_path):
