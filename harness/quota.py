@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import TypeVar
 
 POLL_S = 0.2
+# Growth during a command that counts as writing: below it, blocks a killed command's writes still allocate as
+# they reach the disk, or a log line, do not stop a command that is deleting files to get under the quota.
+GROWING = 16 << 20
 T = TypeVar("T")
 
 
@@ -55,7 +58,7 @@ async def watched(work: Awaitable[T], dirs: list[Path], quota: int, kill: Callab
             break
         used = await asyncio.to_thread(usage, dirs)
         start = used if start is None else start
-        if used > quota and used > start:
+        if used > quota and used - start > GROWING:
             over = used
             kill()
             break

@@ -40,6 +40,7 @@
       });
       body.appendChild(ul);
     }
+    if (g.tampered) { body.appendChild(block("tampered (scored 0): " + g.tampered)); }  // the evidence, whole
     if (g.detail || g.infra_error) { body.appendChild(block(g.detail || g.infra_error)); }
     t.messages.forEach(function (m, i) {
       var box = el("div", "msg");

@@ -46,7 +46,7 @@
       return Object.keys(f).every(function (k) { return !f[k] || String(s[k]) === f[k]; }) &&
         (!passed || (passed === "pass") === (s.passed === true));
     }).map(function (s) {
-      var tr = row([s.model, s.task_id, String(s.epoch), s.passed ? "pass" : (s.error === "infra" ? "not scored" : "fail"),
+      var tr = row([s.model, s.task_id, String(s.epoch), s.passed ? "pass" : (s.error === "infra" ? "not scored" : s.error === "tampered" ? "tampered" : "fail"),
         s.score === null ? "-" : s.score.toFixed(2), String(s.failed_checks), money(s.usd), s.error], { sample: s.sample_id });
       tr.addEventListener("click", function () { openSample(s.sample_id); });
       return tr;
