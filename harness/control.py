@@ -13,17 +13,15 @@ digest), so a resume does not grade the pristine workspace again.
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import shutil
 import tempfile
 from pathlib import Path
 
 from tasks import Task
-from tasks.graders import get_grader
-from tasks.graders.base import prepare_grading
 
 from .backends import make_sandbox
+from .grading import grade_copy
 
 FILE = "controls.json"
 
@@ -55,11 +53,7 @@ async def _grade_pristine(task: Task, plan, scratch: Path, hidden: list[Path]) -
         sandbox = make_sandbox(task, root, hidden, plan.sandbox, plan.images.get(task.id), plan.limits())
         await asyncio.to_thread(sandbox.prepare, task.workspace, task.copies, task.checkout)
         await sandbox.close()
-        graded = await asyncio.to_thread(sandbox.for_grading, root / "graded")
-        dirs = await asyncio.to_thread(prepare_grading, task.grader_dir, root / "grading")
-        grade = await get_grader(task.config.grader.type).grade(
-            dirs.grader, graded.workspace, dirs.out, functools.partial(graded.box.run, ro_binds=dirs.read_only),
-            task.config.grader.timeout_s)
+        _, _, grade = await grade_copy(task, sandbox, root)
         return grade.infra_error
     except Exception as exc:  # the control could not even be set up: the harness is at fault
         return f"the control could not run: {type(exc).__name__}: {exc}"

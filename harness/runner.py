@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import os
 import platform
 import shutil
@@ -27,8 +26,6 @@ from results.reprice import SERVED
 from results.server import busy_share
 from results.store import RunStore, model_of, sample_id, slug
 from tasks import Suite, Task
-from tasks.graders import get_grader
-from tasks.graders.base import GradeResult, prepare_grading
 from tasks.graders.review import review
 from tasks.loader import SUITES_ROOT
 
@@ -39,6 +36,7 @@ from .budget import Budget, Slot
 from .container import forget_saved
 from .control import Controls
 from .executors import LocalExecutor
+from .grading import grade_copy
 from .judge import RUBRIC, judge_sample
 from .limits import ResourceLimits, command_limits, sweep_stale
 from .sandbox import Sandbox, bwrap_path
@@ -280,15 +278,8 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, store:
         # one cut short by the infrastructure is not scored at all.
         if rec.error != ErrorClass.infra:
             # Graders and the judge read a copy the harness makes of what the agent left, never the workspace itself.
-            graded = await asyncio.to_thread(sandbox.for_grading, root / "graded")
-            dirs = await asyncio.to_thread(prepare_grading, task.grader_dir, root / "grading")  # enters only now
             async with graders:
-                try:
-                    grade = await get_grader(task.config.grader.type).grade(
-                        dirs.grader, graded.workspace, dirs.out, functools.partial(graded.box.run, ro_binds=dirs.read_only),
-                        task.config.grader.timeout_s)
-                except Exception as exc:  # grading broke: whose fault it is, the control below decides
-                    grade = GradeResult(0.0, False, infra_error=f"{type(exc).__name__}: {str(exc)[:500]}")
+                graded, dirs, grade = await grade_copy(task, sandbox, root)
             rec.grader = {**grade.as_dict(), "copy": graded.report.as_dict()}
             rec.review = await asyncio.to_thread(review, graded.workspace, dict(task.workspace_files()))
             if graded.report.n_dropped:  # why a deliverable is missing from what was graded: the model's doing
