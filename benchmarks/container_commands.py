@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness.container import ContainerSandbox  # noqa: E402
-from harness.images import base_image, engine_cli  # noqa: E402
-from harness.sandbox import Sandbox, bwrap_path  # noqa: E402
+from harness.sandboxes.bwrap import BwrapSandbox, bwrap_path  # noqa: E402
+from harness.sandboxes.container import ContainerSandbox  # noqa: E402
+from harness.sandboxes.images import base_image, engine_cli  # noqa: E402
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -52,9 +52,9 @@ async def main(n: int) -> None:
     image = base_image()
     rows = {"container": await measure(lambda root: ContainerSandbox(root, image, "/app"), n)}
     if bwrap_path():
-        def make_bwrap(root: Path) -> Sandbox:
+        def make_bwrap(root: Path) -> BwrapSandbox:
             (root / "src").mkdir()
-            return Sandbox(root / "box", [], use_bwrap=True)
+            return BwrapSandbox(root / "box", [])
         rows["bwrap"] = await measure(make_bwrap, n)
     name = "pertask-bench-exec"
     subprocess.run([*engine_cli(), "rm", "-f", "-t", "0", name], capture_output=True)  # one a killed run left

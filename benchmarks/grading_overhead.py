@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.sandbox import Sandbox  # noqa: E402
+from harness.sandboxes.bwrap import BwrapSandbox  # noqa: E402
 from tasks import load_suite  # noqa: E402
 from tasks.graders import canaries, get_grader  # noqa: E402
 from tasks.graders.base import prepare_grading  # noqa: E402
@@ -32,7 +32,7 @@ PLANT = canaries.plant
 
 async def grade_once(task, root: Path, honest: bool) -> tuple[float, float]:
     """Seconds to grade a fresh sample of `task`: (making what is graded, the grading itself)."""
-    box = Sandbox(root, [], use_bwrap=True, workdir=task.workdir)
+    box = BwrapSandbox(root, [], workdir=task.workdir)
     box.prepare(task.workspace, task.copies, task.checkout)
     t0 = time.perf_counter()
     if honest:

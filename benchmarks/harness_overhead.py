@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.agent import run_agent  # noqa: E402
-from harness.runner import ledger  # noqa: E402
-from harness.sandbox import Sandbox  # noqa: E402
+from harness.agents.builtin import run_agent  # noqa: E402
+from harness.run.sample import ledger  # noqa: E402
+from harness.sandboxes.bwrap import BwrapSandbox  # noqa: E402
 from providers.base import Sampling  # noqa: E402
 from providers.client import HTTPModel  # noqa: E402
 from providers.http import TRANSPORTS  # noqa: E402
@@ -61,7 +61,7 @@ async def agents(url: str, concurrency: int, samples: int, tmp: Path, instructio
                         api_key="x", max_connections=concurrency, client=client)
     boxes = []
     for i in range(samples):
-        sb = Sandbox(tmp / f"c{concurrency}-{i}", hidden=[], use_bwrap=True)
+        sb = BwrapSandbox(tmp / f"c{concurrency}-{i}", hidden=[])
         sb.prepare(tmp / "src")
         boxes.append(sb)
     sem = asyncio.Semaphore(concurrency)
@@ -109,11 +109,11 @@ def profile(url: str, tmp: Path) -> None:
     prof.disable()
     total = {"loop": 0.0, "call": 0.0, "sandbox": 0.0}
     for (file, _, func), (_, _, _, cum, _) in pstats.Stats(prof).stats.items():
-        if func == "run_agent" and file.endswith("harness/agent.py"):
+        if func == "run_agent" and file.endswith("harness/agents/builtin.py"):
             total["loop"] += cum
         elif func == "generate" and file.endswith("providers/client.py"):
             total["call"] += cum
-        elif func == "execute" and file.endswith("harness/tools.py"):
+        elif func == "execute" and file.endswith("harness/agents/tools.py"):
             total["sandbox"] += cum
     loop = total["loop"]
     print(f"profile, concurrency 16: model call (HTTP client, JSON) {100 * total['call'] / loop:.0f}%, file tool via "

@@ -50,7 +50,7 @@ def pct(xs: list[float], q: int) -> float:
 async def main(n: int) -> None:
     import os
 
-    from harness.proxy import Meter, MeteringProxy
+    from harness.agents.proxy import Meter, MeteringProxy
     from providers.registry import build_model
     from results.prices import Catalog
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main(delay: float) -> None:
-    from providers.script import Script
+    from providers.script_file import Script
     from providers.scripted import ScriptedServer
 
     tasks = sorted(p.parent.name for p in (ROOT / "tasks" / "suites" / "coding").glob("*/instruction.md"))

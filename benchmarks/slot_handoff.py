@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import harness.runner as runner  # noqa: E402
+import harness.run.runner as runner  # noqa: E402
+
 import providers.client as client  # noqa: E402
 from harness.cli import main as pertask  # noqa: E402
 from tasks.authoring.synthetic import write_suite  # noqa: E402

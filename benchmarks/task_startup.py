@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.sandbox import Sandbox  # noqa: E402
+from harness.sandboxes.bwrap import BwrapSandbox  # noqa: E402
 from tasks.graders import get_grader  # noqa: E402
 from tasks.graders.base import prepare_grading  # noqa: E402
 
@@ -48,7 +48,7 @@ def session_rss_mb(root_pid: int) -> float:
     return kb / 1024
 
 
-async def sample(sb: Sandbox, grader: Path, out: Path) -> tuple[float, float, float, object]:
+async def sample(sb: BwrapSandbox, grader: Path, out: Path) -> tuple[float, float, float, object]:
     """One sample in one event loop, as the runner has it: 20 commands, then grading."""
     t0 = time.perf_counter()
     for _ in range(20):
@@ -79,7 +79,7 @@ def main() -> None:
         for cow in (True, False):  # the same machine, minutes apart: compare the two as a ratio
             prep, grade, cmd, rss = [], [], [], []
             for i in range(a.repeat):
-                sb = Sandbox(tmp / f"s{cow}{i}", hidden=[], use_bwrap=True)
+                sb = BwrapSandbox(tmp / f"s{cow}{i}", hidden=[])
                 t0 = time.perf_counter()
                 sb.prepare(repo, cow=cow)
                 prep.append(time.perf_counter() - t0)

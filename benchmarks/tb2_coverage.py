@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.images import BASE_IMAGE  # noqa: E402
+from harness.sandboxes.images import BASE_IMAGE  # noqa: E402
 
 SUITE = ROOT / "examples" / "tb2-format"
 

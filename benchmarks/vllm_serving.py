@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from providers.vllm.metrics import metrics_url, scrape_sync  # noqa: E402
 from providers.vllm.models import tiny_moe, vllm_python  # noqa: E402
 from providers.vllm.presets import get_preset  # noqa: E402
-from providers.vllm.server import VLLMServer  # noqa: E402
+from providers.vllm.process import VLLMServer  # noqa: E402
 from tasks.authoring.synthetic import write_suite  # noqa: E402
 
 INSTRUCTION = ("The quarterly figures in finance/q3.xlsx disagree with the totals quoted in the emails under "

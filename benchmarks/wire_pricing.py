@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness.cli import main  # noqa: E402
-from providers.script import Script  # noqa: E402
+from providers.script_file import Script  # noqa: E402
 from providers.scripted import ScriptedServer  # noqa: E402
 from tasks.loader import SUITES_ROOT  # noqa: E402
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,6 +112,20 @@ class Model:
     async def preflight(self) -> Preflight:
         """One small request that shows the endpoint takes the run's requests (models over HTTP)."""
         return Preflight()
+
+    async def forward(self, body: dict[str, Any]) -> tuple[dict[str, Any], ModelOutput]:
+        """A request body in the model's own dialect (`info.wire`), sent as it came (the metering proxy's path):
+        the provider's answer and what it says, parsed. Models over HTTP; retried like the model's own calls, a
+        provider's refusal raised as it came (providers.http.HTTPStatusError, Unreachable)."""
+        raise NotImplementedError(f"{self.info.spec} is not reached over HTTP")
+
+    def forward_stream(self, body: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        """The same, streamed: the provider's events as they come (usage asked for where the dialect needs it)."""
+        raise NotImplementedError(f"{self.info.spec} is not reached over HTTP")
+
+    async def parse_stream(self, events: AsyncIterator[dict[str, Any]]) -> ModelOutput:
+        """What a stream of the model's dialect says (usage, message), read to its end."""
+        raise NotImplementedError(f"{self.info.spec} is not reached over HTTP")
 
 
 class SpecError(ValueError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from results.records import ModelInfo
@@ -152,6 +153,16 @@ class HTTPModel(Model):
     def _thinks(self) -> bool:
         # A thinking budget must fit under max_tokens: the check keeps the spec's own limits.
         return bool({"thinking_budget", "max_tokens"} & set(self.info.settings))
+
+    async def forward(self, body: dict[str, Any]) -> tuple[dict[str, Any], ModelOutput]:
+        resp = await call_with_retries(lambda: self.transport.complete(body, self.wire.path), self.limiter, self.policy)
+        return resp, self.wire.parse(resp)
+
+    def forward_stream(self, body: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        return self.transport.stream(self.wire.stream_body(body), self.wire.path)
+
+    async def parse_stream(self, events: AsyncIterator[dict[str, Any]]) -> ModelOutput:
+        return await self.wire.parse_stream(events, lambda _t: None)
 
     async def aclose(self) -> None:
         await self.transport.close()

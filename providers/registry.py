@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from results.prices import Catalog
@@ -65,7 +66,7 @@ def _lazy(path: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
-def _builtin(spec: str, kind: str, _rest: str, catalog: Catalog) -> Model:
+def _builtin(spec: str, kind: str, _rest: str, catalog: Catalog, options: dict[str, str], _extra: list[str]) -> Model:
     info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=kind, protocol="tools")
     info.price = catalog.price_of(info)
     return _lazy("providers.builtin:OracleModel" if kind == "oracle" else "providers.builtin:NullModel")(info)
@@ -78,8 +79,9 @@ def _settings(spec: str, info: ModelInfo, options: dict[str, str], profile: Prof
         raise SpecError(str(exc)) from None
 
 
-def _scripted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, str]) -> Model:
-    script_cls, server_cls = _lazy("providers.script:Script"), _lazy("providers.scripted:ScriptedServer")
+def _scripted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, str],
+              _extra: list[str]) -> Model:
+    script_cls, server_cls = _lazy("providers.script_file:Script"), _lazy("providers.scripted:ScriptedServer")
     try:
         script = script_cls.load(Path(rest))
     except ValueError as exc:
@@ -96,7 +98,7 @@ def _scripted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[s
     return model
 
 
-def _hosted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, str]) -> Model:
+def _hosted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, str], _extra: list[str]) -> Model:
     name, _, url = rest.partition("@")
     if kind == "openai-compatible":
         if not (name and url):
@@ -170,10 +172,25 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
                                                    replicas=replicas or 1, weights_gb=weights)
 
 
-def kinds() -> dict[str, Callable[[str, str, str, Catalog], Model]]:
-    table: dict[str, Callable] = {"oracle": _builtin, "null": _builtin, "scripted": _scripted,
-                                  "openai-compatible": _hosted, "local": _vllm, "vllm": _vllm}
-    table.update({name: _hosted for name in profiles()})
+@dataclass(frozen=True)
+class Kind:
+    """A model kind: how a spec of it becomes a Model, and which options it takes."""
+    build: Callable[[str, str, str, Catalog, dict[str, str], list[str]], Model]
+    options: tuple[str, ...] = OPTIONS  # the options its specs may carry
+    needs: str = ""  # the form of a spec that gives too little (said when nothing follows 'kind:')
+    tools_only: bool = False  # it acts through tool calls only (protocol=text is refused)
+
+
+SERVED_OPTIONS = ("preset", "port", "replicas")  # a vLLM's own: it launches or attaches to the server
+BUILTIN = Kind(_builtin, options=("protocol", "label"), tools_only=True)
+VLLM = Kind(_vllm)
+HOSTED = Kind(_hosted, options=tuple(o for o in OPTIONS if o not in SERVED_OPTIONS))
+
+
+def kinds() -> dict[str, Kind]:
+    table = {"oracle": BUILTIN, "null": BUILTIN, "local": VLLM, "vllm": VLLM,
+             "scripted": Kind(_scripted, options=HOSTED.options, needs="scripted:FILE"), "openai-compatible": HOSTED}
+    table.update({name: HOSTED for name in profiles()})
     return table
 
 
@@ -184,22 +201,17 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_a
     table = kinds()
     if kind not in table:
         raise SpecError(f"--model {spec}: unknown model kind '{kind}' (valid: {', '.join(sorted(table))})")
-    if kind == "scripted" and not rest:
-        raise SpecError(f"--model {spec}: expected scripted:FILE")
-    if kind in ("local", "vllm"):
-        model = _vllm(spec, kind, rest, catalog, options, vllm_args or [])
-    else:
-        if {"preset", "port", "replicas"} & set(options):
+    entry = table[kind]
+    if entry.needs and not rest:
+        raise SpecError(f"--model {spec}: expected {entry.needs}")
+    if refused := [o for o in options if o not in entry.options]:
+        if set(refused) & set(SERVED_OPTIONS):
             raise SpecError(f"--model {spec}: only vLLM models take preset=, port= or replicas=")
-        if kind in ("oracle", "null"):
-            if set(options) - {"protocol", "label"}:
-                raise SpecError(f"--model {spec}: the {kind} model is not served over HTTP; only protocol= and "
-                                "label= apply")
-            model = _builtin(spec, kind, rest, catalog)
-        else:
-            model = table[kind](spec, kind, rest, catalog, options)
+        raise SpecError(f"--model {spec}: the {kind} model is not served over HTTP; only "
+                        f"{' and '.join(o + '=' for o in entry.options)} apply")
+    model = entry.build(spec, kind, rest, catalog, options, vllm_args or [])
     model.info.protocol = options.get("protocol") or protocol or model.info.protocol
-    if kind in ("oracle", "null") and model.info.protocol != "tools":
+    if entry.tools_only and model.info.protocol != "tools":
         raise SpecError(f"--model {spec}: the {kind} model acts through tool calls only")
     try:
         timeout = float(options["timeout"]) if "timeout" in options else None

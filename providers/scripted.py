@@ -5,7 +5,7 @@ Responses and Anthropic Messages, each with its provider's rules when the script
 emulate (providers/fakes/).
 Each response goes out in one write with TCP_NODELAY: a stub that writes
 headers and body separately adds ~44 ms of delayed-ACK per request and would
-measure itself instead of the harness (see shared/facts/benchmarking.md).
+measure itself instead of the harness.
 
 Run standalone: python -m providers.scripted SCRIPT.json [--port N] [--log FILE]  (prints its base URL)
 """
@@ -26,9 +26,9 @@ from .fakes import Refusal
 from .fakes import anthropic as anthropic_fake
 from .fakes import chat as chat_fake
 from .fakes import responses as responses_fake
-from .script import Script, Turn
+from .script_file import Script, Turn
+from .wire.base import route_of, server_half
 
-DIALECTS = {"/chat/completions": "chat", "/responses": "responses", "/messages": "anthropic"}
 CONVERSATION = ("messages", "input", "tools", "system", "instructions")
 FAKES: dict[str, Any] = {"chat": chat_fake, "responses": responses_fake, "anthropic": anthropic_fake}
 
@@ -124,7 +124,7 @@ class ScriptedServer:
             return _http(200, b"{}")
         if method == "GET" and path == "/metrics":
             return _http(200, self._metrics().encode(), "text/plain; version=0.0.4")
-        dialect = next((d for suffix, d in DIALECTS.items() if path.endswith(suffix)), None)
+        dialect = route_of(path)
         if method == "POST" and dialect:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -136,19 +136,13 @@ class ScriptedServer:
 
     def _refuse(self, dialect: str, status: int, message: str, kind: str = "invalid_request_error",
                 extra: str = "") -> bytes:
-        if dialect == "anthropic":
-            body = {"type": "error", "error": {"type": kind, "message": message}}
-        else:
-            body = {"error": {"message": message, "type": kind, "code": None}}
-        return _http(status, json.dumps(body).encode(), extra=extra)
+        return _http(status, json.dumps(server_half(dialect).error(message, kind)).encode(), extra=extra)
 
     def _gate(self, dialect: str, req: dict[str, Any], headers: dict[str, str]) -> None:
         """What any provider checks before it reads the conversation: the key, the model, tool support."""
         s = self.script
         if s.api_key is not None:
-            given = headers.get("x-api-key") if dialect == "anthropic" else \
-                headers.get("authorization", "").removeprefix("Bearer ")
-            if given != s.api_key:
+            if server_half(dialect).key(headers) != s.api_key:
                 raise Refusal(401, "invalid x-api-key" if dialect == "anthropic" else "Incorrect API key provided",
                               "authentication_error")
         if dialect == "anthropic" and not headers.get("anthropic-version"):
@@ -211,17 +205,18 @@ class ScriptedServer:
             events = fake.sse(message) if req.get("stream") else None
             if events is None:
                 return _http(200, json.dumps(message).encode())
-            return _sse_events(events, cut=fault == "truncated_stream")
+            return _sse_events(dialect, events, cut=fault == "truncated_stream")
         finish = "tool_calls" if turn.tool_calls else "stop"
         rid, created = f"chatcmpl-{conv}-{idx}", int(time.time())
         base = {"id": rid, "object": "chat.completion.chunk", "created": created, "model": self.script.model}
         if req.get("stream"):
             chunks = fake.sse(base, message, finish, usage, req)
             if turn.usage_delay_s and chunks[-1].get("usage"):
-                whole = _sse_events([("", c) for c in chunks], done=True)
-                late = f"data: {json.dumps(chunks[-1])}\n\ndata: [DONE]\n\n".encode()
+                half = server_half(dialect)
+                late = half.sse(chunks[-1]) + half.done  # the usage chunk and the end, sent after a pause
+                whole = _sse_events(dialect, [("", c) for c in chunks])
                 return whole[:-len(late)], turn.usage_delay_s, late
-            return _sse_events([("", c) for c in chunks], cut=fault == "truncated_stream", done=True)
+            return _sse_events(dialect, [("", c) for c in chunks], cut=fault == "truncated_stream")
         data = {"id": rid, "object": "chat.completion", "created": created, "model": self.script.model,
                 "choices": [{"index": 0, "message": message, "finish_reason": finish}]}
         if usage:
@@ -247,15 +242,15 @@ class ScriptedServer:
                 fh.write(json.dumps(entry) + "\n")
 
 
-def _sse_events(events: list[tuple[str, dict[str, Any]]], cut: bool = False, done: bool = False) -> bytes:
-    body = "".join((f"event: {name}\n" if name else "") + f"data: {json.dumps(data)}\n\n" for name, data in events)
-    body += "data: [DONE]\n\n" if done else ""
+def _sse_events(dialect: str, events: list[tuple[str, dict[str, Any]]], cut: bool = False) -> bytes:
+    half = server_half(dialect)
+    body = b"".join(half.sse(data, name or None) for name, data in events) + half.done
     if cut:  # the connection ends mid-event: no finish, no usage, no [DONE]
         body = f"data: {json.dumps(events[0][1])}\n\ndata: {{\"id\": "
         head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {len(body) + 100}\r\n"
                 "Connection: close\r\n\r\n")
         return head.encode() + body.encode()
-    return _http(200, body.encode(), ctype="text/event-stream")
+    return _http(200, body, ctype="text/event-stream")
 
 
 def main() -> None:

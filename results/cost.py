@@ -16,15 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .prices import node_usd
 from .records import Usage
-from .server import metric_delta
 from .store import NANO
+from .vllm_metrics import metric_delta
 
 CACHED_PREFILL_FACTOR = 0.1  # cached prefill costs this fraction of uncached prefill (assumption, recorded)
-
-
-def node_cost_usd(gpus: int, gpu_hour_usd: float, node_time_s: float) -> float:
-    return gpus * gpu_hour_usd * node_time_s / 3600
 
 
 def token_weights(before: dict | None, after: dict | None, cached_factor: float = CACHED_PREFILL_FACTOR) -> dict:
@@ -89,7 +86,7 @@ def attribute_session(usages: dict[str, Usage], node: dict[str, Any], parts: dic
     billed = billed_time(parts, bill_from)
     node_time_s = sum(billed.values())
     weights = token_weights(before, after, node.get("cached_prefill_factor", CACHED_PREFILL_FACTOR))
-    cost = node_cost_usd(gpus, rate, node_time_s)
+    cost = node_usd(gpus, rate, node_time_s)
     nano = allocate(cost, {sid: gpu_seconds(u, weights) for sid, u in usages.items()})
     tokens = sum(u.total for u in usages.values())
     return {"gpus": gpus, "gpus_from": "--gpus" if node.get("gpus") else "the servers' GPU groups",
@@ -97,7 +94,7 @@ def attribute_session(usages: dict[str, Usage], node: dict[str, Any], parts: dic
             "unit": node.get("unit") or "GPU", "price_source": node.get("gpu_hour_source"), "prices": node.get("prices"),
             "node_time_s": round(node_time_s, 3), "bill_from": bill_from,
             "time_s": {k.removesuffix("_s"): round(v, 3) for k, v in billed.items()},
-            "parts_usd": {k.removesuffix("_s"): node_cost_usd(gpus, rate, v) for k, v in billed.items()},
+            "parts_usd": {k.removesuffix("_s"): node_usd(gpus, rate, v) for k, v in billed.items()},
             "node_cost_usd": sum(nano.values()) / NANO, "weights": weights,
             "per_sample_nano_usd": nano,
             "simple_split_usd": cost / len(usages) if usages else None,

@@ -105,26 +105,15 @@ def to_markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_outputs(summary: dict[str, Any], runs: list[Path], html: Path | None = None,
-                  markdown: Path | None = None, csv_path: Path | None = None, parquet: Path | None = None) -> list[Path]:
-    written = []
-    if html:
-        from .html import render_html
+def write_markdown(summary: dict[str, Any], runs: list[Path], path: Path) -> list[Path]:
+    path.write_text(to_markdown(summary))
+    return [path]
 
-        html.write_text(render_html(runs, summary))
-        written.append(html)
-    if markdown:
-        markdown.write_text(to_markdown(summary))
-        written.append(markdown)
-    if csv_path:
-        csv_path.write_text(to_csv(summary))
-        written.append(csv_path)
-        if summary.get("projections"):
-            sibling = csv_path.with_name(f"{csv_path.stem}-projections.csv")
-            sibling.write_text(projections_csv(summary))
-            written.append(sibling)
-    if parquet:
-        from .frame import to_parquet
 
-        written.append(to_parquet(runs, parquet))
-    return written
+def write_csv(summary: dict[str, Any], runs: list[Path], path: Path) -> list[Path]:
+    path.write_text(to_csv(summary))
+    if not summary.get("projections"):
+        return [path]
+    sibling = path.with_name(f"{path.stem}-projections.csv")
+    sibling.write_text(projections_csv(summary))
+    return [path, sibling]

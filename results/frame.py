@@ -65,3 +65,7 @@ def load_calls(*run_dirs: str | Path) -> pd.DataFrame:
 def to_parquet(run_dirs: list[Path], path: Path) -> Path:
     load(*run_dirs).to_parquet(path, index=False)
     return path
+
+
+def write_parquet(summary: dict, runs: list[Path], path: Path) -> list[Path]:
+    return [to_parquet(runs, path)]

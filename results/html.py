@@ -15,8 +15,8 @@ from .fmt import money as _money
 from .fmt import pct as _pct
 from .fmt import scored, tamper
 from .runs import Relabel
-from .server_view import node_line
 from .store import RunStore
+from .vllm_section import node_line
 
 CONTENT_LIMIT = 20_000  # characters of one message kept in the page
 ASSETS = Path(__file__).parent / "data"
@@ -268,3 +268,8 @@ transcript, a column head to sort.</p>
 <script>{(ASSETS / "report.js").read_text()}</script>
 </body></html>
 """
+
+
+def write_html(summary: dict[str, Any], runs: list[Path], path: Path) -> list[Path]:
+    path.write_text(render_html(runs, summary))
+    return [path]

@@ -142,8 +142,27 @@ def cost_usd(usage: Usage, price: PriceEntry | None, batch: bool = False) -> flo
     return usd
 
 
-def sample_usd(calls: list[dict], price: PriceEntry | None) -> float | None:
-    """A sample's dollars: the sum of its calls' dollars; unknown if the price or any call's is."""
-    if price is None or any(c.get("usd") is None for c in calls):
+def node_usd(gpus: float, gpu_hour_usd: float, seconds: float) -> float:
+    """Dollars of a node's time: its GPUs at their hourly price for `seconds`. Every place that prices node time calls
+    this (the run's attribution, projections onto other hardware, $/Mtok at the best throughput seen)."""
+    return gpus * gpu_hour_usd * seconds / 3600
+
+
+def call_usd(info: ModelInfo, usage: Usage, at: str | None = None) -> float | None:
+    """Dollars of one call this model made at `at` (UTC ISO; default now): the entry in force then (dated windows),
+    the tier its prompt length falls in, and the batch discount when the run was priced as a batch. Every place
+    that prices a call made by a model of a run calls this; cost_usd above is the formula under it."""
+    return cost_usd(usage, call_price(info, at), info.batch)
+
+
+def priced(info: ModelInfo) -> bool:
+    """Whether any price is known for this model (its entry now, or dated entries for some time)."""
+    return info.price is not None or bool(info.price_windows)
+
+
+def sample_usd(calls: list[dict], known: bool = True) -> float | None:
+    """A sample's dollars: the sum of its calls' dollars; unknown if any call's is, or if it made none and its model
+    has no known price (a sample that called nothing costs $0 only where a price is known at all)."""
+    if any(c.get("usd") is None for c in calls) or not (calls or known):
         return None
     return sum(c["usd"] for c in calls)

@@ -19,10 +19,10 @@ from statistics import fmean
 from typing import Any
 
 from .hardware import default_price, hardware_profiles, profile_of
-from .prices import Catalog, cost_usd, sample_usd
+from .prices import Catalog, cost_usd, node_usd, sample_usd
 from .records import SampleRecord, Usage
-from .server import load_servers
 from .store import RunStore
+from .vllm_metrics import load_servers
 
 _HW = re.compile(r"^(?P<profile>[a-z0-9]+?)-?x(?P<n>\d+)(?:@(?P<usd>[\d.]+))?(?::ratio=(?P<ratio>[\d.]+))?"
                  r"(?::kv=(?P<kv>[\d.]+))?$")
@@ -74,7 +74,7 @@ def _hardware(target: str, run_dir: Path, profiles: dict) -> list[dict[str, Any]
                                       "has no profile, so no throughput ratio is known; add :ratio=R")
             # Serving scales with throughput; start-up and the idle tail are wall time the node is rented anyway.
             t = cost.get("time_s") or {"serving": cost["node_time_s"]}
-            hours = (t.get("startup", 0.0) + t.get("serving", 0.0) / ratio + t.get("tail", 0.0)) / 3600
+            seconds = t.get("startup", 0.0) + t.get("serving", 0.0) / ratio + t.get("tail", 0.0)
             if t.get("startup") or t.get("tail"):
                 basis += (f"; start-up {t.get('startup', 0.0):.1f} s and idle tail {t.get('tail', 0.0):.1f} s kept as "
                           "measured (wall time the node is rented, not sped up by the ratio)")
@@ -92,7 +92,7 @@ def _hardware(target: str, run_dir: Path, profiles: dict) -> list[dict[str, Any]
                 raise ProjectionError(f"--project-on {target}: no sourced $/GPU-hour for {m['profile']}; "
                                       f"give it as {m['profile']}x{n}@USD")
             fits = fit(rec.get("weights_gb"), n, prof, float(m["kv"]) if m["kv"] else None)
-            projected = n * rate * hours if fits["fits"] is not False else None
+            projected = node_usd(n, rate, seconds) if fits["fits"] is not False else None
             n_samples = len(sess.get("samples", {})) or 1
             rows.append({"target": target, "model": rec.get("spec"), "usd_total": projected,
                          "usd_per_task": None if projected is None else projected / n_samples,
@@ -112,7 +112,7 @@ def _api(target: str, store: RunStore, samples: list[SampleRecord], catalog: Cat
         for s in (x for x in samples if x.model == spec):
             calls = json.loads((store.root / s.transcript).read_text()).get("calls", []) if s.transcript else []
             priced = [{"usd": cost_usd(Usage.model_validate(c["usage"]), price)} for c in calls]
-            per_sample.append(sample_usd(priced, price))
+            per_sample.append(sample_usd(priced))
         known = [x for x in per_sample if x is not None]
         measured = [s.usd for s in samples if s.model == spec]
         rows.append({"target": target, "model": spec, "usd_total": sum(known),

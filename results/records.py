@@ -181,6 +181,9 @@ class SampleRecord(BaseModel):
         return self.model_dump_json(by_alias=True)
 
 
+SELF_HOSTED = ("local", "vllm")  # the model kinds served by a vLLM of the user's: billed by the node-hour
+
+
 class ModelInfo(BaseModel):
     spec: str  # the model's key in the run: the spec without the server's address (or its #label=)
     given: str = ""  # the --model spec as given, address included
@@ -202,6 +205,11 @@ class ModelInfo(BaseModel):
     # Every dated entry of this model when its price changes over time: each call takes the one in force.
     price_windows: list[PriceEntry] = Field(default_factory=list)
     batch: bool = False  # priced as if sent through the provider's batch API (--batch-pricing)
+
+    @property
+    def self_hosted(self) -> bool:
+        """Served by a vLLM of the run's own (launched or attached): priced by its node's hours, not per token."""
+        return self.kind in SELF_HOSTED
 
 
 class RunManifest(BaseModel):

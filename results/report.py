@@ -13,11 +13,11 @@ from rich.table import Table
 from .assumptions import assumptions
 from .fmt import money as _money
 from .runs import Relabel, with_baseline
-from .server import load_servers
-from .server_view import render_servers
 from .store import RunStore, model_of
 from .summary import summarize
 from .table import render_models
+from .vllm_metrics import load_servers
+from .vllm_section import render_servers
 
 
 def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None = None) -> dict[str, Any]:
@@ -246,6 +246,16 @@ def to_json(summary: dict[str, Any]) -> str:
     return json.dumps(summary, indent=2)
 
 
+def print_table(summary: dict[str, Any], runs: list[Path], path: None = None) -> list[Path]:
+    render_table(summary)
+    return []
+
+
+def print_json(summary: dict[str, Any], runs: list[Path], path: None = None) -> list[Path]:
+    print(to_json(summary))
+    return []
+
+
 def render_prices(entries: list, console: Console | None = None) -> None:
     console = console or Console(width=None if sys.stdout.isatty() else 200)
     t = Table(title="price catalog ($ per million tokens; - = not published)")
@@ -266,3 +276,21 @@ def render_prices(entries: list, console: Console | None = None) -> None:
                   "-" if e.batch_discount is None else f"{e.batch_discount:.0%} off", window,
                   e.source + (f"; {e.note}" if e.note and (e.valid_from or e.valid_until) else ""))
     console.print(t)
+
+
+def render_hardware() -> None:
+    from .hardware import TIERS, hardware_profiles
+
+    t = Table(title="hardware profiles (results/data/hardware.toml): $ per GPU-hour, or per VM-hour for a CPU VM")
+    for col in ("profile", "name", "memory GB", "TB/s", *(x.replace("_", "-") for x in TIERS), "sources"):
+        t.add_column(col, overflow="fold")
+    for key, prof in hardware_profiles().items():
+        tiers = []
+        for tier in TIERS:
+            p = prof.get(tier)
+            rng = f" ({p['range'][0]:g}-{p['range'][1]:g})" if p and p.get("range") else ""
+            tiers.append(f"${p['usd']:g}{rng}, {p['date']}" + (" (default)" if prof.get("default") == tier else "")
+                         if p else "-")
+        sources = "; ".join([prof["spec_source"], *(f"{x}: {prof[x]['source']}" for x in TIERS if x in prof)])
+        t.add_row(key, prof["name"], f"{prof['memory_gb']:g}", f"{prof['bandwidth_tbs']:g}", *tiers, sources)
+    Console(width=None if sys.stdout.isatty() else 220).print(t)

@@ -13,20 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from .cost import attribute_session
-from .prices import Catalog, call_price, cost_usd, sample_usd
+from .prices import Catalog, call_usd, priced, sample_usd
 from .records import ModelInfo, SampleRecord, Usage
 from .store import RunStore
-
-SERVED = ("local", "vllm")
 
 
 def _reprice_api(store: RunStore, rec: SampleRecord, info: ModelInfo, catalog: Catalog) -> None:
     price = info.price = catalog.price_of(info, at=rec.started_at or None)  # and its dated entries, if any
     calls = json.loads((store.root / rec.transcript).read_text()).get("calls", []) if rec.transcript else []
     for c in calls:  # each call at the entry in force when it was made (older runs: when the sample started)
-        c["usd"] = cost_usd(Usage.model_validate(c["usage"]), call_price(info, c.get("at") or rec.started_at or None),
-                            info.batch)
-    rec.price, rec.usd = price, sample_usd(calls, price)
+        c["usd"] = call_usd(info, Usage.model_validate(c["usage"]), c.get("at") or rec.started_at or None)
+    rec.price, rec.usd = price, sample_usd(calls, priced(info))
 
 
 def _reprice_served(store: RunStore, node: dict[str, Any]) -> list[dict]:
@@ -65,11 +62,11 @@ def reprice(run_dir: Path, catalog: Catalog, *, gpu_hour_usd: float | None = Non
                  if v is not None})
     for rec in samples:
         info = infos.get(rec.model)
-        if info is not None and info.kind not in SERVED:
+        if info is not None and not info.self_hosted:
             _reprice_api(store, rec, info, catalog)
     nodes = _reprice_served(store, node)
     for info in manifest.models:
-        if info.kind not in SERVED:
+        if not info.self_hosted:
             info.price = catalog.price_of(info)
     manifest.node = node
     store.rewrite(samples)

@@ -2,7 +2,7 @@
 
     task.toml  instruction.md  environment/Dockerfile  tests/test.sh  solution/solve.sh
 
-With the container sandbox (harness/container.py) the task runs as Harbor runs it: its image built
+With the container sandbox (harness/sandboxes/container.py) the task runs as Harbor runs it: its image built
 from environment/Dockerfile (or pulled by `[environment] docker_image`), with the task's CPUs, memory
 and network setting. Without it, a Dockerfile of WORKDIR and COPY lines only is emulated: those files
 form the sample's private copy, mapped at the working directory (usually /app); one that RUNs anything

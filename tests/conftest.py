@@ -101,7 +101,7 @@ FAKE_KEY = "sk-fake-test-key"
 def fake():
     """A provider fake on loopback: the scripted server speaking one provider's dialect and rules
     (providers/fakes/), refusing keys other than FAKE_KEY."""
-    from providers.script import Script
+    from providers.script_file import Script
     from providers.scripted import ScriptedServer
 
     servers = []

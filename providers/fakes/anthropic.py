@@ -18,7 +18,7 @@ import json
 import time
 from typing import Any
 
-from ..script import Script, Turn, estimate_tokens
+from ..script_file import Script, Turn, estimate_tokens
 from . import Refusal, default_reasoning, sign
 
 LOOKBACK = 20

@@ -18,7 +18,7 @@ import json
 import re
 from typing import Any
 
-from ..script import Script, Turn, auto_usage, estimate_tokens, usage_body
+from ..script_file import Script, Turn, auto_usage, estimate_tokens, usage_body
 from . import Refusal, default_reasoning
 
 THINK = re.compile(r"<think>(.*?)</think>", re.S)

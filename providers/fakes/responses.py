@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..script import Script, Turn, auto_usage, estimate_tokens
+from ..script_file import Script, Turn, auto_usage, estimate_tokens
 from . import Refusal, default_reasoning, sign
 
 ASSISTANT = ("reasoning", "function_call")

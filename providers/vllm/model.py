@@ -22,7 +22,7 @@ from ..hardware import detect_hardware
 from ..profiles import Profile
 from .metrics import merge, scrape
 from .presets import Preset
-from .server import VLLMServer, check_parsers, probe_vllm
+from .process import VLLMServer, check_parsers, probe_vllm
 
 # Periodic scrapes keep only these series (the full exposition is kept before and after).
 _PERIODIC = ("num_requests", "kv_cache_usage", "cache_usage", "tokens_total", "prefix_cache")

@@ -22,12 +22,17 @@ from ..base import ChatRequest, ModelOutput
 from ..profiles import Profile
 from ..retry import MalformedResponse
 from ..usage import map_usage
-from .base import apply_params, effective, merged
+from .base import ServerHalf, apply_params, effective, merged
 
 DEFAULT_MAX_TOKENS = 16_384  # the API requires max_tokens; above any single turn of the built-in agent
 STOP = {"tool_use": "tool_calls", "end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length",
         "pause_turn": "stop", "refusal": "content_filter"}
 THINKING = ("thinking", "redacted_thinking")
+
+
+# The server side of this dialect (the metering proxy and the scripted server answer through it).
+SERVER = ServerHalf(("/v1/messages", "/messages"), "x-api-key", anthropic_errors=True,
+                    named_events=True)
 
 
 class AnthropicWire:

@@ -9,7 +9,9 @@ An adapter sends them back where its provider requires, byte-identical, so the p
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from results.records import ModelInfo
@@ -31,6 +33,42 @@ class Wire(Protocol):
     def parse(self, resp: dict[str, Any]) -> ModelOutput: ...
 
     async def parse_stream(self, events: AsyncIterator[dict[str, Any]], on_first: Any) -> ModelOutput: ...
+
+
+@dataclass(frozen=True)
+class ServerHalf:
+    """The server side of a dialect, the same whoever serves it: where requests are posted, where the key comes,
+    how an error looks and how a stream is framed. The metering proxy and the scripted server speak through it."""
+    routes: tuple[str, ...]  # the paths a request is posted to (with and without /v1)
+    key_header: str  # where a client puts its key: "authorization" (Bearer KEY) or "x-api-key"
+    anthropic_errors: bool = False  # {"type": "error", "error": {...}} rather than OpenAI's {"error": {...}}
+    named_events: bool = False  # each event has an `event: TYPE` line (Anthropic, Responses)
+    done: bytes = b""  # what follows the last event (Chat Completions: data: [DONE])
+
+    def key(self, headers: Any) -> str:
+        given = headers.get(self.key_header) or ""
+        return given.removeprefix("Bearer ") if self.key_header == "authorization" else given
+
+    def error(self, message: str, kind: str = "invalid_request_error") -> dict[str, Any]:
+        if self.anthropic_errors:
+            return {"type": "error", "error": {"type": kind, "message": message}}
+        return {"error": {"message": message, "type": kind, "code": None}}
+
+    def sse(self, event: dict[str, Any], name: str | None = None) -> bytes:
+        data = json.dumps(event, separators=(",", ":"))
+        if not self.named_events:
+            return f"data: {data}\n\n".encode()
+        return f"event: {name or event.get('type', 'message')}\ndata: {data}\n\n".encode()
+
+
+def server_half(dialect: str) -> ServerHalf:
+    module, _, _ = WIRES[dialect].partition(":")
+    return importlib.import_module(module).SERVER
+
+
+def route_of(path: str) -> str | None:
+    """The dialect a request to `path` speaks (by its last segment), or None."""
+    return next((d for d in WIRES if any(path.endswith(r.removeprefix("/v1")) for r in server_half(d).routes)), None)
 
 
 def make_wire(profile: Profile) -> Wire:

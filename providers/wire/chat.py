@@ -19,10 +19,14 @@ from ..base import ChatRequest, ModelOutput
 from ..profiles import Profile
 from ..retry import MalformedResponse
 from ..usage import map_usage
-from .base import apply_params, effective, merged
+from .base import ServerHalf, apply_params, effective, merged
 
 FIELDS = ("reasoning_content", "reasoning", "reasoning_details")
 THINK = re.compile(r"<think>(.*?)</think>", re.S)
+
+
+# The server side of this dialect (the metering proxy and the scripted server answer through it).
+SERVER = ServerHalf(("/v1/chat/completions", "/chat/completions"), "authorization", done=b"data: [DONE]\n\n")
 
 
 class ChatWire:
@@ -39,7 +43,8 @@ class ChatWire:
         return body
 
     def stream_body(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {**body, "stream": True, "stream_options": {"include_usage": True}}
+        # Usage comes in a last chunk only when asked for; what else a caller asked of the stream is kept.
+        return {**body, "stream": True, "stream_options": {**(body.get("stream_options") or {}), "include_usage": True}}
 
     def _messages(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         p = self.profile

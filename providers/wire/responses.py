@@ -18,7 +18,10 @@ from ..base import ChatRequest, ModelOutput
 from ..profiles import Profile
 from ..retry import MalformedResponse
 from ..usage import map_usage
-from .base import apply_params, effective, merged
+from .base import ServerHalf, apply_params, effective, merged
+
+# The server side of this dialect (the metering proxy and the scripted server answer through it).
+SERVER = ServerHalf(("/v1/responses", "/responses"), "authorization", named_events=True)
 
 
 class ResponsesWire:

@@ -10,7 +10,7 @@ import pytest
 from providers.base import ChatRequest, ModelCallError, Sampling
 from providers.client import HTTPModel
 from providers.http import TRANSPORTS
-from providers.script import Script
+from providers.script_file import Script
 from providers.scripted import ScriptedServer
 from providers.usage import map_usage
 from results.records import ModelInfo

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tests.conftest import SUBMIT, bash, load_samples, run_json
-from tests.harness.test_resume import TASK_MATCH
+from tests.harness.run.test_resume import TASK_MATCH
 
 USAGE = {"prompt_tokens": 200, "completion_tokens": 20}
 

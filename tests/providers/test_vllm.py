@@ -21,7 +21,7 @@ import pytest
 
 from providers.vllm.models import smollm2, tiny_moe
 from providers.vllm.presets import get_preset, presets
-from providers.vllm.server import VLLMServer, check_parsers, free_port, probe_vllm
+from providers.vllm.process import VLLMServer, check_parsers, free_port, probe_vllm
 from results.fmt import money as _money
 from results.store import RunStore
 from tests.conftest import PERTASK, ROOT, load_samples, pertask_proc, run_json, subprocess_env

@@ -10,9 +10,9 @@ from providers.base import SpecError
 from providers.registry import build_model
 from providers.vllm.metrics import metrics_url, parse_prometheus
 from providers.vllm.presets import detect_preset, get_preset, presets
-from providers.vllm.server import check_parsers
+from providers.vllm.process import check_parsers
 from results.prices import Catalog
-from results.server import histogram_quantile, summarize_session
+from results.vllm_metrics import histogram_quantile, summarize_session
 
 
 @pytest.mark.parametrize("model,preset", [

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from results.cost import NANO, allocate, attribute_session, gpu_seconds, node_cost_usd, token_weights
+from results.cost import NANO, allocate, attribute_session, gpu_seconds, token_weights
+from results.prices import node_usd
 from results.records import Usage
 
 
@@ -27,8 +28,8 @@ def test_property_attributed_dollars_sum_to_the_node_cost():
         cost = attribute_session(usages, node, time, None, None)
         parts = cost["per_sample_nano_usd"]
         assert set(parts) == set(usages) and all(p >= 0 for p in parts.values())
-        assert sum(parts.values()) == round(node_cost_usd(node["gpus"], node["gpu_hour_usd"], node_time) * NANO)
-        assert cost["node_cost_usd"] == pytest.approx(node_cost_usd(node["gpus"], node["gpu_hour_usd"], node_time))
+        assert sum(parts.values()) == round(node_usd(node["gpus"], node["gpu_hour_usd"], node_time) * NANO)
+        assert cost["node_cost_usd"] == pytest.approx(node_usd(node["gpus"], node["gpu_hour_usd"], node_time))
         # each billed part is its own line, and the lines add up to the node cost
         assert ("startup" in cost["time_s"]) == (time["startup_s"] is not None and bill_from == "launch")
         assert sum(cost["parts_usd"].values()) == pytest.approx(cost["node_cost_usd"], abs=1e-9)

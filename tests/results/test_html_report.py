@@ -113,7 +113,7 @@ def test_servers_replicas_load_and_placement(fake, browser, tmp_path):
 
     from harness.cli import main
     from tests.conftest import SUBMIT, bash
-    from tests.harness.test_resume import TASK_MATCH
+    from tests.harness.run.test_resume import TASK_MATCH
 
     usage = {"prompt_tokens": 200, "completion_tokens": 20}
     turns = [{"tool_calls": [bash("ls")], "usage": usage, "delay_s": 0.4}] * 2 + [{**SUBMIT, "usage": usage}]

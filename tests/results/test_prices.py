@@ -67,8 +67,12 @@ def test_sample_dollars_are_the_sum_of_its_calls_not_a_price_of_summed_tokens():
 
     calls = [{"usd": cost_usd(Usage(input_uncached=200_000, output=10), GPT55)},
              {"usd": cost_usd(Usage(input_uncached=100_000, input_cached=200_000, output=10), GPT55)}]
-    assert sample_usd(calls, GPT55) == pytest.approx((200_000 * 5 + 10 * 30 + 100_000 * 10 + 200_000 * 1 + 10 * 45) / 1e6)
-    assert sample_usd(calls + [{"usd": None}], GPT55) is None and sample_usd(calls, None) is None
+    assert sample_usd(calls) == pytest.approx((200_000 * 5 + 10 * 30 + 100_000 * 10 + 200_000 * 1 + 10 * 45) / 1e6)
+    assert sample_usd(calls + [{"usd": None}]) is None
+    # Priced calls sum whether or not the model has a price now (a dated entry may have ended); a sample that made no
+    # call costs $0 where a price is known, and is unknown where none is.
+    assert sample_usd(calls, known=False) == sample_usd(calls)
+    assert sample_usd([], known=True) == 0 and sample_usd([], known=False) is None
 
 
 def test_batch_discount_and_unknown_batch_price():
@@ -107,6 +111,22 @@ def test_dated_entries_price_each_call_by_when_it_was_made():
     u = Usage(input_uncached=1_000_000, output=1_000_000, calls=1)
     assert cost_usd(u, call_price(info, "2026-04-25T00:00:00Z")) == pytest.approx(1.74 + 3.48)
     assert cost_usd(u, call_price(info, "2026-06-01T00:00:00Z")) == pytest.approx(0.435 + 0.87)
+
+
+def test_call_usd_is_the_one_chooser_dated_windows_batch_and_tiers_together():
+    from results.prices import call_usd
+
+    cat = Catalog.load()
+    info = ModelInfo(spec="d", kind="deepseek", model_name="deepseek-v4-pro")
+    info.price = cat.price_of(info)
+    u = Usage(input_uncached=1_000_000, output=1_000_000, calls=1)
+    for at in ("2026-04-25T00:00:00Z", "2026-05-01T00:00:00+00:00", "2026-06-01T00:00:00Z"):
+        assert call_usd(info, u, at) == cost_usd(u, call_price(info, at))
+    assert call_usd(info, u, "2026-04-25T00:00:00Z") != call_usd(info, u, "2026-05-01T00:00:00+00:00")
+    gpt = ModelInfo(spec="g", kind="openai", model_name="gpt", price=GPT55, batch=True)
+    long = Usage(input_uncached=300_000, output=1_000, calls=1)
+    assert call_usd(gpt, long) == pytest.approx((300_000 * 10 + 1_000 * 45) / 1e6 * 0.5)  # long tier, then batch
+    assert call_usd(ModelInfo(spec="x", kind="x", model_name="x"), long) is None  # no price: null, never 0
 
 
 def test_a_user_file_replaces_every_dated_entry_of_its_model(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.images import BASE_IMAGE
+from harness.sandboxes.images import BASE_IMAGE
 from tasks import load_suite
 from tests.conftest import bash, call, load_samples, run_json
 

@@ -1,4 +1,4 @@
-"""Runs in a subprocess under limits (harness/render.py): python -I render.py FILE LIMIT
+"""Runs in a subprocess under limits (harness/agents/render.py): python -I render.py FILE LIMIT
 
 Prints the text of one office deliverable (.xlsx, .docx, .pptx, .pdf) for a judge, at most LIMIT characters. It
 parses a file the model wrote, so it runs apart from the harness: a zip bomb or a file built to exhaust a parser

@@ -1,0 +1,87 @@
+"""`--judge MODEL`: an LLM grades the deliverable against the task's rubric, on top of the
+deterministic grader. Its verdict, tokens and dollars are kept apart from the agent's: the
+judge's cost is the evaluator's, not the model's under test, and its score never replaces
+the checks' score.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+
+from harness.sandboxes.overlay import DirView
+from providers.base import ChatRequest, Model, ModelCallError, Sampling
+from results.prices import call_usd
+from results.records import JudgeRecord
+from tasks import Task
+
+from .render import render
+
+RUBRIC = "rubric.md"  # in the task's grader folder; hidden from the agent like the rest of it
+DEFAULT_RUBRIC = """- The deliverable asked for exists, in the format and place asked for.
+- Every figure, name and date in it is supported by the source files, and none is superseded.
+- It is complete: nothing the instruction asks for is missing.
+- It is clear enough to hand to the person who asked, without edits."""
+SYSTEM = ("You grade work against a rubric. Read the task, the rubric and the files the worker produced. "
+          'Reply with one JSON object and nothing else: {"score": <a number from 0 to 1>, '
+          '"reasons": "<two or three sentences>"}.')
+FILE_LIMIT, TOTAL_LIMIT = 20_000, 60_000  # characters of deliverables shown to the judge
+
+
+async def deliverables(task: Task, files: DirView) -> dict[str, str]:
+    """Files the agent created or changed (in the grading copy), as text, truncated to fit the judge's prompt."""
+    before = dict(task.workspace_files())
+    out, budget = {}, TOTAL_LIMIT
+    for rel, path in files.files():
+        if "__pycache__" in rel.split("/") or rel.startswith(".git/"):
+            continue
+        src = before.get(rel)
+        if src is not None and await asyncio.to_thread(_same, src, path):
+            continue
+        text = await render(path, min(FILE_LIMIT, budget))
+        out[rel], budget = text, budget - len(text)
+        if budget <= 0:
+            break
+    return out
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
+def prompt(task: Task, files: dict[str, str]) -> list[dict]:
+    rubric_file = task.grader_dir / RUBRIC
+    rubric = rubric_file.read_text() if rubric_file.is_file() else DEFAULT_RUBRIC
+    shown = "\n\n".join(f"### {name}\n```\n{text}\n```" for name, text in files.items()) or "(no files were written)"
+    return [{"role": "system", "content": SYSTEM},
+            {"role": "user", "content": f"Grade this deliverable.\n\n## The task\n{task.instruction}\n\n"
+                                        f"## Rubric\n{rubric}\n\n## Files the worker wrote or changed\n{shown}"}]
+
+
+def parse_verdict(text: str) -> tuple[float, str]:
+    m = re.search(r"\{.*\}", text or "", re.S)
+    if not m:
+        raise ValueError("the judge's reply held no JSON verdict")
+    data = json.loads(m.group(0))
+    score = float(data["score"])
+    if not 0 <= score <= 1:
+        raise ValueError(f"the judge's score {score} is outside 0..1")
+    return score, str(data.get("reasons", ""))[:2000]
+
+
+async def judge_sample(judge: Model, task: Task, files: DirView) -> JudgeRecord:
+    rec = JudgeRecord(model=judge.info.spec)
+    try:
+        out = await judge.generate(ChatRequest(prompt(task, await deliverables(task, files)),
+                                               sampling=Sampling(temperature=0.0, max_tokens=600)))
+    except ModelCallError as exc:
+        rec.error = f"{exc.kind}: {exc.detail}"[:500]
+        return rec
+    rec.usage, rec.usd = out.usage, call_usd(judge.info, out.usage)
+    try:
+        rec.score, rec.reasons = parse_verdict(out.message.get("content") or "")
+    except (ValueError, KeyError, TypeError) as exc:
+        rec.error = f"unreadable verdict: {exc}"[:500]
+    return rec

@@ -1,0 +1,5 @@
+"""python -m harness.cli"""
+
+from .main import main
+
+raise SystemExit(main())

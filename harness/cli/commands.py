@@ -1,0 +1,100 @@
+"""The commands besides run: tasks (list, check), proxy, providers, prices."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from harness.sandboxes import engines
+from providers.registry import build_model
+from results.prices import Catalog
+from results.report import render_hardware, render_prices
+from tasks import builtin_suites, load_suite
+
+from .console import UsageError, err, note, substitutions
+
+
+def cmd_tasks(a: argparse.Namespace) -> int:
+    engines.select(a.container_engine)
+    suites = [load_suite(a.suite, a.task_format)] if a.suite else [load_suite(s, a.task_format) for s in builtin_suites()]
+    broken = 0
+    for s in suites:
+        if a.action == "list":
+            print(f"{s.name} (version {s.version}, {len(s.tasks)} tasks)")
+            print(f"  {'id':<28} {'kind':<9} {'tier':<7} {'files':>5} {'~tokens':>8}  grader  tags")
+            for t in s.tasks:
+                c, files = t.config, t.workspace_files()
+                # ~4 bytes a token: a rough guide to what reading the whole workspace would cost.
+                tokens = sum(p.stat().st_size for _, p in files) // 4
+                print(f"  {t.id:<28} {c.kind:<9} {c.difficulty:<7} {len(files):>5} {tokens:>8}  "
+                      f"{c.grader.type:<7} {','.join(c.tags)}")
+        for e in s.errors:
+            print(f"error: {e}", file=sys.stderr)
+        broken += len(s.errors)
+        if a.action == "check":
+            # Valid files are not enough: the oracle must pass every task and doing nothing must not.
+            from harness.run.checks import check_oracles
+
+            problems = asyncio.run(check_oracles(s, a.concurrency, a.sandbox, substitutions(a.substitute_image),
+                                                 note=note))
+            for p in problems:
+                print(f"error: {s.name}/{p}", file=sys.stderr)
+            broken += len(problems)
+            print(f"{s.name}: {len(s.tasks) - len({p.split(':')[0] for p in problems})} ok, "
+                  f"{len(s.errors)} broken, {len(problems)} grader problem(s) (oracle must pass, null must fail)")
+    return 1 if broken and a.action == "check" else 0
+
+
+def cmd_proxy(a: argparse.Namespace) -> int:
+    return asyncio.run(_proxy(a))
+
+
+async def _proxy(a: argparse.Namespace) -> int:
+    import signal
+
+    from harness.agents.proxy import serve
+
+    model = build_model(a.model, Catalog.load(a.prices))
+    if not model.over_http:
+        raise UsageError(f"--model {a.model}: the proxy forwards to an HTTP endpoint (a provider, or vllm:NAME@URL)")
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    try:
+        meter = await serve(model, a.port, str(a.ledger) if a.ledger else None, lambda m: print(m, flush=True), stop)
+    finally:
+        await model.aclose()
+    usd = "null (price unknown)" if meter.usd is None else f"${meter.usd:.6f}"
+    err.print(f"{len(meter.calls)} calls, {meter.usage.input_total:,} input ({meter.usage.input_cached:,} cached) and "
+              f"{meter.usage.output:,} output tokens, {usd}", highlight=False)
+    return 0
+
+
+def cmd_providers(a: argparse.Namespace | None = None) -> int:
+    from providers.profiles import profiles
+
+    for name, p in profiles().items():
+        back = f"{'/'.join(p.reasoning_fields)} ({p.send_reasoning})" if p.reasoning_fields else (
+            "<think> in content" if p.think_tags else {"anthropic": "thinking blocks", "responses": "reasoning items"}
+            .get(p.wire, "-"))
+        print(f"{name:<17} {p.wire:<10} {p.key_env:<20} {p.base_url}\n{'':<17} reasoning back: {back}; "
+              f"settings: {', '.join(f'{k}=' for k in p.params)}")
+    return 0
+
+
+def cmd_prices(a: argparse.Namespace) -> int:
+    if a.hardware:
+        render_hardware()
+        return 0
+    rows = [e for e in Catalog.load(a.prices).entries() if not a.model or a.model.lower() in e.model.lower()]
+    if not rows:
+        raise UsageError(f"no price entry for '{a.model}' (unknown models are priced null, never 0)")
+    render_prices(rows)
+    return 0
+
+
+def cmd_serve(a: argparse.Namespace) -> int:
+    from providers.vllm.serve import serve
+
+    return asyncio.run(serve(a.model, a.preset, a.port, a.host, a.name, a.extra, err))

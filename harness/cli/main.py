@@ -1,0 +1,67 @@
+"""pertask command line: a table of commands, each in its own module and imported on use; the work lives in
+harness/run, harness/sandboxes, harness/agents, tasks, providers and results."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from rich.markup import escape
+
+from harness.run.plan import RunError
+from harness.sandboxes import SandboxError
+from harness.sandboxes.engines import EngineError
+from harness.sandboxes.per_task import BackendError
+from providers.base import EndpointConfigError, SpecError
+from providers.vllm.process import ServerError
+from results.hardware import NodeError
+from results.prices import PriceFileError
+from results.projection import ProjectionError
+from results.store import RunDirError
+from tasks import SuiteError, TaskError
+
+from .console import UsageError, err
+from .experiment import ExperimentError
+from .parser import make_parser
+
+# name -> "module:function"; each takes the parsed arguments and returns the exit status.
+COMMANDS = {
+    "run": "harness.cli.run:cmd_run",
+    "report": "harness.cli.report:cmd_report",
+    "tasks": "harness.cli.commands:cmd_tasks",
+    "reprice": "harness.cli.report:cmd_reprice",
+    "serve": "harness.cli.commands:cmd_serve",
+    "prices": "harness.cli.commands:cmd_prices",
+    "view": "harness.cli.report:cmd_view",
+    "runs": "harness.cli.report:cmd_list_runs",
+    "providers": "harness.cli.commands:cmd_providers",
+    "proxy": "harness.cli.commands:cmd_proxy",
+}
+# What a user can get wrong (a flag, a file, a spec, a key, this machine's set-up): one line, exit status 2.
+SETUP_ERRORS = (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError, BackendError,
+                ServerError, ProjectionError, NodeError, EndpointConfigError, RunDirError, ExperimentError, EngineError,
+                SandboxError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = make_parser()
+    a, extra = ap.parse_known_args(argv)
+    a.argv = list(sys.argv[1:] if argv is None else argv)  # recorded with the run: what made its figures
+    if extra and a.cmd != "serve":  # only `serve` passes unknown flags on (to vLLM)
+        ap.error(f"unrecognized arguments: {' '.join(extra)}")
+    a.extra, a.parser = extra, ap
+    module, _, func = COMMANDS[a.cmd].partition(":")
+    try:
+        return getattr(importlib.import_module(module), func)(a)
+    except SETUP_ERRORS as exc:
+        # escaped: a message that names "[[model]]" or "[limits]" is text, not rich markup
+        err.print(f"pertask: error: {escape(str(exc))}", style="red", highlight=False, soft_wrap=True)
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted: finished samples are saved; run the same command again to resume"
+                  if a.cmd == "run" else "stopped", style="yellow")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Where runs live: the default run directory (the same command resumes the same run) and `pertask runs`, a
+table of run directories (results/rundirs.py reads them)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from results.rundirs import list_runs
+
+# What makes two commands the same run: the samples they plan and how those are produced.
+IDENTITY = ("suite", "task_format", "model", "task", "limit", "epochs", "max_turns", "max_tokens", "temperature",
+            "protocol", "agent", "judge", "sandbox", "vllm_arg", "stream", "batch_pricing")
+
+
+def default_out(a: Any, suite_name: str) -> Path:
+    """runs/SUITE-DIGEST: a digest of what the command plans, so running it again resumes it; --fresh makes a new,
+    dated one instead."""
+    if a.fresh:
+        return Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite_name}"
+    key = json.dumps({k: getattr(a, k, None) for k in IDENTITY}, sort_keys=True, default=str)
+    return Path("runs") / f"{suite_name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+def cmd_runs(where: Path, as_json: bool) -> int:
+    rows = list_runs(where)
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    if not rows:
+        print(f"no run directories under {where}")
+        return 0
+    t = Table(title=f"runs under {where} (newest first)")
+    for col in ("run", "suite", "models", "samples", "state", "last"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(r["run"], r["suite"], ", ".join(r["models"]), f"{r['samples']}/{r['planned']}", r["state"],
+                  (r["last"] or "")[:19])
+    Console().print(t)
+    return 0

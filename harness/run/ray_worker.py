@@ -1,0 +1,51 @@
+"""What a Ray worker runs for one sample (harness/run/ray_executor.py): the same run_sample as the local executor,
+in a scratch run directory of the worker's own, its model reached through the coordinator's proxy with the
+sample's key. What it returns (the record and the transcript) is all the coordinator keeps; the scratch
+directory goes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import platform
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def run_job(job: dict[str, Any]) -> dict[str, Any]:
+    return asyncio.run(_run(job))
+
+
+async def _run(job: dict[str, Any]) -> dict[str, Any]:
+    from providers.client import HTTPModel
+    from results.store import RunStore
+
+    from .budget import Slot
+    from .plan import RunContext, RunPlan
+    from .sample import run_sample
+
+    info = job["info"].model_copy(update={"base_url": job["proxy"], "replicas": []})
+    model = HTTPModel(info, api_key=job["key"], profile=job["profile"])
+    root = Path(tempfile.mkdtemp(prefix="pertask-ray-"))
+    try:
+        store = RunStore(root)
+        store.create()
+        scratch = root / "workspaces"
+        scratch.mkdir()
+        plan = RunPlan(job["suite"], [job["task"]], [model], root, sampling=job["sampling"],
+                       max_turns=job["max_turns"], sandbox=job["sandbox"], images=job["images"])
+        slot = Slot(asyncio.Semaphore(1))
+        async with slot:
+            ctx = RunContext(store, scratch, job["hidden"], job["session_id"])
+            rec = await run_sample(model, job["task"], job["epoch"], plan, ctx, slot)
+        transcript = json.loads((root / rec.transcript).read_text())
+        import ray
+
+        rec.node = f"{platform.node()}/{ray.get_runtime_context().get_node_id()[:12]}"  # the Ray node it ran on
+        rec.executor = "ray"
+        return {"record": rec.to_json(), "transcript": transcript}
+    finally:
+        await model.aclose()
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,128 @@
+"""A container of the engine (podman or docker, harness/sandboxes/engines.py) for one sample: how it is created
+(no network unless the task allows it, root's file and process capabilities only, no new privileges, an
+unprivileged id range, a process cap, the task's CPUs and memory, no writable host folder), started, entered with
+an exec, and how files are copied in and out. ContainerSandbox (container.py) is the Sandbox made of it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shlex
+import subprocess
+from pathlib import Path
+
+from . import engines
+from .base import SandboxError
+from .images import engine_cli
+from .limits import ResourceLimits
+from .output import CommandResult, Output, command_result
+
+# What makes root inside behave as root towards its own files and processes (tasks expect it), held in the
+# container's user namespace only: no mount, no raw socket, no device node, no module, no chroot.
+CAPS = "CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,SETGID,SETUID,NET_BIND_SERVICE"
+AGENT_DIR = Path("/opt/pertask-agent")  # an external agent's installation, read-only (harness/agents/external.py)
+
+
+class EngineContainer:
+    container: str  # its name in the engine
+    image: str
+    workdir: str
+    limits: ResourceLimits
+    network: bool
+    cpus: float | None
+    memory_mb: int | None
+    agent: Path | None
+    started: bool
+    python: bool | None
+    upper: Path | None
+
+    def _create_argv(self, image: str) -> list[str]:
+        memory = self.memory_mb * (1 << 20) if self.memory_mb else self.limits.memory_bytes
+        eng = engines.engine()
+        argv = [*engine_cli(), "create", "--name", self.container, "--network", eng.network_on if self.network else "none",
+                "--cap-drop", "ALL", *(a for cap in CAPS.split(",") for a in ("--cap-add", cap)),
+                "--security-opt", "no-new-privileges", *eng.id_map,
+                "--pids-limit", str(self.limits.max_processes), "--memory", str(memory), "--memory-swap", str(memory),
+                "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",  # not above the host's hard limits
+                "--ulimit", f"fsize={self.limits.file_bytes}", *eng.create_args,  # in bytes (ulimit -f counts KiB)
+                "--workdir", "/", "--entrypoint", "sleep", "--label", "pertask=sample"]  # made below if missing
+        if self.cpus:
+            argv += ["--cpus", str(self.cpus)]
+        if self.agent is not None:  # the one host folder a container sees, and only to read
+            argv += ["--volume", f"{self.agent}:{AGENT_DIR}:ro"]
+        return [*argv, image, "infinity"]
+
+    def _podman(self, *args: str, timeout: float = 120, input: bytes | None = None) -> subprocess.CompletedProcess:
+        try:
+            proc = subprocess.run([*engine_cli(), *args], capture_output=True, timeout=timeout, input=input)
+        except subprocess.TimeoutExpired:
+            raise SandboxError(f"podman {args[0]} timed out after {timeout:.0f}s") from None
+        if proc.returncode != 0:
+            raise SandboxError(f"podman {' '.join(args[:2])}: {proc.stderr.decode(errors='replace').strip()[-500:]}")
+        return proc
+
+    def _start(self, image: str) -> None:
+        try:
+            subprocess.run(self._create_argv(image), capture_output=True, check=True, timeout=120)
+            self._podman("start", self.container)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            err = getattr(exc, "stderr", b"") or b""
+            raise SandboxError(f"the container could not start: {err.decode(errors='replace').strip()[-500:]}") from None
+        self.started = True
+        self._podman("exec", self.container, "mkdir", "-p", self.workdir)
+        # The container's writable layer on the host, where the disk quota is measured (overlay storage: podman's
+        # and docker's default); without one the quota is not watched and the manifest's engine says which driver.
+        upper = self.inspect("{{with .GraphDriver.Data}}{{.UpperDir}}{{end}}").strip()
+        self.upper = Path(upper) if upper and Path(upper).is_dir() else None
+
+    def upload(self, src: Path, target: str) -> None:
+        """A host folder's contents at `target` in the container (what was there before goes)."""
+        self._podman("exec", self.container, "sh", "-c", f"rm -rf {shlex.quote(target)} && mkdir -p {shlex.quote(target)}")
+        self._podman("cp", f"{src}/.", f"{self.container}:{target}")
+
+    def copy_in(self, src: Path, target: str) -> None:
+        self._podman("cp", str(src), f"{self.container}:{target}")
+
+    def copy_out(self, target: str, dest: Path) -> None:
+        """One file out (the engine resolves links inside the container's root); nothing there: nothing."""
+        with contextlib.suppress(SandboxError):
+            self._podman("cp", f"{self.container}:{target}", str(dest))
+
+    def inspect(self, fmt: str) -> str:
+        return self._podman("inspect", "--format", fmt, self.container).stdout.decode()
+
+    def download(self, target: str, dest: Path) -> None:
+        dest.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(SandboxError):  # nothing there: the verifier wrote nothing
+            self._podman("cp", f"{self.container}:{target}/.", str(dest))
+
+    def _has_python(self) -> bool:
+        if self.python is None:
+            probe = subprocess.run([*engine_cli(), "exec", self.container, "sh", "-c", "command -v python3"], capture_output=True)
+            self.python = probe.returncode == 0
+        return self.python
+
+    async def _exec(self, command: str, timeout_s: float, env: dict[str, str]) -> CommandResult:
+        argv = [*engine_cli(), "exec", "--workdir", self.workdir]
+        for k, v in env.items():
+            argv += ["--env", f"{k}={v}"]
+        proc = await asyncio.create_subprocess_exec(*argv, self.container, "bash", "-c", command,
+                                                    stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.STDOUT)
+        out = Output(self.limits.output_bytes, proc.kill)  # flooding: the exec goes, and its reading with it
+        timed_out = False
+        try:
+            await asyncio.wait_for(out.collect(proc), timeout_s)
+        except TimeoutError:
+            timed_out = True
+            await asyncio.to_thread(self.kill_all)
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.wait()
+        return command_result(out.data, out.size, 124 if timed_out else proc.returncode, timed_out, out.flooded,
+                              timeout_s, self.limits)
+
+    def kill_all(self) -> None:
+        """Every process in the container but its init (and the sleep it keeps alive)."""
+        if self.started:
+            subprocess.run([*engine_cli(), "exec", self.container, "bash", "-c", "kill -9 -1"], capture_output=True, timeout=60)

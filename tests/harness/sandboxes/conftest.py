@@ -1,0 +1,33 @@
+"""The test-only backend (fresh_backend.py), registered in SANDBOXES for every test here: through the table alone,
+as a user's own backend would be."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.sandboxes import SANDBOXES, backend_class
+
+TEST_BACKENDS = {"fresh": "tests.harness.sandboxes.fresh_backend:FreshSandbox"}
+
+
+def isolating() -> list[str]:
+    """Every backend that isolates and runs pertask's own tasks, the test-only one included: the red-team suite runs
+    against each."""
+    table = {**SANDBOXES, **TEST_BACKENDS}
+    names = []
+    for name in table:
+        SANDBOXES.setdefault(name, table[name])
+        try:
+            cls = backend_class(name)
+        finally:
+            if name in TEST_BACKENDS:
+                del SANDBOXES[name]
+        if cls.isolated and not cls.runs_images:
+            names.append(name)
+    return names
+
+
+@pytest.fixture(autouse=True)
+def test_backends(monkeypatch):
+    for name, target in TEST_BACKENDS.items():
+        monkeypatch.setitem(SANDBOXES, name, target)
