@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harness.agents.builtin import run_agent  # noqa: E402
+from harness.run.plan import RunContext  # noqa: E402
 from harness.run.sample import ledger  # noqa: E402
 from harness.sandboxes.bwrap import BwrapSandbox  # noqa: E402
 from providers.base import Sampling  # noqa: E402
@@ -67,12 +68,13 @@ async def agents(url: str, concurrency: int, samples: int, tmp: Path, instructio
     sem = asyncio.Semaphore(concurrency)
     store = RunStore(tmp / f"store-c{concurrency}")  # each call goes to the call ledger, as in a run
     store.create()
+    ctx = RunContext(store, tmp, [], "bench")
 
     async def one(sb):
         async with sem:
             try:
                 return await run_agent(model, instruction, sb, limits=Limits(max_turns=1000), sampling=Sampling(),
-                                       on_call=ledger(store, f"bench|{sb.root.name}|1", "bench"))
+                                       on_call=ledger(store, f"bench|{sb.root.name}|1", ctx))
             finally:
                 await sb.close()
 

@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import harness.run.runner as runner  # noqa: E402
-
+import harness.run.executors as executors  # noqa: E402
 import providers.client as client  # noqa: E402
 from harness.cli import main as pertask  # noqa: E402
+from harness.run.budget import Slot  # noqa: E402
 from tasks.authoring.synthetic import write_suite  # noqa: E402
 
 SAMPLES, TURNS, CONCURRENCY = 32, 6, 8
@@ -38,7 +38,7 @@ timeline: dict[str, dict] = {}
 
 def instrument() -> None:
     """Wrap the runner's steps with timers; what they do is unchanged."""
-    run_sample, generate, give_back = runner.run_sample, client.HTTPModel.generate, runner.Slot.give_back
+    run_sample, generate, give_back = executors.run_sample, client.HTTPModel.generate, Slot.give_back
 
     async def timed_sample(model, task, *a, **k):
         t = timeline.setdefault(task.id, {"calls": []})
@@ -59,7 +59,7 @@ def instrument() -> None:
             t["free"] = time.perf_counter()
         return give_back(self, *a)
 
-    runner.run_sample, client.HTTPModel.generate, runner.Slot.give_back = timed_sample, timed_generate, timed_give_back
+    executors.run_sample, client.HTTPModel.generate, Slot.give_back = timed_sample, timed_generate, timed_give_back
 
 
 def main() -> None:

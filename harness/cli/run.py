@@ -80,10 +80,8 @@ async def _run(a, suite, tasks, catalog) -> int:
         out = a.out or default_out(a, suite.name)
         judge = None
         if a.judge:
-            judge = build_model(a.judge, catalog)
+            judge = setup.judge(a.judge, catalog, warn)
             models.append(judge)  # closed with the others; not a model under test
-            if judge.info.price is None:
-                warn(f"judge {a.judge}: no price known; judge dollars will be null")
         subs = substitutions(a.substitute_image)
         sandbox, images = setup.sandboxes(tasks, a.sandbox, subs, warn, note)
         if a.ray_address and a.executor != "ray":

@@ -15,8 +15,9 @@ from harness.sandboxes.images import Image
 from harness.sandboxes.per_task import prepare_images
 from providers.base import Model
 from providers.hardware import detect_hardware
+from providers.registry import build_model
 from results.hardware import hardware_check, node_config, parse_node
-from results.prices import call_usd
+from results.prices import Catalog, call_usd, priced
 from results.records import now_iso
 from results.store import RunStore, sample_id
 from tasks import Task
@@ -48,6 +49,14 @@ def run_node(node: str | None, gpu_type: str | None, gpus: int | None, gpu_hour_
                    "--gpu-hour-usd" if m.info.self_hosted else "no price known")
             warn(f"{m.info.spec}: {why}; its dollars will be null, not 0")
     return config
+
+
+def judge(spec: str, catalog: Catalog, warn: Say) -> Model:
+    """--judge: a model like the others, its dollars kept apart from theirs."""
+    model = build_model(spec, catalog)
+    if not priced(model.info):
+        warn(f"judge {spec}: no price known; judge dollars will be null")
+    return model
 
 
 def sandboxes(tasks: list[Task], asked: str | None, subs: dict[str, str], warn: Say,

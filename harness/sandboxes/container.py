@@ -250,7 +250,7 @@ class ContainerSandbox(EngineContainer):
         await self.end_session()
         if self.started:
             await asyncio.to_thread(subprocess.run, [*engine_cli(), "rm", *engines.engine().rm_args, self.container],
-                                    capture_output=True)
+                                    capture_output=True, cwd=self.here())
             self.started = False
 
 

@@ -24,6 +24,10 @@ AGENT_DIR = Path("/opt/pertask-agent")  # an external agent's installation, read
 
 
 class EngineContainer:
+    """Every engine command of a sample runs in the sample's own folder: the engine's monitor (conmon) writes a file
+    named `oom` into its working directory once the container has had an out-of-memory kill, which must not land in
+    the user's current directory."""
+    root: Path  # the sample's folder on the host (removed with the sample)
     container: str  # its name in the engine
     image: str
     workdir: str
@@ -35,6 +39,10 @@ class EngineContainer:
     started: bool
     python: bool | None
     upper: Path | None
+
+    def here(self) -> Path | None:
+        """Where the engine's commands run: the sample's folder while it exists."""
+        return self.root if self.root.is_dir() else None
 
     def _create_argv(self, image: str) -> list[str]:
         memory = self.memory_mb * (1 << 20) if self.memory_mb else self.limits.memory_bytes
@@ -54,7 +62,7 @@ class EngineContainer:
 
     def _podman(self, *args: str, timeout: float = 120, input: bytes | None = None) -> subprocess.CompletedProcess:
         try:
-            proc = subprocess.run([*engine_cli(), *args], capture_output=True, timeout=timeout, input=input)
+            proc = subprocess.run([*engine_cli(), *args], capture_output=True, timeout=timeout, input=input, cwd=self.here())
         except subprocess.TimeoutExpired:
             raise SandboxError(f"podman {args[0]} timed out after {timeout:.0f}s") from None
         if proc.returncode != 0:
@@ -62,8 +70,9 @@ class EngineContainer:
         return proc
 
     def _start(self, image: str) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
         try:
-            subprocess.run(self._create_argv(image), capture_output=True, check=True, timeout=120)
+            subprocess.run(self._create_argv(image), capture_output=True, check=True, timeout=120, cwd=self.here())
             self._podman("start", self.container)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             err = getattr(exc, "stderr", b"") or b""
@@ -98,7 +107,8 @@ class EngineContainer:
 
     def _has_python(self) -> bool:
         if self.python is None:
-            probe = subprocess.run([*engine_cli(), "exec", self.container, "sh", "-c", "command -v python3"], capture_output=True)
+            probe = subprocess.run([*engine_cli(), "exec", self.container, "sh", "-c", "command -v python3"], capture_output=True,
+                                   cwd=self.here())
             self.python = probe.returncode == 0
         return self.python
 
@@ -106,7 +116,7 @@ class EngineContainer:
         argv = [*engine_cli(), "exec", "--workdir", self.workdir]
         for k, v in env.items():
             argv += ["--env", f"{k}={v}"]
-        proc = await asyncio.create_subprocess_exec(*argv, self.container, "bash", "-c", command,
+        proc = await asyncio.create_subprocess_exec(*argv, self.container, "bash", "-c", command, cwd=self.here(),
                                                     stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
                                                     stderr=asyncio.subprocess.STDOUT)
         out = Output(self.limits.output_bytes, proc.kill)  # flooding: the exec goes, and its reading with it
@@ -125,4 +135,5 @@ class EngineContainer:
     def kill_all(self) -> None:
         """Every process in the container but its init (and the sleep it keeps alive)."""
         if self.started:
-            subprocess.run([*engine_cli(), "exec", self.container, "bash", "-c", "kill -9 -1"], capture_output=True, timeout=60)
+            subprocess.run([*engine_cli(), "exec", self.container, "bash", "-c", "kill -9 -1"], capture_output=True, timeout=60,
+                           cwd=self.here())

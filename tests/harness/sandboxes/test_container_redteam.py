@@ -103,6 +103,11 @@ def test_attack_in_a_container_is_contained_and_scores_as_null(name, engine, sui
     commands = [c.replace("{port}", str(loopback_bait)) for c in commands]
     monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", SECRET)
     out = tmp_path / "run"
+    # pertask started from a folder of the user's: nothing of a sample may land there (the engine's monitor writes a
+    # file named oom into its working directory after an out-of-memory kill in the container).
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
     script = {"model": "attacker", "default": [*({"tool_calls": [bash(c)]} for c in commands), SUBMIT]}
     server = ScriptedServer(Script.model_validate(script))
     url = server.start()
@@ -127,6 +132,7 @@ def test_attack_in_a_container_is_contained_and_scores_as_null(name, engine, sui
         if p.is_file():
             assert SECRET.encode() not in p.read_bytes(), f"the key reached {p}"
             assert b"host-loopback-secret" not in p.read_bytes(), f"a host loopback service answered: {p}"
+    assert not list(here.iterdir()), "a sample left files in the user's working directory"
 
 
 def test_code_under_test_cannot_rewrite_the_verifier_in_a_container(cli, tmp_path, write_script):
