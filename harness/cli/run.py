@@ -87,11 +87,12 @@ async def _run(a, suite, tasks, catalog) -> int:
         if a.ray_address and a.executor != "ray":
             raise UsageError("--ray-address is for --executor ray")
         agent = setup.agent(a.agent, [m for m in models if m is not judge], images, note)
-        plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, a.epochs, a.concurrency,
-                       Sampling(a.temperature, a.max_tokens, a.stream), a.keep_workspaces, a.max_turns, node,
-                       judge, a.budget_usd, sandbox, a.experiment, images=images, substitutions=subs, agent=agent,
-                       executor=make_executor(a.executor, a.ray_address), scrape_every_s=a.scrape_every,
-                       command=["pertask", *a.argv], disk_gb=a.disk_gb)
+        plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, epochs=a.epochs,
+                       concurrency=a.concurrency, sampling=Sampling(a.temperature, a.max_tokens, a.stream),
+                       keep_workspaces=a.keep_workspaces, max_turns=a.max_turns, node=node, judge=judge,
+                       budget_usd=a.budget_usd, sandbox=sandbox, experiment=a.experiment, images=images,
+                       substitutions=subs, agent=agent, executor=make_executor(a.executor, a.ray_address),
+                       scrape_every_s=a.scrape_every, command=["pertask", *a.argv], disk_gb=a.disk_gb)
         if why := plan.executor.unsuitable(plan):
             raise UsageError(why)
         store = open_store(plan)
@@ -108,8 +109,7 @@ async def _run(a, suite, tasks, catalog) -> int:
                   + ("; the same command resumes it" if a.out is None else "") + ")", highlight=False)
         totals = {m.info.spec: sum(1 for x in planned.values() if x == m.info.spec) for m in plan.models}
         with RunProgress(totals, already, err, labels(list(totals))) as progress:
-            plan.on_note = progress.note
-            await run_plan(plan, store, progress.update)
+            await run_plan(plan, store, progress.update, progress.note)
     finally:
         if store is not None:
             store.unlock()

@@ -79,7 +79,7 @@ def pending(plan: RunPlan, store: RunStore) -> list[tuple[Model, Task, int]]:
     return [s for s in plan.samples() if sample_id(s[0].info.spec, s[1].id, s[2]) not in done]
 
 
-async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
+async def run_plan(plan: RunPlan, store: RunStore, on_done, on_note=None) -> dict:
     todo = pending(plan, store)
     session = {"started_at": now_iso(), "planned": len(plan.samples()), "skipped_done": len(plan.samples()) - len(todo),
                "command": plan.command}
@@ -97,7 +97,8 @@ async def run_plan(plan: RunPlan, store: RunStore, on_done) -> dict:
     # idle while hidden tests run (benchmarks/vllm_serving.py).
     agents = asyncio.Semaphore(plan.concurrency)
     budget = Budget(plan.budget_usd, store.load_samples())
-    ctx = RunContext(store, scratch, hidden, session["started_at"], asyncio.Semaphore(plan.concurrency), budget)
+    ctx = RunContext(store, scratch, hidden, session["started_at"], asyncio.Semaphore(plan.concurrency), budget,
+                     on_note=on_note)
     executor = plan.executor or LocalExecutor()
 
     async def one(model: Model, task: Task, epoch: int) -> None:

@@ -72,7 +72,6 @@ class RunPlan:
     substitutions: dict[str, str] = field(default_factory=dict)  # --substitute-image NAME=LOCAL
     agent: Agent = field(default_factory=BuiltinAgent)  # --agent: pertask's own loop, or an external one
     executor: Executor | None = None  # --executor: where samples run; None: this process
-    on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
     scrape_every_s: float = SCRAPE_EVERY_S  # --scrape-every: a served model's /metrics during the run
     command: list[str] = field(default_factory=list)  # the command line as given (keys are never on it)
     disk_gb: float = DISK_GB  # --disk-gb: what one sample may keep on disk (harness/sandboxes/quota.py)
@@ -95,6 +94,7 @@ class RunContext:
     graders: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))  # gradings at once
     budget: Budget | None = None  # the run's spending, while it goes (external agents' calls are refused past it)
     cached_seen: set[str] = field(default_factory=set)  # models whose first cache hit has been said
+    on_note: Callable[[str], None] | None = None  # one-line notices while the run goes (the console)
     controls: Controls = field(init=False)  # the pristine-workspace controls that prove a grading failure is infra
 
     def __post_init__(self) -> None:

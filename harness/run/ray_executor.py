@@ -58,7 +58,7 @@ class RayExecutor:
 
         store = ctx.store
         sid = sample_id(model.info.spec, task.id, epoch)
-        meter = Meter(sid, model, on_call=ledger(store, sid, ctx, plan))
+        meter = Meter(sid, model, on_call=ledger(store, sid, ctx))
         key = self.proxy.open(meter)
         job = {"info": model.info, "profile": model.profile, "proxy": f"{self.proxy.url}/v1", "key": key,
                "suite": plan.suite, "task": task, "epoch": epoch, "sampling": plan.sampling,

@@ -28,7 +28,7 @@ from .grading import grade_copy
 from .plan import RunContext, RunPlan
 
 
-def ledger(store: RunStore, sample: str, ctx: RunContext | None = None, plan: RunPlan | None = None, **extra):
+def ledger(store: RunStore, sample: str, ctx: RunContext | None = None, **extra):
     """What the call ledger records of one call: enough to re-price it and to find what it was for."""
     session = ctx.session_id if ctx else ""
 
@@ -37,10 +37,10 @@ def ledger(store: RunStore, sample: str, ctx: RunContext | None = None, plan: Ru
                            "usage": call["usage"], "raw_usage": call.get("raw_usage"), "usd": call["usd"],
                            "at": now_iso()})
         model = model_of(sample)
-        if ctx and plan and plan.on_note and call["usage"].get("input_cached") and model not in ctx.cached_seen:
+        if ctx and ctx.on_note and call["usage"].get("input_cached") and model not in ctx.cached_seen:
             # Said once per model, at its first cache hit: that the provider's cache works is worth knowing early.
             ctx.cached_seen.add(model)
-            plan.on_note(f"{model}: the provider reports cached tokens ({call['usage']['input_cached']:,} in one call "
+            ctx.on_note(f"{model}: the provider reports cached tokens ({call['usage']['input_cached']:,} in one call "
                          f"of {sample.split('|')[1]})")
     return record
 
@@ -108,7 +108,7 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, ctx: RunContext, 
     limits = task.config.limits
     if plan.max_turns:
         limits = limits.model_copy(update={"max_turns": min(limits.max_turns, plan.max_turns)})
-    on_call = ledger(ctx.store, rec.sample_id, ctx, plan)
+    on_call = ledger(ctx.store, rec.sample_id, ctx)
     res = await plan.agent.run(Assignment(model, rec.sample_id, task.instruction, sandbox, limits, on_call, plan.sampling,
                                           task.reference() if model.wants_reference else None,
                                           lambda: ctx.over_budget(plan)))
