@@ -130,6 +130,19 @@ class PriceEntry(BaseModel):
         return v
 
 
+class CheckVerdict(BaseModel):
+    """One binary rubric check (AA-Briefcase's accuracy and critical-insight checks) as a judge of the panel saw it."""
+
+    check_id: str
+    check_type: str
+    judge: str  # the panel's judge drawn for it (or "majority of N")
+    passed: bool | None = None  # None: no verdict (the judge failed: never a score)
+    reasons: str = ""
+    usage: Usage = Field(default_factory=Usage)
+    usd: float | None = None
+    error: str = ""
+
+
 class JudgeRecord(BaseModel):
     """An LLM judge's verdict on a sample: its own tokens and dollars, never the agent's."""
 
@@ -139,6 +152,7 @@ class JudgeRecord(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     usd: float | None = None  # None: unknown price, or no verdict was paid for
     error: str = ""
+    checks: list[CheckVerdict] = Field(default_factory=list)  # rubric checks, one verdict each (a judge panel)
 
 
 class SampleRecord(BaseModel):
