@@ -141,6 +141,7 @@ class CheckVerdict(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     usd: float | None = None
     error: str = ""
+    votes: list[CheckVerdict] = Field(default_factory=list)  # by majority: each judge's own verdict
 
 
 class JudgeRecord(BaseModel):
@@ -234,7 +235,9 @@ class RunManifest(BaseModel):
     suite_path: str = ""  # where it was loaded from: a suite is its path and digest, not its folder's name
     tasks: list[str]
     models: list[ModelInfo]
-    judge: ModelInfo | None = None  # --judge: graded deliverables on top of the checks, billed apart
+    judge: ModelInfo | None = None  # --judge: graded deliverables on top of the checks, billed apart (the first)
+    judges: list[ModelInfo] = Field(default_factory=list)  # every --judge: the panel for rubric checks
+    panel: str = ""  # how the panel decides a check: draw (one judge per check) or majority
     command_limits: dict[str, Any] = Field(default_factory=dict)  # what bounds each sandboxed command
     epochs: int
     concurrency: int

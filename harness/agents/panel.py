@@ -12,10 +12,14 @@ import json
 import re
 from collections.abc import Sequence
 
+from harness.sandboxes.overlay import DirView
 from providers.base import ChatRequest, Model, ModelCallError, Sampling
 from results.prices import call_usd
-from results.records import CheckVerdict, Usage
-from tasks.rubric import Check
+from results.records import CheckVerdict, JudgeRecord, Usage
+from tasks import Task
+from tasks.rubric import CHECKS, Check, load_checks
+
+from .judge import deliverables
 
 SYSTEM = ("You grade one check of a rubric, strictly: pass only if the deliverable meets the pass criteria in full. "
           "You see the task, the check and the deliverables; judge only what they contain. Reply with one JSON object "
@@ -95,7 +99,8 @@ def _majority(check: Check, votes: list[CheckVerdict]) -> CheckVerdict:
     usage = sum((v.usage for v in votes), Usage())
     usd = None if any(v.usd is None and not v.error for v in votes) else sum(v.usd or 0.0 for v in votes)
     out = CheckVerdict(check_id=check.check_id, check_type=check.check_type.value, judge=f"majority of {len(votes)}",
-                       usage=usage, usd=usd, reasons=" | ".join(f"{v.judge}: {v.reasons or v.error}" for v in votes))
+                       usage=usage, usd=usd, reasons=" | ".join(f"{v.judge}: {v.reasons or v.error}" for v in votes),
+                       votes=votes)
     yes = sum(v.passed for v in counted)
     if len(counted) * 2 <= len(votes) or yes * 2 == len(counted):  # most judges gave no verdict, or a tie
         out.error = f"no majority ({yes} of {len(counted)} verdicts pass, {len(votes) - len(counted)} failed)"
@@ -108,3 +113,16 @@ def pass_rate(verdicts: Sequence[CheckVerdict]) -> float | None:
     """The share of checks passed, of those given a verdict."""
     counted = [v.passed for v in verdicts if v.passed is not None]
     return round(sum(counted) / len(counted), 6) if counted else None
+
+
+async def judge_rubric(panel: Sequence[Model], mode: str, task: Task, files: DirView) -> JudgeRecord:
+    """A sample's rubric checks (its task's grader/checks.jsonl) by the panel: the pass rate is the judge's score."""
+    checks = load_checks(task.grader_dir / CHECKS)
+    verdicts = await judge_checks(panel, task.instruction, checks, await deliverables(task, files), mode)
+    paid = [v for v in verdicts if v.usage.calls]
+    rec = JudgeRecord(model=", ".join(j.info.spec for j in panel), checks=verdicts, score=pass_rate(verdicts),
+                      usage=sum((v.usage for v in verdicts), Usage()),
+                      usd=None if any(v.usd is None for v in paid) else sum(v.usd for v in paid))
+    if rec.score is None:
+        rec.error = "no rubric check got a verdict" if verdicts else "the task's checks.jsonl holds no binary check"
+    return rec

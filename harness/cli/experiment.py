@@ -30,7 +30,7 @@ from providers.registry import OPTIONS
 
 RUN_KEYS = {"suite": str, "epochs": int, "concurrency": int, "limit": int, "task": list, "out": str, "prices": str,
             "budget_usd": float, "temperature": float, "max_tokens": int, "stream": bool, "max_turns": int,
-            "protocol": str, "sandbox": str, "judge": str, "max_connections": int, "task_format": str,
+            "protocol": str, "sandbox": str, "judge": list, "panel": str, "max_connections": int, "task_format": str,
             "container_engine": str, "agent": str, "disk_gb": float}
 NODE_KEYS = {"gpu_type": str, "gpus": int, "gpu_hour_usd": float}
 PATHS = ("prices", "out")
@@ -77,7 +77,8 @@ def apply(a: argparse.Namespace, ap: argparse.ArgumentParser, path: Path) -> dic
     for key, kind in RUN_KEYS.items():
         if key not in data:
             continue
-        value = _check(name, key, data[key], kind)
+        raw = [data[key]] if key == "judge" and isinstance(data[key], str) else data[key]  # one judge, or a panel
+        value = _check(name, key, raw, kind)
         if key in PATHS or key == "suite" and (base / value).exists():
             value = base / value
         if getattr(a, key, None) in (None, ap.get_default(key), []):  # the command line wins

@@ -55,9 +55,14 @@ def make_parser() -> argparse.ArgumentParser:
                         "reach USD; in-flight samples finish, and the report says how many were not started")
     r.add_argument("--max-connections", type=int, default=32, metavar="N",
                    help="requests in flight to one endpoint at most (halved while it answers 429, then regrown)")
-    r.add_argument("--judge", metavar="MODEL",
+    r.add_argument("--judge", metavar="MODEL", action="append",
                    help="also rate each document deliverable (and tasks with a grader/rubric.md) with this model "
-                        "against the task's rubric; its tokens and dollars are reported apart from the agent's")
+                        "against the task's rubric; its tokens and dollars are reported apart from the agent's. "
+                        "Repeat it for a panel: a task with grader/checks.jsonl (AA-Briefcase's rubric form) has each "
+                        "binary check judged by one judge of the panel (--panel)")
+    r.add_argument("--panel", choices=["draw", "majority"], default="draw",
+                   help="how a panel of judges decides a rubric check: one judge drawn per check, as AA-Briefcase "
+                        "grades (the default), or the majority of the panel")
     r.add_argument("--keep-workspaces", action="store_true", help="keep each sample's final workspace")
     r.add_argument("--disk-gb", type=float, default=4.0, metavar="GB",
                    help="what one sample's commands may keep on disk, workspace and /tmp together (default 4); a "

@@ -78,18 +78,16 @@ async def _run(a, suite, tasks, catalog) -> int:
         if a.project_on:
             check_targets(a.project_on.split(","), catalog)
         out = a.out or default_out(a, suite.name)
-        judge = None
-        if a.judge:
-            judge = setup.judge(a.judge, catalog, warn)
-            models.append(judge)  # closed with the others; not a model under test
+        judges = [setup.judge(spec, catalog, warn) for spec in a.judge or []]
+        models.extend(judges)  # closed with the others; not models under test
         subs = substitutions(a.substitute_image)
         sandbox, images = setup.sandboxes(tasks, a.sandbox, subs, warn, note)
         if a.ray_address and a.executor != "ray":
             raise UsageError("--ray-address is for --executor ray")
-        agent = setup.agent(a.agent, [m for m in models if m is not judge], images, note)
-        plan = RunPlan(suite, tasks, [m for m in models if m is not judge], out, epochs=a.epochs,
+        agent = setup.agent(a.agent, [m for m in models if m not in judges], images, note)
+        plan = RunPlan(suite, tasks, [m for m in models if m not in judges], out, epochs=a.epochs,
                        concurrency=a.concurrency, sampling=Sampling(a.temperature, a.max_tokens, a.stream),
-                       keep_workspaces=a.keep_workspaces, max_turns=a.max_turns, node=node, judge=judge,
+                       keep_workspaces=a.keep_workspaces, max_turns=a.max_turns, node=node, judges=judges, panel=a.panel,
                        budget_usd=a.budget_usd, sandbox=sandbox, experiment=a.experiment, images=images,
                        substitutions=subs, agent=agent, executor=make_executor(a.executor, a.ray_address),
                        scrape_every_s=a.scrape_every, command=["pertask", *a.argv], disk_gb=a.disk_gb)

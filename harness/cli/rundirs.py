@@ -24,7 +24,12 @@ def default_out(a: Any, suite_name: str) -> Path:
     dated one instead."""
     if a.fresh:
         return Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite_name}"
-    key = json.dumps({k: getattr(a, k, None) for k in IDENTITY}, sort_keys=True, default=str)
+    given = {k: getattr(a, k, None) for k in IDENTITY}
+    if isinstance(given["judge"], list) and len(given["judge"]) == 1:
+        given["judge"] = given["judge"][0]  # one judge: the same run as before judges could be repeated
+    if getattr(a, "panel", "draw") != "draw":
+        given["panel"] = a.panel
+    key = json.dumps(given, sort_keys=True, default=str)
     return Path("runs") / f"{suite_name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 

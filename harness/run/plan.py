@@ -64,7 +64,8 @@ class RunPlan:
     keep_workspaces: bool = False
     max_turns: int | None = None  # caps every task's own turn limit
     node: dict = field(default_factory=dict)  # GPU type, count and $/GPU-hour as the user gave them
-    judge: Model | None = None  # --judge: rates document deliverables (and tasks with a rubric.md)
+    judges: list[Model] = field(default_factory=list)  # --judge, repeatable: the panel that rates deliverables
+    panel: str = "draw"  # --panel: a rubric check by one judge drawn for it, or by the panel's majority
     budget_usd: float | None = None  # --budget-usd: no new sample once spent + in-flight estimate reaches it
     sandbox: str = field(default_factory=default_backend)  # --sandbox: a name of harness.sandboxes.SANDBOXES
     experiment: dict = field(default_factory=dict)  # --config: the experiment file's path and content

@@ -35,7 +35,7 @@ class RayExecutor:
         self.nodes: list[str] = []
 
     def unsuitable(self, plan: Any) -> str:
-        if plan.agent.external or plan.judge is not None:
+        if plan.agent.external or plan.judges:
             return "--executor ray runs pertask's own agent without a judge, for now (not --agent or --judge)"
         not_http = [m.info.spec for m in plan.models if not m.over_http]
         if not_http:

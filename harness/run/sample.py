@@ -14,6 +14,7 @@ from pathlib import Path
 from harness.agents.base import Assignment
 from harness.agents.builtin import transcript_json
 from harness.agents.judge import RUBRIC, judge_sample
+from harness.agents.panel import judge_rubric
 from harness.sandboxes import Sandbox, make_sandbox
 from providers.balance import SAMPLE
 from providers.base import EndpointConfigError, Model, ModelCallError
@@ -22,6 +23,7 @@ from results.records import ErrorClass, SampleRecord, now_iso
 from results.store import RunStore, model_of, sample_id
 from tasks import Task
 from tasks.graders.review import review
+from tasks.rubric import CHECKS
 
 from .budget import Slot
 from .grading import grade_copy
@@ -153,8 +155,14 @@ async def grade_phase(task: Task, plan: RunPlan, ctx: RunContext, sandbox: Sandb
         rec.score, rec.passed = grade.score, grade.passed
         if grade.tampered:
             rec.error, rec.error_detail = ErrorClass.tampered, grade.tampered
-        if plan.judge is not None and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()):
-            rec.judge = await judge_sample(plan.judge, task, graded.files)
+        if plan.judges and (task.grader_dir / CHECKS).is_file():  # rubric checks, by the panel
+            rec.judge = await judge_rubric(plan.judges, plan.panel, task, graded.files)
+            for v in (vote for check in rec.judge.checks for vote in check.votes or [check]):
+                if v.usage.calls:  # each judge's call on a line of its own
+                    ledger(ctx.store, rec.sample_id, ctx, judge=v.judge, check=v.check_id)(
+                        {"usage": v.usage.model_dump(), "usd": v.usd})
+        elif plan.judges and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()):
+            rec.judge = await judge_sample(plan.judges[0], task, graded.files)
             if rec.judge.usage.calls:
                 ledger(ctx.store, rec.sample_id, ctx, judge=rec.judge.model)(
                     {"usage": rec.judge.usage.model_dump(), "usd": rec.judge.usd})

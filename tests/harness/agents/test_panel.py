@@ -7,6 +7,8 @@ import asyncio
 import json
 import shutil
 
+import pytest
+
 from harness.agents.judge import deliverables
 from harness.agents.panel import draw, judge_checks, pass_rate
 from harness.sandboxes.overlay import DirView
@@ -102,3 +104,44 @@ def test_a_panel_that_disagrees_decides_by_majority_and_a_failing_judge_gives_no
     # Nothing to read: both verdicts fail; the broken judge's error is no vote.
     assert split[0].passed is False
     assert alone[0].passed is None and alone[0].error and pass_rate(alone) is None  # an error is never a 0
+
+
+def test_a_run_with_a_panel_judges_each_rubric_check_and_bills_each_judge_apart(cli, tmp_path):
+    from tests.conftest import copy_suite, load_samples, run_json
+
+    suite = copy_suite(tmp_path / "suite", ("budget-reconcile",))
+    rows = [{"check_id": "a1", "task_id": "budget-reconcile", "check_type": "A", "scoring_type": "binary",
+             "files_needed": ["summary.md"], "check_description": "the total variance",
+             "score_1_criteria": "states the total variance as minus 14,850"},
+            {"check_id": "a2", "task_id": "budget-reconcile", "check_type": "A", "scoring_type": "binary",
+             "files_needed": ["summary.md"], "check_description": "marketing's actual, the duplicate removed"},
+            {"check_id": "c1", "task_id": "budget-reconcile", "check_type": "C", "scoring_type": "binary",
+             "files_needed": ["notes.md"], "check_description": "a note on the duplicate invoice"},
+            {"check_id": "p1", "task_id": "budget-reconcile", "check_type": "P", "scoring_type": "pairwise"}]
+    (suite / "budget-reconcile" / "grader" / "checks.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    names = ("j1", "j2", "j3")
+    scripts = []
+    for n in names:  # each passes a check only when shown the oracle's figure
+        path = tmp_path / f"{n}.json"
+        path.write_text(json.dumps({"model": n, "conversations": [
+            {"match": SOURCE, "turns": [{"content": json.dumps({"score": 1, "reasoning": "SAW A SOURCE FILE"})}]},
+            {"match": "Total variance: -14850", "turns": [{"content": PASS}]}], "default": [{"content": FAIL}]}))
+        scripts.append(path)
+    prices = tmp_path / "prices.toml"
+    prices.write_text("".join(f'[[price]]\nprovider = "scripted"\nmodel = "{n}"\ninput = 1.0\noutput = 2.0\n\n'
+                              for n in names))
+    out = tmp_path / "run"
+    report = run_json(cli, "run", "--suite", suite, "--model", "oracle", "--model", "null", "--out", out,
+                      "--prices", prices, *(a for s in scripts for a in ("--judge", f"scripted:{s}")))
+    got = {s["model"]: s["judge"] for s in load_samples(out)}
+    assert [(c["check_id"], c["passed"]) for c in got["oracle"]["checks"]] == [("a1", True), ("a2", True), ("c1", False)]
+    assert got["oracle"]["score"] == round(2 / 3, 6) and got["null"]["score"] == 0.0, got["null"]
+    assert all("SOURCE" not in c["reasons"] for j in got.values() for c in j["checks"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [j["spec"] for j in manifest["judges"]] == [f"scripted:{s}" for s in scripts] and manifest["panel"] == "draw"
+    judged = [json.loads(line) for line in (out / "calls.jsonl").read_text().splitlines() if '"judge"' in line]
+    assert sorted(c["check"] for c in judged) == ["a1", "a1", "a2", "a2", "c1", "c1"]  # one call per check and sample
+    assert all(c["usd"] > 0 and c["judge"].startswith("scripted:") for c in judged)
+    models = {m["model"]: m for m in report["models"]}
+    assert models["oracle"]["judge"]["mean_score"] == pytest.approx(2 / 3, abs=1e-3)
+    assert models["oracle"]["usd_per_task"] == 0  # the judges' dollars are never the model's
