@@ -1,0 +1,59 @@
+"""Pairwise checks: two models' deliverables compared blind, in both orders, by scripted judges on loopback; verdicts
+cached by content."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from harness.agents.pairwise import PairwiseJudge
+from providers.registry import build_model
+from results.elo import elo, order_agreement
+from results.prices import Catalog
+from tasks.rubric import Check
+
+CHECK = Check(check_id="aq1", task_id="t", check_type="AQ", scoring_type="pairwise",
+              check_description="the depth of the analysis")
+STRONG = {"memo.md": "A careful reconciliation: the duplicate invoice explains the gap."}
+WEAK = {"memo.md": "Numbers differ."}
+
+
+def verdict(preferred: int) -> dict:
+    return {"content": json.dumps({"preferred": preferred, "reasoning": "r"})}
+
+
+def judge(tmp_path, name: str, fair: bool):
+    shown = "```\nA careful reconciliation"
+    conversations = [{"match": f"## Deliverable 1\n#### memo.md\n{shown}", "turns": [verdict(1)]},
+                     {"match": f"## Deliverable 2\n#### memo.md\n{shown}", "turns": [verdict(2)]}] if fair else []
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps({"model": name, "conversations": conversations, "default": [verdict(1)]}))
+    return build_model(f"scripted:{path}", Catalog.load())
+
+
+def test_both_orders_cancel_a_judge_that_prefers_what_it_reads_first_and_verdicts_are_cached(tmp_path):
+    fair, lean = judge(tmp_path, "fair", True), judge(tmp_path, "lean", False)
+
+    async def go():
+        try:
+            pj, pl = PairwiseJudge(fair, tmp_path / "cache"), PairwiseJudge(lean, tmp_path / "cache")
+            js = [*await pj.compare("t", "do it", CHECK, "strong", STRONG, "weak", WEAK),
+                  *await pl.compare("t", "do it", CHECK, "strong", STRONG, "weak", WEAK)]
+            paid = len(pj.calls) + len(pl.calls)
+            again = PairwiseJudge(fair, tmp_path / "cache")
+            repeat = await again.compare("t", "do it", CHECK, "strong", STRONG, "weak", WEAK)
+            return js, paid, repeat, again.calls
+        finally:
+            await fair.aclose()
+            await lean.aclose()
+
+    js, paid, repeat, repaid = asyncio.run(go())
+    fair_js = [j for j in js if j.judge.endswith("fair.json")]
+    lean_js = [j for j in js if j.judge.endswith("lean.json")]
+    assert [(j.first, j.outcome) for j in fair_js] == [("strong", 1.0), ("weak", 0.0)]  # the strong memo, both ways
+    assert [(j.first, j.outcome) for j in lean_js] == [("strong", 1.0), ("weak", 1.0)]  # whatever came first
+    assert order_agreement(fair_js) == 1.0 and order_agreement(lean_js) == 0.0
+    leaned = elo(lean_js, rounds=0)
+    assert leaned["strong"]["elo"] == leaned["weak"]["elo"]  # the lean cancels: no preference is left
+    assert elo(fair_js, rounds=0)["strong"]["elo"] > 1000
+    assert paid == 4 and repaid == [] and repeat == fair_js  # asked again: read from the cache, nothing paid
