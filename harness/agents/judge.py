@@ -71,10 +71,11 @@ def parse_verdict(text: str) -> tuple[float, str]:
     return score, str(data.get("reasons", ""))[:2000]
 
 
-async def judge_sample(judge: Model, task: Task, files: DirView) -> JudgeRecord:
+async def judge_sample(judge: Model, task: Task, shown: dict[str, str]) -> JudgeRecord:
+    """The deliverables as text (`deliverables` above) rated against the task's rubric."""
     rec = JudgeRecord(model=judge.info.spec)
     try:
-        out = await judge.generate(ChatRequest(prompt(task, await deliverables(task, files)),
+        out = await judge.generate(ChatRequest(prompt(task, shown),
                                                sampling=Sampling(temperature=0.0, max_tokens=600)))
     except ModelCallError as exc:
         rec.error = f"{exc.kind}: {exc.detail}"[:500]

@@ -12,14 +12,11 @@ import json
 import re
 from collections.abc import Sequence
 
-from harness.sandboxes.overlay import DirView
 from providers.base import ChatRequest, Model, ModelCallError, Sampling
 from results.prices import call_usd
 from results.records import CheckVerdict, JudgeRecord, Usage
 from tasks import Task
 from tasks.rubric import CHECKS, Check, load_checks
-
-from .judge import deliverables
 
 SYSTEM = ("You grade one check of a rubric, strictly: pass only if the deliverable meets the pass criteria in full. "
           "You see the task, the check and the deliverables; judge only what they contain. Reply with one JSON object "
@@ -115,10 +112,11 @@ def pass_rate(verdicts: Sequence[CheckVerdict]) -> float | None:
     return round(sum(counted) / len(counted), 6) if counted else None
 
 
-async def judge_rubric(panel: Sequence[Model], mode: str, task: Task, files: DirView) -> JudgeRecord:
-    """A sample's rubric checks (its task's grader/checks.jsonl) by the panel: the pass rate is the judge's score."""
+async def judge_rubric(panel: Sequence[Model], mode: str, task: Task, shown: dict[str, str]) -> JudgeRecord:
+    """A sample's rubric checks (its task's grader/checks.jsonl) by the panel, on its deliverables as text (`shown`,
+    harness/agents/judge.py: deliverables): the pass rate is the judge's score."""
     checks = load_checks(task.grader_dir / CHECKS)
-    verdicts = await judge_checks(panel, task.instruction, checks, await deliverables(task, files), mode)
+    verdicts = await judge_checks(panel, task.instruction, checks, shown, mode)
     paid = [v for v in verdicts if v.usage.calls]
     rec = JudgeRecord(model=", ".join(j.info.spec for j in panel), checks=verdicts, score=pass_rate(verdicts),
                       usage=sum((v.usage for v in verdicts), Usage()),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harness.agents.base import Assignment
 from harness.agents.builtin import transcript_json
-from harness.agents.judge import RUBRIC, judge_sample
+from harness.agents.judge import RUBRIC, deliverables, judge_sample
 from harness.agents.panel import judge_rubric
 from harness.sandboxes import Sandbox, make_sandbox
 from providers.balance import SAMPLE
@@ -155,14 +155,18 @@ async def grade_phase(task: Task, plan: RunPlan, ctx: RunContext, sandbox: Sandb
         rec.score, rec.passed = grade.score, grade.passed
         if grade.tampered:
             rec.error, rec.error_detail = ErrorClass.tampered, grade.tampered
-        if plan.judges and (task.grader_dir / CHECKS).is_file():  # rubric checks, by the panel
-            rec.judge = await judge_rubric(plan.judges, plan.panel, task, graded.files)
+        judged = plan.judges and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()
+                                  or (task.grader_dir / CHECKS).is_file())
+        if judged:  # kept with the transcript as the judges saw them: pairwise comparisons read them after the run
+            shown = transcript["deliverables"] = await deliverables(task, graded.files)
+        if judged and (task.grader_dir / CHECKS).is_file():  # rubric checks, by the panel
+            rec.judge = await judge_rubric(plan.judges, plan.panel, task, shown)
             for v in (vote for check in rec.judge.checks for vote in check.votes or [check]):
                 if v.usage.calls:  # each judge's call on a line of its own
                     ledger(ctx.store, rec.sample_id, ctx, judge=v.judge, check=v.check_id)(
                         {"usage": v.usage.model_dump(), "usd": v.usd})
-        elif plan.judges and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()):
-            rec.judge = await judge_sample(plan.judges[0], task, graded.files)
+        elif judged:
+            rec.judge = await judge_sample(plan.judges[0], task, shown)
             if rec.judge.usage.calls:
                 ledger(ctx.store, rec.sample_id, ctx, judge=rec.judge.model)(
                     {"usage": rec.judge.usage.model_dump(), "usd": rec.judge.usd})
