@@ -45,3 +45,25 @@ def list_runs(where: Path) -> list[dict[str, Any]]:
         if where.is_dir() else []
     rows = [d for r in roots if (d := describe(r))]
     return sorted(rows, key=lambda r: r["last"] or "", reverse=True)
+
+
+def render_runs(rows: list[dict[str, Any]], where: Path, as_json: bool = False) -> None:
+    """`pertask runs`: a table of the runs under `where`, newest first (or JSON)."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return
+    if not rows:
+        print(f"no run directories under {where}")
+        return
+    t = Table(title=f"runs under {where} (newest first)")
+    for col in ("run", "suite", "models", "samples", "state", "last"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(r["run"], r["suite"], ", ".join(r["models"]), f"{r['samples']}/{r['planned']}", r["state"],
+                  (r["last"] or "")[:19])
+    Console().print(t)

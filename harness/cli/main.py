@@ -36,6 +36,7 @@ COMMANDS = {
     "runs": "harness.cli.report:cmd_list_runs",
     "providers": "harness.cli.commands:cmd_providers",
     "proxy": "harness.cli.commands:cmd_proxy",
+    "pairwise": "harness.cli.report:cmd_pairwise",
 }
 # What a user can get wrong (a flag, a file, a spec, a key, this machine's set-up): one line, exit status 2.
 SETUP_ERRORS = (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError, BackendError,

@@ -165,5 +165,14 @@ def make_parser() -> argparse.ArgumentParser:
     px.add_argument("--port", type=int, default=0, help="default: any free port on 127.0.0.1")
     px.add_argument("--ledger", type=Path, metavar="FILE", help="append each metered call here (JSON lines)")
     px.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    pw = sub.add_parser("pairwise", help="rank the models of judged runs by pairwise comparison of their deliverables "
+                                         "(Elo with 95%% intervals, per check type and overall)")
+    pw.add_argument("runs", nargs="+", type=Path, help="run directories made with --judge (their transcripts keep "
+                                                       "what the judges saw)")
+    pw.add_argument("--judge", action="append", required=True, metavar="MODEL",
+                    help="a judge of the panel (repeat it): one is drawn per comparison, each pair judged in both orders")
+    pw.add_argument("--anchor", metavar="MODEL=SCORE", help="fix a model's Elo (default: the models' mean is 1000)")
+    pw.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    pw.add_argument("--json", action="store_true", help="print one JSON object")
     ap.run_parser = r  # its defaults tell an experiment file's values from flags left unset
     return ap

@@ -56,3 +56,15 @@ def cmd_view(a: argparse.Namespace) -> int:
 
 def cmd_list_runs(a: argparse.Namespace) -> int:
     return cmd_runs(a.where, a.json)
+
+
+
+def cmd_pairwise(a: argparse.Namespace) -> int:
+    import asyncio
+
+    from harness.run.pairwise import parse_anchor, rank_with
+    from results.ranking import render_ranking
+
+    out = asyncio.run(rank_with(a.runs, a.judge, Catalog.load(a.prices), parse_anchor(a.anchor)))
+    render_ranking(out, as_json=a.json)
+    return 0

@@ -9,10 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
-from results.rundirs import list_runs
+from results.rundirs import list_runs, render_runs
 
 # What makes two commands the same run: the samples they plan and how those are produced.
 IDENTITY = ("suite", "task_format", "model", "task", "limit", "epochs", "max_turns", "max_tokens", "temperature",
@@ -34,18 +31,5 @@ def default_out(a: Any, suite_name: str) -> Path:
 
 
 def cmd_runs(where: Path, as_json: bool) -> int:
-    rows = list_runs(where)
-    if as_json:
-        print(json.dumps(rows, indent=1))
-        return 0
-    if not rows:
-        print(f"no run directories under {where}")
-        return 0
-    t = Table(title=f"runs under {where} (newest first)")
-    for col in ("run", "suite", "models", "samples", "state", "last"):
-        t.add_column(col, overflow="fold")
-    for r in rows:
-        t.add_row(r["run"], r["suite"], ", ".join(r["models"]), f"{r['samples']}/{r['planned']}", r["state"],
-                  (r["last"] or "")[:19])
-    Console().print(t)
+    render_runs(list_runs(where), where, as_json)
     return 0

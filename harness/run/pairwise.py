@@ -1,0 +1,105 @@
+"""`pertask pairwise RUN... --judge J...`: the models of one or more runs ranked by pairwise comparison of their
+deliverables, as AA-Briefcase ranks analytical quality and presentation and GDPval-AA ranks against the expert.
+
+For every task, every two models that left deliverables (kept in their transcripts by a judged run) are compared on
+each pairwise check of the task's grader/checks.jsonl (AQ, P), or on overall quality where it has none, by one judge
+of the panel drawn per comparison, in both orders. The judgements become Elo scores with intervals per check type and
+overall (results/elo.py); verdicts are cached under the first run's folder, so a second call pays for nothing again.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from harness.agents.pairwise import PairwiseJudge
+from harness.agents.panel import draw
+from providers.base import Model
+from providers.registry import build_model
+from results.elo import Judgement, elo, judge_agreement, order_agreement
+from results.prices import Catalog
+from results.records import ErrorClass
+from results.store import RunStore
+from tasks import load_suite
+from tasks.rubric import CHECKS, Check, load_checks
+
+from .plan import RunError
+
+OVERALL = Check(check_id="overall", task_id="*", check_type="AQ", scoring_type="pairwise",
+                check_description="Which deliverable does the task better: correct, complete, well reasoned and ready "
+                                  "to hand to the person who asked?")
+
+
+def deliverables_of(runs: list[Path]) -> tuple[dict[str, dict[str, dict[str, str]]], Any]:
+    """task -> model -> its deliverables (the first scored epoch that kept them), and the suite of the first run."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    suite = None
+    for run in runs:
+        store = RunStore(run)
+        manifest = store.read_manifest()
+        if manifest is None:
+            raise RunError(f"{run}: not a run directory (no manifest.json)")
+        suite = suite or load_suite(manifest.suite_path or manifest.suite)
+        for rec in sorted(store.load_samples(), key=lambda r: r.epoch):
+            if rec.error == ErrorClass.infra or not rec.transcript:
+                continue
+            shown = json.loads((run / rec.transcript).read_text()).get("deliverables")
+            model = rec.model if len(runs) == 1 else f"{rec.model} @ {run.name}"
+            if shown is not None:
+                found.setdefault(rec.task_id, {}).setdefault(model, shown)
+    return found, suite
+
+
+async def rank(runs: list[Path], judges: list[Model], anchor: tuple[str, float] | None = None,
+               rounds: int = 1000) -> dict[str, Any]:
+    found, suite = deliverables_of(runs)
+    if not any(len(models) > 1 for models in found.values()):
+        raise RunError("no task has deliverables of two models to compare: run with --judge (which keeps what the "
+                       "judges saw in each transcript), with two or more models")
+    tasks = {t.id: t for t in suite.tasks}
+    cache = runs[0] / "pairwise-cache"
+    panel = {j.info.spec: PairwiseJudge(j, cache) for j in judges}
+    judgements: dict[str, list[Judgement]] = {}
+    for task_id, models in sorted(found.items()):
+        task = tasks.get(task_id)
+        if task is None:
+            continue
+        own = task.grader_dir / CHECKS
+        checks = [c for c in load_checks(own) if not c.binary] if own.is_file() else []
+        for check in checks or [OVERALL]:
+            for a, b in combinations(sorted(models), 2):
+                key = check.model_copy(update={"check_id": f"{task_id}/{check.check_id}/{a}/{b}"})
+                judge = panel[draw(key, judges).info.spec]
+                got = await judge.compare(task_id, task.instruction, check, a, models[a], b, models[b])
+                judgements.setdefault(check.check_type.value, []).extend(got)
+    every = [j for js in judgements.values() for j in js]
+    paid = [c for j in panel.values() for c in j.calls]
+    return {"elo": elo(every, anchor, rounds), "by_type": {t: elo(js, anchor, rounds) for t, js in judgements.items()},
+            "n_judgements": len(every), "order_agreement": order_agreement(every),
+            "judge_agreement": judge_agreement(every), "judges": list(panel),
+            "judge_calls": len(paid), "judge_usd": None if any(c["usd"] is None for c in paid)
+            else round(sum(c["usd"] for c in paid), 6)}
+
+
+def parse_anchor(text: str | None) -> tuple[str, float] | None:
+    """--anchor MODEL=SCORE."""
+    if not text:
+        return None
+    name, _, score = text.rpartition("=")
+    try:
+        return name, float(score)
+    except ValueError:
+        raise RunError(f"--anchor {text}: expected MODEL=SCORE, e.g. oracle=1000") from None
+
+
+async def rank_with(runs: list[Path], specs: list[str], catalog: Catalog, anchor: tuple[str, float] | None) -> dict:
+    judges = [build_model(spec, catalog) for spec in specs]
+    try:
+        return await rank(runs, judges, anchor)
+    except ValueError as exc:  # an anchor that is in no judgement
+        raise RunError(str(exc)) from None
+    finally:
+        for j in judges:
+            await j.aclose()

@@ -1,0 +1,25 @@
+"""`pertask pairwise`'s report: each model's Elo with its interval, overall and per check type, and how far the judges
+and the two orders agree, with what the judges cost."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def render_ranking(out: dict[str, Any], as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps(out, indent=2))
+        return
+    types = sorted(out["by_type"])
+    print(f"{'model':<40} {'Elo':>7} {'95% CI':>14}" + "".join(f" {t:>8}" for t in types))
+    for model, s in sorted(out["elo"].items(), key=lambda kv: -kv[1]["elo"]):
+        ci = f"[{s['ci'][0]:.0f}, {s['ci'][1]:.0f}]" if s["ci"] else "(anchor)"
+        per = "".join(f" {out['by_type'][t][model]['elo']:>8.0f}" if model in out["by_type"][t] else f" {'-':>8}"
+                      for t in types)
+        print(f"{model[:40]:<40} {s['elo']:>7.0f} {ci:>14}{per}")
+    usd = "null (a judge's price is unknown)" if out["judge_usd"] is None else f"${out['judge_usd']:.4f}"
+    print(f"{out['n_judgements']} judgements by {len(out['judges'])} judge(s); {out['judge_calls']} calls paid now "
+          f"({usd}; cached verdicts are free); the two orders agree on {out['order_agreement']}, the judges on "
+          f"{out['judge_agreement']}", file=sys.stderr)
