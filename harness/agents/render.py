@@ -18,6 +18,7 @@ from harness.sandboxes.local import PATH
 from tasks.graders.base import TOOLS
 
 OFFICE = {".xlsx", ".docx", ".pptx", ".pdf"}
+MEDIA = {".mp4", ".mov", ".webm", ".mkv", ".avi", ".mp3", ".wav", ".m4a"}
 MEMORY = 1 << 30  # a renderer's address space
 CPU_S, WALL_S = 30, 60
 
@@ -34,6 +35,8 @@ async def render(path: Path, limit: int) -> str:
     if path.suffix.lower() not in OFFICE:
         with open(path, "rb") as fh:
             data = fh.read(limit * 4)  # UTF-8 is at most 4 bytes a character
+        if path.suffix.lower() in MEDIA:
+            return f"(a {path.suffix.lower()[1:]} file of {path.stat().st_size} bytes: no judge here reads video or audio)"
         if b"\0" in data[:4096]:
             return f"(binary file, {path.stat().st_size} bytes)"
         return data.decode("utf-8", "replace")[:limit]

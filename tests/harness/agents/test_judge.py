@@ -118,3 +118,51 @@ def test_the_judge_reads_deliverables_under_limits_never_whole(tmp_path):
     assert got["model.xlsx"].startswith("(could not read: the renderer ran out of"), got["model.xlsx"][:200]
     assert "Variance explained by the late accrual." in got["memo.docx"]
     assert got["huge.md"].startswith("(binary file") and sum(len(t) for t in got.values()) <= 60_000
+
+
+def test_office_deliverables_reach_the_judge_with_formulas_headings_tables_and_chart_series(tmp_path):
+    """What AA-Briefcase's judges are shown of a deliverable: an .xlsx's values and formulas (a file written by code
+    has no computed values), a .docx's headings and tables, a .pptx's tables and a chart's series; a video is named
+    as a file no judge here reads."""
+    from docx import Document
+    from openpyxl import Workbook
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    from harness.agents.render import render
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Model"
+    ws.append(["Revenue", 30.5])
+    ws.append(["Growth", 10.7])
+    ws.append(["Total", "=B1+B2"])
+    wb.save(tmp_path / "model.xlsx")
+    doc = Document()
+    doc.add_heading("Target assessment", level=1)
+    doc.add_paragraph("Aurora's margin is above its peers.")
+    table = doc.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text, table.cell(1, 0).text, table.cell(1, 1).text = "Year", "EBITDA", "2025", "8.1"
+    doc.save(tmp_path / "memo.docx")
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "Market size"
+    data = CategoryChartData()
+    data.categories = ["2024", "2025"]
+    data.add_series("Volume (m eggs)", (1150, 1210))
+    slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(1), Inches(6), Inches(4), data)
+    shape = slide.shapes.add_table(2, 2, Inches(1), Inches(5), Inches(4), Inches(1))
+    shape.table.cell(0, 0).text, shape.table.cell(1, 0).text = "Peer", "Zeagold"
+    deck.save(tmp_path / "deck.pptx")
+    (tmp_path / "briefing.mp4").write_bytes(b"\0\0\0\x18ftypmp42" + bytes(1000))
+
+    xlsx = asyncio.run(render(tmp_path / "model.xlsx", 5000))
+    assert "[sheet Model]" in xlsx and "Revenue,30.5" in xlsx and "Total,[B3=B1+B2]" in xlsx, xlsx
+    docx = asyncio.run(render(tmp_path / "memo.docx", 5000))
+    assert "# Target assessment" in docx and "| Year | EBITDA |" in docx and "| 2025 | 8.1 |" in docx, docx
+    pptx = asyncio.run(render(tmp_path / "deck.pptx", 5000))
+    assert "Market size" in pptx and "[chart: 2024, 2025]" in pptx and "Volume (m eggs): 1150.0, 1210.0" in pptx, pptx
+    assert "| Peer |" in pptx and "| Zeagold |" in pptx, pptx
+    assert "no judge here reads video" in asyncio.run(render(tmp_path / "briefing.mp4", 5000))
