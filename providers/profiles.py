@@ -115,3 +115,15 @@ def put(body: dict[str, Any], path: str, value: Any) -> None:
     for p in parents:
         node = node.setdefault(p, {})
     node[leaf] = value
+
+
+def describe() -> list[str]:
+    """`pertask providers`: each profile's wire, key variable, URL, how reasoning goes back, and its settings."""
+    lines = []
+    for name, p in profiles().items():
+        back = f"{'/'.join(p.reasoning_fields)} ({p.send_reasoning})" if p.reasoning_fields else (
+            "<think> in content" if p.think_tags else {"anthropic": "thinking blocks", "responses": "reasoning items"}
+            .get(p.wire, "-"))
+        lines += [f"{name:<17} {p.wire:<10} {p.key_env:<20} {p.base_url}",
+                  f"{'':<17} reasoning back: {back}; settings: {', '.join(f'{k}=' for k in p.params)}"]
+    return lines

@@ -52,6 +52,12 @@ def _split_options(spec: str) -> tuple[str, dict[str, str]]:
     return body, options
 
 
+def with_options(spec: str, options: dict[str, object]) -> str:
+    """A spec with these options added (an experiment file's [[model]] keys): booleans as on/off."""
+    opts = [f"{k}={('on' if v else 'off') if isinstance(v, bool) else v}" for k, v in options.items()]
+    return spec + ("," if "#" in spec else "#") + ",".join(opts) if opts else spec
+
+
 def model_key(spec: str) -> str:
     body, options = _split_options(spec)
     if options.get("label"):

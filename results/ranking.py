@@ -23,3 +23,19 @@ def render_ranking(out: dict[str, Any], as_json: bool = False) -> None:
     print(f"{out['n_judgements']} judgements by {len(out['judges'])} judge(s); {out['judge_calls']} calls paid now "
           f"({usd}; cached verdicts are free); the two orders agree on {out['order_agreement']}, the judges on "
           f"{out['judge_agreement']}", file=sys.stderr)
+
+
+def render_grading(out: dict[str, Any], as_json: bool = False) -> None:
+    """`pertask grade`: per model its rubric pass rate (with its interval) and, with two or more, the pairwise Elo."""
+    if as_json:
+        print(json.dumps(out, indent=2))
+        return
+    print(f"{'model':<40} {'rubric pass rate':>17} {'95% CI':>14} {'checks':>7} {'judges $':>9}")
+    for m, r in out["rubric"].items():
+        rate = "-" if r["pass_rate"] is None else f"{r['pass_rate']:.0%}"
+        ci = f"[{r['pass_rate_ci'][0]:.0%}, {r['pass_rate_ci'][1]:.0%}]" if r["pass_rate_ci"] else "-"
+        usd = "null" if r["judge_usd"] is None else f"{r['judge_usd']:.4f}"
+        print(f"{m[:40]:<40} {rate:>17} {ci:>14} {r['n_checks']:>7} {usd:>9}")
+    if out["pairwise"]:
+        print()
+        render_ranking(out["pairwise"])

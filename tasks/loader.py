@@ -50,3 +50,15 @@ def load_suite(name: str, fmt: str | None = None) -> Suite:
         seen[task.id] = task_dir
         suite.tasks.append(task)
     return suite
+
+
+def listing(suite: Suite) -> list[str]:
+    """`pertask tasks list`: a suite's tasks, one line each."""
+    lines = [f"{suite.name} (version {suite.version}, {len(suite.tasks)} tasks)",
+             f"  {'id':<28} {'kind':<9} {'tier':<7} {'files':>5} {'~tokens':>8}  grader  tags"]
+    for t in suite.tasks:
+        c, files = t.config, t.workspace_files()
+        tokens = sum(p.stat().st_size for _, p in files) // 4  # ~4 bytes a token: what reading it all would cost
+        lines.append(f"  {t.id:<28} {c.kind:<9} {c.difficulty:<7} {len(files):>5} {tokens:>8}  "
+                     f"{c.grader.type:<7} {','.join(c.tags)}")
+    return lines

@@ -11,6 +11,7 @@ from providers.registry import build_model
 from results.prices import Catalog
 from results.report import render_hardware, render_prices
 from tasks import builtin_suites, load_suite
+from tasks.loader import listing
 
 from .console import UsageError, err, note, substitutions
 
@@ -21,14 +22,7 @@ def cmd_tasks(a: argparse.Namespace) -> int:
     broken = 0
     for s in suites:
         if a.action == "list":
-            print(f"{s.name} (version {s.version}, {len(s.tasks)} tasks)")
-            print(f"  {'id':<28} {'kind':<9} {'tier':<7} {'files':>5} {'~tokens':>8}  grader  tags")
-            for t in s.tasks:
-                c, files = t.config, t.workspace_files()
-                # ~4 bytes a token: a rough guide to what reading the whole workspace would cost.
-                tokens = sum(p.stat().st_size for _, p in files) // 4
-                print(f"  {t.id:<28} {c.kind:<9} {c.difficulty:<7} {len(files):>5} {tokens:>8}  "
-                      f"{c.grader.type:<7} {','.join(c.tags)}")
+            print("\n".join(listing(s)))
         for e in s.errors:
             print(f"error: {e}", file=sys.stderr)
         broken += len(s.errors)
@@ -72,14 +66,9 @@ async def _proxy(a: argparse.Namespace) -> int:
 
 
 def cmd_providers(a: argparse.Namespace | None = None) -> int:
-    from providers.profiles import profiles
+    from providers.profiles import describe
 
-    for name, p in profiles().items():
-        back = f"{'/'.join(p.reasoning_fields)} ({p.send_reasoning})" if p.reasoning_fields else (
-            "<think> in content" if p.think_tags else {"anthropic": "thinking blocks", "responses": "reasoning items"}
-            .get(p.wire, "-"))
-        print(f"{name:<17} {p.wire:<10} {p.key_env:<20} {p.base_url}\n{'':<17} reasoning back: {back}; "
-              f"settings: {', '.join(f'{k}=' for k in p.params)}")
+    print("\n".join(describe()))
     return 0
 
 

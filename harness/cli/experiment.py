@@ -26,7 +26,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from providers.registry import OPTIONS
+from providers.registry import OPTIONS, with_options
 
 RUN_KEYS = {"suite": str, "epochs": int, "concurrency": int, "limit": int, "task": list, "out": str, "prices": str,
             "budget_usd": float, "temperature": float, "max_tokens": int, "stream": bool, "max_turns": int,
@@ -54,13 +54,7 @@ def model_spec(where: str, row: dict[str, Any]) -> str:
     unknown = sorted(set(row) - {"spec", *OPTIONS})
     if unknown:
         raise ExperimentError(f"{where}: unknown key(s) {', '.join(unknown)} (valid: spec, {', '.join(OPTIONS)})")
-    opts = []
-    for k in OPTIONS:
-        if k in row:
-            v = row[k]
-            opts.append(f"{k}={('on' if v else 'off') if isinstance(v, bool) else v}")
-    spec = row["spec"]
-    return spec + ("," if "#" in spec else "#") + ",".join(opts) if opts else spec
+    return with_options(row["spec"], {k: row[k] for k in OPTIONS if k in row})
 
 
 def apply(a: argparse.Namespace, ap: argparse.ArgumentParser, path: Path) -> dict[str, Any]:

@@ -4,6 +4,7 @@ harness/run, harness/sandboxes, harness/agents, tasks, providers and results."""
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from rich.markup import escape
@@ -36,7 +37,8 @@ COMMANDS = {
     "runs": "harness.cli.report:cmd_list_runs",
     "providers": "harness.cli.commands:cmd_providers",
     "proxy": "harness.cli.commands:cmd_proxy",
-    "pairwise": "harness.cli.report:cmd_pairwise",
+    "pairwise": "harness.cli.report:cmd_judged",
+    "grade": "harness.cli.report:cmd_judged",
 }
 # What a user can get wrong (a flag, a file, a spec, a key, this machine's set-up): one line, exit status 2.
 SETUP_ERRORS = (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFileError, FileNotFoundError, BackendError,
@@ -58,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         # escaped: a message that names "[[model]]" or "[limits]" is text, not rich markup
         err.print(f"pertask: error: {escape(str(exc))}", style="red", highlight=False, soft_wrap=True)
         return 2
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say to it
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (interpreter shutdown flushes stdout once more)
+        return 0
     except KeyboardInterrupt:
         err.print("interrupted: finished samples are saved; run the same command again to resume"
                   if a.cmd == "run" else "stopped", style="yellow")

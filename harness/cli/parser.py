@@ -169,10 +169,17 @@ def make_parser() -> argparse.ArgumentParser:
                                          "(Elo with 95%% intervals, per check type and overall)")
     pw.add_argument("runs", nargs="+", type=Path, help="run directories made with --judge (their transcripts keep "
                                                        "what the judges saw)")
-    pw.add_argument("--judge", action="append", required=True, metavar="MODEL",
-                    help="a judge of the panel (repeat it): one is drawn per comparison, each pair judged in both orders")
-    pw.add_argument("--anchor", metavar="MODEL=SCORE", help="fix a model's Elo (default: the models' mean is 1000)")
-    pw.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
-    pw.add_argument("--json", action="store_true", help="print one JSON object")
+    gr = sub.add_parser("grade", help="grade deliverables pertask did not make (FOLDER/MODEL/TASK_ID/...) by a judge "
+                                      "panel: rubric checks, then pairwise Elo; no model is called but the judges")
+    gr.add_argument("suite", help="the suite the deliverables answer (its tasks' grader/checks.jsonl)")
+    gr.add_argument("folder", type=Path, help="a folder per model, each with a folder per task id")
+    gr.add_argument("--panel", choices=["draw", "majority"], default="draw", help="as for run")
+    for p in (pw, gr):
+        p.add_argument("--judge", action="append", required=True, metavar="MODEL",
+                       help="a judge of the panel (repeat it): one is drawn per check or comparison; each pair of "
+                            "deliverables is judged in both orders")
+        p.add_argument("--anchor", metavar="MODEL=SCORE", help="fix a model's Elo (default: the models' mean is 1000)")
+        p.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+        p.add_argument("--json", action="store_true", help="print one JSON object")
     ap.run_parser = r  # its defaults tell an experiment file's values from flags left unset
     return ap

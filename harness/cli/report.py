@@ -59,12 +59,19 @@ def cmd_list_runs(a: argparse.Namespace) -> int:
 
 
 
-def cmd_pairwise(a: argparse.Namespace) -> int:
+def cmd_judged(a: argparse.Namespace) -> int:
+    """`pairwise` (judged runs ranked) and `grade` (a folder of deliverables graded), by a panel of judges."""
     import asyncio
 
     from harness.run.pairwise import parse_anchor, rank_with
-    from results.ranking import render_ranking
+    from harness.run.submissions import grade_folder
+    from results.ranking import render_grading, render_ranking
+    from tasks import load_suite
 
-    out = asyncio.run(rank_with(a.runs, a.judge, Catalog.load(a.prices), parse_anchor(a.anchor)))
-    render_ranking(out, as_json=a.json)
+    catalog, anchor = Catalog.load(a.prices), parse_anchor(a.anchor)
+    if a.cmd == "pairwise":
+        render_ranking(asyncio.run(rank_with(a.runs, a.judge, catalog, anchor)), as_json=a.json)
+    else:
+        render_grading(asyncio.run(grade_folder(load_suite(a.suite), a.folder, a.judge, catalog, a.panel, anchor)),
+                       as_json=a.json)
     return 0

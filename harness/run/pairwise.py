@@ -52,14 +52,13 @@ def deliverables_of(runs: list[Path]) -> tuple[dict[str, dict[str, dict[str, str
     return found, suite
 
 
-async def rank(runs: list[Path], judges: list[Model], anchor: tuple[str, float] | None = None,
-               rounds: int = 1000) -> dict[str, Any]:
-    found, suite = deliverables_of(runs)
+async def compare_all(found: dict[str, dict[str, dict[str, str]]], tasks: dict[str, Any], judges: list[Model],
+                      cache: Path, anchor: tuple[str, float] | None = None, rounds: int = 1000) -> dict[str, Any]:
+    """Every two models' deliverables (`found`: task -> model -> files as text) compared per task and pairwise check,
+    one judge of the panel drawn per comparison, both orders; Elo overall and per check type, and what it cost."""
     if not any(len(models) > 1 for models in found.values()):
         raise RunError("no task has deliverables of two models to compare: run with --judge (which keeps what the "
                        "judges saw in each transcript), with two or more models")
-    tasks = {t.id: t for t in suite.tasks}
-    cache = runs[0] / "pairwise-cache"
     panel = {j.info.spec: PairwiseJudge(j, cache) for j in judges}
     judgements: dict[str, list[Judgement]] = {}
     for task_id, models in sorted(found.items()):
@@ -81,6 +80,12 @@ async def rank(runs: list[Path], judges: list[Model], anchor: tuple[str, float] 
             "judge_agreement": judge_agreement(every), "judges": list(panel),
             "judge_calls": len(paid), "judge_usd": None if any(c["usd"] is None for c in paid)
             else round(sum(c["usd"] for c in paid), 6)}
+
+
+async def rank(runs: list[Path], judges: list[Model], anchor: tuple[str, float] | None = None,
+               rounds: int = 1000) -> dict[str, Any]:
+    found, suite = deliverables_of(runs)
+    return await compare_all(found, {t.id: t for t in suite.tasks}, judges, runs[0] / "pairwise-cache", anchor, rounds)
 
 
 def parse_anchor(text: str | None) -> tuple[str, float] | None:

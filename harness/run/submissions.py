@@ -1,0 +1,69 @@
+"""`pertask grade SUITE FOLDER --judge J...`: deliverables pertask did not make — a folder per model holding a folder
+per task id (another harness's outputs, a benchmark's published submissions, an expert's reference) — graded as a
+judged run grades its own: each binary rubric check by the panel, then every two models compared pairwise into Elo.
+No model is called but the judges, and a model folder is named as its model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from statistics import fmean
+from typing import Any
+
+from harness.agents.judge import deliverables
+from harness.agents.panel import judge_checks, pass_rate
+from harness.sandboxes.overlay import DirView
+from providers.registry import build_model
+from results.prices import Catalog
+from results.stats import bootstrap_ci
+from tasks import Suite
+from tasks.rubric import CHECKS, load_checks
+
+from .pairwise import compare_all
+from .plan import RunError
+
+
+async def grade_folder(suite: Suite, folder: Path, specs: list[str], catalog: Catalog, mode: str = "draw",
+                       anchor: tuple[str, float] | None = None, rounds: int = 1000) -> dict[str, Any]:
+    tasks = {t.id: t for t in suite.tasks}
+    models = sorted(d.name for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")) \
+        if folder.is_dir() else []
+    found = {tid: {m: None for m in models if (folder / m / tid).is_dir()} for tid in tasks}
+    found = {tid: ms for tid, ms in found.items() if ms}
+    if not found:
+        raise RunError(f"{folder}: no MODEL/TASK_ID folder matches a task of suite {suite.name} "
+                       f"(tasks: {', '.join(sorted(tasks)[:5])}{'…' if len(tasks) > 5 else ''})")
+    for tid, ms in found.items():
+        for m in ms:
+            ms[m] = await deliverables(tasks[tid], DirView(folder / m / tid))
+    judges = [build_model(spec, catalog) for spec in specs]
+    try:
+        per_model: dict[str, list] = {m: [] for m in models}
+        for tid, ms in sorted(found.items()):
+            path = tasks[tid].grader_dir / CHECKS
+            if not path.is_file():
+                continue
+            checks = load_checks(path)
+            for m, shown in ms.items():
+                verdicts = await judge_checks(judges, tasks[tid].instruction, checks, shown, mode)
+                per_model[m] += [(tid, v) for v in verdicts]
+        pairwise = await compare_all(found, tasks, judges, folder / ".pertask-pairwise-cache", anchor, rounds) \
+            if any(len(ms) > 1 for ms in found.values()) else None
+    finally:
+        for j in judges:
+            await j.aclose()
+    rubric = {}
+    for m, got in per_model.items():
+        verdicts = [v for _, v in got]
+        by_task = {}
+        for tid, v in got:
+            by_task.setdefault(tid, []).append(v)
+        # Tasks are the units: the interval is a bootstrap over tasks, each task's verdicts moving together.
+        clusters = [[float(v.passed) for v in vs if v.passed is not None] for vs in by_task.values()]
+        clusters = [c for c in clusters if c]
+        rubric[m] = {"pass_rate": pass_rate(verdicts), "n_checks": len(verdicts),
+                     "no_verdict": sum(1 for v in verdicts if v.passed is None),
+                     "pass_rate_ci": bootstrap_ci(clusters, fmean) if len(clusters) > 1 else None,
+                     "judge_usd": None if any(v.usd is None and v.usage.calls for v in verdicts)
+                     else round(sum(v.usd or 0.0 for v in verdicts), 6),
+                     "checks": [{"task": tid, **v.model_dump(exclude={"votes"})} for tid, v in got]}
+    return {"suite": suite.name, "folder": str(folder), "models": models, "rubric": rubric, "pairwise": pairwise}
