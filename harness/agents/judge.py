@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from harness.sandboxes.overlay import DirView
-from providers.base import ChatRequest, Model, ModelCallError, Sampling
+from providers.base import ChatRequest, Model, ModelCallError, ModelOutput, Sampling
 from results.prices import call_usd
 from results.records import JudgeRecord
 from tasks import Task
@@ -54,17 +54,39 @@ def _same(a: Path, b: Path) -> bool:
 def prompt(task: Task, files: dict[str, str]) -> list[dict]:
     rubric_file = task.grader_dir / RUBRIC
     rubric = rubric_file.read_text() if rubric_file.is_file() else DEFAULT_RUBRIC
-    shown = "\n\n".join(f"### {name}\n```\n{text}\n```" for name, text in files.items()) or "(no files were written)"
     return [{"role": "system", "content": SYSTEM},
-            {"role": "user", "content": f"Grade this deliverable.\n\n## The task\n{task.instruction}\n\n"
-                                        f"## Rubric\n{rubric}\n\n## Files the worker wrote or changed\n{shown}"}]
+            {"role": "user", "content": f"Grade this deliverable.\n\n## The task\n{task.instruction}\n\n## Rubric\n"
+                                        f"{rubric}\n\n## Files the worker wrote or changed\n"
+                                        f"{files_block(files, '(no files were written)')}"}]
 
 
-def parse_verdict(text: str) -> tuple[float, str]:
+def files_block(files: dict[str, str], empty: str, level: str = "###") -> str:
+    """Deliverables as a judge reads them: each under its name, in a fence; `empty` when there are none."""
+    return "\n\n".join(f"{level} {name}\n```\n{text}\n```" for name, text in files.items()) or empty
+
+
+def reply_json(text: str) -> dict:
+    """The JSON object in a judge's reply (models wrap it in prose or fences)."""
     m = re.search(r"\{.*\}", text or "", re.S)
     if not m:
         raise ValueError("the judge's reply held no JSON verdict")
     data = json.loads(m.group(0))
+    if not isinstance(data, dict):
+        raise ValueError("the judge's verdict is not a JSON object")
+    return data
+
+
+async def ask(judge: Model, messages: list[dict]) -> tuple[ModelOutput | None, str, float | None]:
+    """One judge call at temperature 0: its output ('' or why there is none) and its dollars."""
+    try:
+        out = await judge.generate(ChatRequest(messages, sampling=Sampling(temperature=0.0, max_tokens=600)))
+    except ModelCallError as exc:
+        return None, f"{exc.kind}: {exc.detail}"[:500], None
+    return out, "", call_usd(judge.info, out.usage)
+
+
+def parse_verdict(text: str) -> tuple[float, str]:
+    data = reply_json(text)
     score = float(data["score"])
     if not 0 <= score <= 1:
         raise ValueError(f"the judge's score {score} is outside 0..1")
@@ -74,13 +96,10 @@ def parse_verdict(text: str) -> tuple[float, str]:
 async def judge_sample(judge: Model, task: Task, shown: dict[str, str]) -> JudgeRecord:
     """The deliverables as text (`deliverables` above) rated against the task's rubric."""
     rec = JudgeRecord(model=judge.info.spec)
-    try:
-        out = await judge.generate(ChatRequest(prompt(task, shown),
-                                               sampling=Sampling(temperature=0.0, max_tokens=600)))
-    except ModelCallError as exc:
-        rec.error = f"{exc.kind}: {exc.detail}"[:500]
+    out, rec.error, rec.usd = await ask(judge, prompt(task, shown))
+    if out is None:
         return rec
-    rec.usage, rec.usd = out.usage, call_usd(judge.info, out.usage)
+    rec.usage = out.usage
     try:
         rec.score, rec.reasons = parse_verdict(out.message.get("content") or "")
     except (ValueError, KeyError, TypeError) as exc:

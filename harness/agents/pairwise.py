@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
 from pathlib import Path
 
-from providers.base import ChatRequest, Model, ModelCallError, Sampling
+from providers.base import Model
 from results.elo import Judgement
-from results.prices import call_usd
 from tasks.rubric import Check
+
+from .judge import ask, files_block, reply_json
 
 SYSTEM = ("You compare two deliverables made for the same task, on one criterion only. You do not know who made "
           "them. Reply with one JSON object and nothing else: "
@@ -24,7 +24,7 @@ SYSTEM = ("You compare two deliverables made for the same task, on one criterion
 
 def prompt(instruction: str, check: Check, first: dict[str, str], second: dict[str, str]) -> list[dict]:
     def block(files: dict[str, str]) -> str:
-        return "\n\n".join(f"#### {name}\n```\n{text}\n```" for name, text in files.items()) or "(nothing was produced)"
+        return files_block(files, "(nothing was produced)", "####")
 
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": f"## The task\n{instruction}\n\n## The criterion ({check.check_id})\n"
@@ -34,14 +34,10 @@ def prompt(instruction: str, check: Check, first: dict[str, str], second: dict[s
 
 def parse_preference(text: str) -> tuple[float, str]:
     """The first deliverable's outcome: 1.0 preferred, 0.0 the second preferred, 0.5 a tie."""
-    m = re.search(r"\{.*\}", text or "", re.S)
-    if not m:
-        raise ValueError("the judge's reply held no JSON verdict")
-    data = json.loads(m.group(0))
-    preferred = data.get("preferred")
+    preferred = reply_json(text).get("preferred")
     if preferred not in (0, 1, 2):
         raise ValueError(f"the judge's preference {preferred!r} is not 1, 2 or 0")
-    return {1: 1.0, 2: 0.0, 0: 0.5}[preferred], str(data.get("reasoning", ""))[:2000]
+    return {1: 1.0, 2: 0.0, 0: 0.5}[preferred], str(reply_json(text).get("reasoning", ""))[:2000]
 
 
 class PairwiseJudge:
@@ -59,11 +55,10 @@ class PairwiseJudge:
         path = self._key(messages)
         if path.is_file():
             return json.loads(path.read_text())
-        try:
-            out = await self.judge.generate(ChatRequest(messages, sampling=Sampling(temperature=0.0, max_tokens=600)))
-        except ModelCallError as exc:  # no verdict, and nothing cached: asked again next time
-            return {"error": f"{exc.kind}: {exc.detail}"[:500]}
-        self.calls.append({"usage": out.usage.model_dump(), "usd": call_usd(self.judge.info, out.usage)})
+        out, error, usd = await ask(self.judge, messages)
+        if out is None:  # no verdict, and nothing cached: asked again next time
+            return {"error": error}
+        self.calls.append({"usage": out.usage.model_dump(), "usd": usd})
         try:
             outcome, reasons = parse_preference(out.message.get("content") or "")
             verdict = {"outcome": outcome, "reasons": reasons}

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
-import re
 from collections.abc import Sequence
 
-from providers.base import ChatRequest, Model, ModelCallError, Sampling
-from results.prices import call_usd
+from providers.base import Model
 from results.records import CheckVerdict, JudgeRecord, Usage
 from tasks import Task
 from tasks.rubric import CHECKS, Check, load_checks
+
+from .judge import ask, files_block, reply_json
 
 SYSTEM = ("You grade one check of a rubric, strictly: pass only if the deliverable meets the pass criteria in full. "
           "You see the task, the check and the deliverables; judge only what they contain. Reply with one JSON object "
@@ -40,8 +39,7 @@ def shown(check: Check, deliverables: dict[str, str]) -> dict[str, str]:
 
 def check_prompt(instruction: str, check: Check, deliverables: dict[str, str]) -> list[dict]:
     files = shown(check, deliverables)
-    body = "\n\n".join(f"### {name}\n```\n{text}\n```" for name, text in files.items()) or \
-        "(none of the deliverables this check reads was produced)"
+    body = files_block(files, "(none of the deliverables this check reads was produced)")
     where = f"\n\nWhere to look: {check.specific_file_locations}" if check.specific_file_locations else ""
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": f"## The task\n{instruction}\n\n## The check ({check.check_id})\n"
@@ -50,10 +48,7 @@ def check_prompt(instruction: str, check: Check, deliverables: dict[str, str]) -
 
 
 def parse_pass(text: str) -> tuple[bool, str]:
-    m = re.search(r"\{.*\}", text or "", re.S)
-    if not m:
-        raise ValueError("the judge's reply held no JSON verdict")
-    data = json.loads(m.group(0))
+    data = reply_json(text)
     score = data.get("score", data.get("pass"))
     if score not in (0, 1, True, False):
         raise ValueError(f"the judge's score {score!r} is not 1 or 0")
@@ -62,12 +57,10 @@ def parse_pass(text: str) -> tuple[bool, str]:
 
 async def _ask(judge: Model, check: Check, messages: list[dict]) -> CheckVerdict:
     verdict = CheckVerdict(check_id=check.check_id, check_type=check.check_type.value, judge=judge.info.spec)
-    try:
-        out = await judge.generate(ChatRequest(messages, sampling=Sampling(temperature=0.0, max_tokens=600)))
-    except ModelCallError as exc:
-        verdict.error = f"{exc.kind}: {exc.detail}"[:500]
+    out, verdict.error, verdict.usd = await ask(judge, messages)
+    if out is None:
         return verdict
-    verdict.usage, verdict.usd = out.usage, call_usd(judge.info, out.usage)
+    verdict.usage = out.usage
     try:
         verdict.passed, verdict.reasons = parse_pass(out.message.get("content") or "")
     except (ValueError, TypeError) as exc:
