@@ -61,8 +61,14 @@ def prompt(task: Task, files: dict[str, str]) -> list[dict]:
 
 
 def files_block(files: dict[str, str], empty: str, level: str = "###") -> str:
-    """Deliverables as a judge reads them: each under its name, in a fence; `empty` when there are none."""
-    return "\n\n".join(f"{level} {name}\n```\n{text}\n```" for name, text in files.items()) or empty
+    """Deliverables as a judge reads them: each under its name, in a fence longer than any run of backticks in it,
+    so a deliverable cannot close its fence and write headings of the prompt's own (another deliverable, a check);
+    `empty` when there are none."""
+    def fenced(text: str) -> str:
+        fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+        return f"{fence}\n{text}\n{fence}"
+
+    return "\n\n".join(f"{level} {name}\n{fenced(text)}" for name, text in files.items()) or empty
 
 
 def reply_json(text: str) -> dict:

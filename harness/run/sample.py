@@ -155,11 +155,11 @@ async def grade_phase(task: Task, plan: RunPlan, ctx: RunContext, sandbox: Sandb
         rec.score, rec.passed = grade.score, grade.passed
         if grade.tampered:
             rec.error, rec.error_detail = ErrorClass.tampered, grade.tampered
-        judged = plan.judges and (task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file()
-                                  or (task.grader_dir / CHECKS).is_file())
+        checks = (task.grader_dir / CHECKS).is_file()
+        judged = plan.judges and (checks or task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file())
         if judged:  # kept with the transcript as the judges saw them: pairwise comparisons read them after the run
             shown = transcript["deliverables"] = await deliverables(task, graded.files)
-        if judged and (task.grader_dir / CHECKS).is_file():  # rubric checks, by the panel
+        if judged and checks:  # rubric checks, by the panel
             rec.judge = await judge_rubric(plan.judges, plan.panel, task, shown)
             for v in (vote for check in rec.judge.checks for vote in check.votes or [check]):
                 if v.usage.calls:  # each judge's call on a line of its own

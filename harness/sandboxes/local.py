@@ -257,12 +257,10 @@ def _git_snapshot(repo: Path, commit: str, dest: Path) -> None:
         subprocess.run([*git, *args], check=True, capture_output=True)
 
 
-def kill_group(pid: int) -> None:
+def _kill(pid: int) -> None:
     # The whole process group: bwrap's death takes its PID namespace with it.
     try:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
 
-
-_kill = kill_group

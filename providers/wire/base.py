@@ -8,6 +8,7 @@ An adapter sends them back where its provider requires, byte-identical, so the p
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 from collections.abc import AsyncIterator
@@ -68,7 +69,12 @@ def server_half(dialect: str) -> ServerHalf:
 
 def route_of(path: str) -> str | None:
     """The dialect a request to `path` speaks (by its last segment), or None."""
-    return next((d for d in WIRES if any(path.endswith(r.removeprefix("/v1")) for r in server_half(d).routes)), None)
+    return next((d for suffix, d in _suffixes() if path.endswith(suffix)), None)
+
+
+@functools.cache
+def _suffixes() -> tuple[tuple[str, str], ...]:
+    return tuple((r.removeprefix("/v1"), d) for d in WIRES for r in server_half(d).routes)
 
 
 def make_wire(profile: Profile) -> Wire:

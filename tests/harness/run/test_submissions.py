@@ -4,6 +4,7 @@ as a judged run is: rubric checks, then pairwise Elo; no model but the judges is
 from __future__ import annotations
 
 import json
+import os
 
 from tests.conftest import copy_suite
 
@@ -23,6 +24,16 @@ def test_a_folder_of_submissions_is_graded_by_rubric_and_ranked_pairwise(cli, tm
         (folder / model / "budget-reconcile").mkdir(parents=True)
         (folder / model / "budget-reconcile" / "summary.md").write_text(text)
     (folder / "expert" / "unknown-task").mkdir()  # not a task of the suite: passed over
+    # Someone else's submissions are untrusted: a link to a host file, a linked folder and a FIFO are never shown
+    # to a judge (whose provider would then hold the host's file).
+    secret = tmp_path / "host-secret.txt"
+    secret.write_text("HOST-SECRET-TOKEN")
+    (tmp_path / "host-dir").mkdir()
+    (tmp_path / "host-dir" / "keys.md").write_text("HOST-SECRET-TOKEN")
+    weak = folder / "weak" / "budget-reconcile"
+    (weak / "notes.md").symlink_to(secret)
+    (weak / "linked").symlink_to(tmp_path / "host-dir")
+    os.mkfifo(weak / "pipe.md")
     head = "#### summary.md\n```\n# Q3 budget"
 
     def reply(**kw) -> dict:
@@ -30,6 +41,8 @@ def test_a_folder_of_submissions_is_graded_by_rubric_and_ranked_pairwise(cli, tm
 
     judge = tmp_path / "judge.json"
     judge.write_text(json.dumps({"model": "judge", "conversations": [
+        {"match": "HOST-SECRET-TOKEN", "turns": [{"content": json.dumps({"score": 0, "preferred": 0,
+                                                                         "reasoning": "SAW-HOST-SECRET"})}]},
         {"match": f"## Deliverable 1\n{head}", "turns": [reply(preferred=1)]},
         {"match": f"## Deliverable 2\n{head}", "turns": [reply(preferred=2)]},
         {"match": "Total variance: -14850", "turns": [reply(score=1)]}],
@@ -38,6 +51,7 @@ def test_a_folder_of_submissions_is_graded_by_rubric_and_ranked_pairwise(cli, tm
     assert code == 0, err
     out = json.loads(printed)
     assert out["models"] == ["expert", "weak"]
+    assert "SAW-HOST-SECRET" not in printed  # the judge answers so whenever it is shown the host's file
     assert {m: (r["pass_rate"], r["n_checks"]) for m, r in out["rubric"].items()} == {"expert": (1.0, 1), "weak": (0.0, 1)}
     assert out["pairwise"]["elo"]["expert"]["elo"] > out["pairwise"]["elo"]["weak"]["elo"] == 1000.0
     assert out["pairwise"]["order_agreement"] == 1.0 and set(out["pairwise"]["by_type"]) == {"P"}

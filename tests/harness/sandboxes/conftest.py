@@ -3,6 +3,10 @@ as a user's own backend would be."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+
 import pytest
 
 from harness.sandboxes import SANDBOXES, backend_class
@@ -31,3 +35,29 @@ def isolating() -> list[str]:
 def test_backends(monkeypatch):
     for name, target in TEST_BACKENDS.items():
         monkeypatch.setitem(SANDBOXES, name, target)
+
+
+@contextlib.contextmanager
+def secret_server():
+    """A TCP service on the host's 127.0.0.1 that gives a secret to whoever connects: no sandbox may reach it."""
+    tcp = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        tcp.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = tcp.accept()
+            except OSError:
+                continue
+            conn.sendall(b"host-loopback-secret")
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield tcp.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(2)
+        tcp.close()

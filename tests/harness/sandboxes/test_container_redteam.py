@@ -6,8 +6,6 @@ Each attempt must fail visibly, and the attacker must score exactly what the nul
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from harness.sandboxes.images import BASE_IMAGE
 from providers.script_file import Script
 from providers.scripted import ScriptedServer
 from tests.conftest import ROOT, SUBMIT, bash, load_samples
+from tests.harness.sandboxes.conftest import secret_server
 from tests.tasks.test_harbor import write
 
 SECRET = "sk-pertask-container-redteam-0123456789abcdef"
@@ -72,25 +71,8 @@ def suite(tmp_path_factory) -> Path:
 @pytest.fixture
 def loopback_bait():
     """A TCP service on the host's 127.0.0.1 that gives a secret to whoever connects."""
-    tcp = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def serve() -> None:
-        tcp.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = tcp.accept()
-            except OSError:
-                continue
-            conn.sendall(b"host-loopback-secret")
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield tcp.getsockname()[1]
-    stop.set()
-    thread.join(2)
-    tcp.close()
+    with secret_server() as port:
+        yield port
 
 
 @pytest.mark.parametrize("engine", ["podman", "docker"])

@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from providers.script_file import Script
 from providers.scripted import ScriptedServer
 from tasks.loader import SUITES_ROOT
 from tests.conftest import ROOT, SUBMIT, bash, call, copy_suite, load_samples
-from tests.harness.sandboxes.conftest import isolating
+from tests.harness.sandboxes.conftest import isolating, secret_server
 
 # Every backend that isolates runs it all (the test-only one of conftest.py too); the container backend, which runs only tasks with images, has its own
 # (tests/harness/sandboxes/test_container_redteam.py).
@@ -165,25 +164,8 @@ def host_bait(tmp_path):
     srv.bind(str(sock_path))
     srv.listen()
     srv.settimeout(0.1)
-    tcp = socket.create_server(("127.0.0.1", 0))  # answers anyone who connects with a secret
-    stop = threading.Event()
-
-    def serve() -> None:
-        tcp.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = tcp.accept()
-            except OSError:
-                continue
-            conn.sendall(b"host-loopback-secret")
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield {"other": str(other), "sock": str(sock_path), "port": str(tcp.getsockname()[1])}
-    stop.set()
-    thread.join(2)
-    tcp.close()
+    with secret_server() as port:
+        yield {"other": str(other), "sock": str(sock_path), "port": str(port)}
     srv.close()
     sock_path.unlink()
 
