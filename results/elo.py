@@ -102,3 +102,24 @@ def judge_agreement(judgements: Sequence[Judgement]) -> float | None:
         verdicts.setdefault((j.task, j.first, j.second), {})[j.judge] = j.outcome
     pairs = [(a, b) for v in verdicts.values() for i, a in enumerate(v.values()) for b in list(v.values())[i + 1:]]
     return round(sum(a == b for a, b in pairs) / len(pairs), 4) if pairs else None
+
+
+def win_or_tie(judgements: Sequence[Judgement], reference: str) -> dict[str, dict]:
+    """Per model, the share of its comparisons with `reference` (GDPval: the expert) it won or tied, with a 95%
+    interval over tasks (a task's comparisons move together)."""
+    from statistics import fmean
+
+    from .stats import bootstrap_ci
+    per: dict[str, dict[str, list[float]]] = {}
+    for j in judgements:
+        if reference not in (j.first, j.second) or j.first == j.second:
+            continue
+        model, won = (j.second, j.outcome <= 0.5) if j.first == reference else (j.first, j.outcome >= 0.5)
+        per.setdefault(model, {}).setdefault(j.task, []).append(float(won))
+    out = {}
+    for model, by_task in sorted(per.items()):
+        clusters = list(by_task.values())
+        every = [x for c in clusters for x in c]
+        out[model] = {"rate": round(fmean(every), 6), "n": len(every), "tasks": len(clusters),
+                      "ci": bootstrap_ci(clusters, fmean) if len(clusters) > 1 else None}
+    return out

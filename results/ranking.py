@@ -19,6 +19,10 @@ def render_ranking(out: dict[str, Any], as_json: bool = False) -> None:
         per = "".join(f" {out['by_type'][t][model]['elo']:>8.0f}" if model in out["by_type"][t] else f" {'-':>8}"
                       for t in types)
         print(f"{model[:40]:<40} {s['elo']:>7.0f} {ci:>14}{per}")
+    for model, w in (out.get("vs_expert") or {}).items():  # GDPval's figure: won or tied against the expert
+        ci = f" [{w['ci'][0]:.0%}, {w['ci'][1]:.0%}]" if w["ci"] else ""
+        print(f"{model[:40]:<40} wins or ties against the expert in {w['rate']:.0%}{ci} of {w['n']} comparisons "
+              f"({w['tasks']} tasks)")
     usd = "null (a judge's price is unknown)" if out["judge_usd"] is None else f"${out['judge_usd']:.4f}"
     print(f"{out['n_judgements']} judgements by {len(out['judges'])} judge(s); {out['judge_calls']} calls paid now "
           f"({usd}; cached verdicts are free); the two orders agree on {out['order_agreement']}, the judges on "

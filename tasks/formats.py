@@ -14,6 +14,8 @@ from .errors import SuiteError
 from .model import Suite, Task
 
 FORMATS = {  # detection order: a more specific layout before the ones it could be mistaken for
+    "aa-briefcase": "tasks.aa_briefcase:FORMAT",
+    "gdpval": "tasks.gdpval:FORMAT",
     "swebench": "tasks.swebench:FORMAT",
     "tb1": "tasks.tb1:FORMAT",
     "harbor": "tasks.harbor:FORMAT",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import SuiteError, TaskError
 from .formats import all_formats, get_format
+from .hub import cache_dir, fetch, is_hub
 from .model import Suite, digest_dir
 
 SUITES_ROOT = Path(__file__).parent / "suites"
@@ -20,13 +21,25 @@ def load_suite(name: str, fmt: str | None = None) -> Suite:
     """A built-in suite by name, or a path: a suite format's own (a SWE-bench .jsonl or task repo), else a
     folder of task folders, each loaded by the first task format that claims it (or by `fmt`)."""
     forced = get_format(fmt) if fmt else None
+    if is_hub(name):  # a published dataset, fetched into (or found in) pertask's cache
+        path, origin = fetch(name)
+        suite = _load_path(path, forced)
+        suite.origin, suite.name = origin, origin.split("/", 1)[1].split("@")[0]  # not the snapshot's commit
+        suite.hidden.append(cache_dir())  # the snapshot's files are links into the cache's blobs
+        for task in suite.tasks:
+            task.suite = suite.name
+        return suite
     if (SUITES_ROOT / name).is_dir():
         path = SUITES_ROOT / name
     elif Path(name).exists():
         path = Path(name).resolve()
     else:
         raise SuiteError(f"unknown suite '{name}' (built-in suites: {', '.join(builtin_suites())}; "
-                         "or give a folder of tasks, a SWE-bench task repo or a .jsonl of instances)")
+                         "or give a folder of tasks, a SWE-bench task repo, a .jsonl of instances or hf:OWNER/NAME)")
+    return _load_path(path, forced)
+
+
+def _load_path(path: Path, forced) -> Suite:
     for f in [forced] if forced else all_formats():
         if f.load_suite is not None and f.claims(path):
             return f.load_suite(path)
@@ -55,10 +68,10 @@ def load_suite(name: str, fmt: str | None = None) -> Suite:
 def listing(suite: Suite) -> list[str]:
     """`pertask tasks list`: a suite's tasks, one line each."""
     lines = [f"{suite.name} (version {suite.version}, {len(suite.tasks)} tasks)",
-             f"  {'id':<28} {'kind':<9} {'tier':<7} {'files':>5} {'~tokens':>8}  grader  tags"]
+             f"  {'id':<28} {'kind':<9} {'tier':<7} {'files':>5} {'~tokens':>8}  {'grader':<12} tags"]
     for t in suite.tasks:
         c, files = t.config, t.workspace_files()
         tokens = sum(p.stat().st_size for _, p in files) // 4  # ~4 bytes a token: what reading it all would cost
         lines.append(f"  {t.id:<28} {c.kind:<9} {c.difficulty:<7} {len(files):>5} {tokens:>8}  "
-                     f"{c.grader.type:<7} {','.join(c.tags)}")
+                     f"{c.grader.type:<12} {','.join(c.tags)}")
     return lines

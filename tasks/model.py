@@ -79,6 +79,10 @@ class Task:
     solution_script: Path | None = None
     checkout: tuple[Path, str] | None = None  # (local git repo, commit): the workspace is that commit
     environment: Environment | None = None  # its own container image (the container sandbox)
+    # A published benchmark's own wording (tasks/aa_briefcase.py): "agent_system" replaces the built-in agent's
+    # system prompt, "judge_system" and "judge_user" the rubric judge's; absent, pertask's own are used.
+    prompts: dict[str, str] = field(default_factory=dict)
+    finish_tools: bool = False  # the agent ends with finish (its deliverables) or abandon (a reason), not submit
 
     @property
     def id(self) -> str:
@@ -133,3 +137,4 @@ class Suite:
     tasks: list[Task] = field(default_factory=list)
     errors: list[TaskError] = field(default_factory=list)  # broken tasks are skipped, each with its reason
     hidden: list[Path] = field(default_factory=list)  # more paths the agent must not see (besides dir)
+    origin: str = ""  # where it came from when not a folder of the user's: hf:OWNER/NAME@COMMIT

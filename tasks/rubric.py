@@ -6,7 +6,7 @@
      "specific_file_locations": "..."}
 
 Binary checks (A: accuracy, C: critical insight) are passed or failed by a judge that sees the task, the check and
-the deliverable; pairwise checks (AQ: analytical quality, P: presentation) compare two models' deliverables. A
+the deliverables it names (taskdoer_output_file), never the source files; pairwise checks (AQ: analytical quality, P: presentation) compare two models' deliverables. A
 malformed line stops the load with its file, line and field; nothing of a suite loads half.
 """
 
@@ -38,8 +38,8 @@ class Check(BaseModel):
     week: int | None = None
     check_type: CheckType
     scoring_type: str
-    taskdoer_output_file: str = ""  # the deliverable it is about ('' : the task's deliverables as a whole)
-    files_needed: list[str] = Field(default_factory=list)  # what the judge is shown of the deliverables
+    taskdoer_output_file: str = ""  # the deliverable(s) it is about, comma-separated ('': all of the task's)
+    files_needed: list[str] = Field(default_factory=list)  # the sources its facts come from: never shown to a judge
     check_description: str = ""
     score_1_criteria: str = ""
     score_0_criteria: str = ""

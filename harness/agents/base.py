@@ -29,6 +29,8 @@ class Assignment:
     sampling: Sampling = field(default_factory=Sampling)
     reference: dict[str, Any] | None = None  # the task's reference solution: the oracle's alone
     over_budget: Callable[[], str] | None = None  # why the run allows no more calls ('' while it does)
+    system: str | None = None  # the task's own system prompt (a published benchmark's), else the agent's
+    finish: bool = False  # end with finish/abandon (AA-Briefcase's tools) instead of submit
 
 
 @dataclass
@@ -40,6 +42,7 @@ class AgentResult:
     turns: int = 0
     format_errors: int = 0
     submitted: bool = False
+    abandoned: str = ""  # the model gave up, with this reason: scored 0 without grading
     error: ErrorClass = ErrorClass.none
     error_detail: str = ""
 

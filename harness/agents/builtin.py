@@ -18,7 +18,7 @@ from results.prices import call_usd, priced, sample_usd
 from results.records import ErrorClass, now_iso
 
 from .base import AgentResult, Assignment
-from .tools import TEXT_FORMAT, TOOLS, ToolError, execute, parse_args, parse_text_action
+from .tools import FINISH_TOOLS, TEXT_FORMAT, TOOLS, ToolError, execute, parse_args, parse_text_action
 
 SYSTEM = ("You are an autonomous agent working in a workspace folder that is your current directory. "
           "Complete the user's task by inspecting and changing files there. "
@@ -47,7 +47,7 @@ class BuiltinAgent:
 
     async def run(self, job: Assignment) -> AgentResult:
         return await run_agent(job.model, job.instruction, job.sandbox, limits=job.limits, sampling=job.sampling,
-                               reference=job.reference, on_call=job.on_call)
+                               reference=job.reference, on_call=job.on_call, system=job.system, finish=job.finish)
 
     def open_spend(self) -> float:
         return 0.0  # its samples' spending is in their records once they end
@@ -58,14 +58,19 @@ class BuiltinAgent:
 
 async def run_agent(model: Model, instruction: str, sandbox: Sandbox, *, limits: Any, sampling: Sampling,
                     reference: dict[str, Any] | None = None,
-                    on_call: Callable[[dict[str, Any]], None] | None = None) -> AgentResult:
-    """`on_call` gets each model call as soon as its response is in (the run's call ledger)."""
+                    on_call: Callable[[dict[str, Any]], None] | None = None, system: str | None = None,
+                    finish: bool = False) -> AgentResult:
+    """`on_call` gets each model call as soon as its response is in (the run's call ledger). `system`: the task's
+    own system prompt (a published benchmark's, used as written); `finish`: its finish and abandon tools."""
     text = model.info.protocol == "text"
-    system = f"{SYSTEM}\n\n{TEXT_FORMAT}" if text else f"{SYSTEM} Use the tools; call submit when done."
-    res = AgentResult(messages=[{"role": "system", "content": system}, {"role": "user", "content": instruction}])
+    tools = None if text else FINISH_TOOLS if finish else TOOLS
+    if system is None:
+        system = f"{SYSTEM} Use the tools; call {'finish' if finish else 'submit'} when done."
+    res = AgentResult(messages=[{"role": "system", "content": f"{system}\n\n{TEXT_FORMAT}" if text else system},
+                                {"role": "user", "content": instruction}])
     try:
         async with asyncio.timeout(limits.timeout_s) as clock:
-            await _loop(model, sandbox, res, limits, sampling, text, reference, clock, on_call)
+            await _loop(model, sandbox, res, limits, sampling, tools, reference, clock, on_call)
     except TimeoutError:
         res.error, res.error_detail = ErrorClass.limit, f"wall-time limit of {limits.timeout_s:.0f}s"
     except ModelCallError as exc:
@@ -88,13 +93,13 @@ async def _off_the_clock(clock: asyncio.Timeout, call: Awaitable[T]) -> T:
 
 
 async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, sampling: Sampling,
-                text: bool, reference: dict[str, Any] | None, clock: asyncio.Timeout,
+                tools: list[dict[str, Any]] | None, reference: dict[str, Any] | None, clock: asyncio.Timeout,
                 on_call: Callable[[dict[str, Any]], None] | None) -> None:
     while not res.submitted:
         if res.turns >= limits.max_turns:
             res.error, res.error_detail = ErrorClass.limit, f"turn limit of {limits.max_turns}"
             return
-        req = ChatRequest(res.messages, None if text else TOOLS, sampling,
+        req = ChatRequest(res.messages, tools, sampling,
                           reference if model.wants_reference else None)
         out = await _off_the_clock(clock, model.generate(req))
         res.turns += 1
@@ -113,10 +118,10 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
                           "reasoning": out.reasoning})
         if on_call is not None:
             on_call(res.calls[-1])
-        if text:
+        if tools is None:
             await _text_turn(out.message, sandbox, res, limits)
         else:
-            await _tool_turn(out.message, sandbox, res, limits)
+            await _tool_turn(out.message, sandbox, res, limits, tools)
         if res.usage.total >= limits.max_tokens:
             res.error, res.error_detail = ErrorClass.limit, f"token limit of {limits.max_tokens}"
             return
@@ -126,20 +131,24 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
             return
 
 
-async def _tool_turn(msg: dict[str, Any], sandbox: Sandbox, res: AgentResult, limits: Any) -> None:
+async def _tool_turn(msg: dict[str, Any], sandbox: Sandbox, res: AgentResult, limits: Any,
+                     tools: list[dict[str, Any]]) -> None:
     calls = msg.get("tool_calls") or []
     if not calls:
         res.format_errors += 1
+        done = "finish" if tools is FINISH_TOOLS else "submit"
         res.messages.append({"role": "user", "content": "No tool was called. Use the tools to work on the "
-                             "task, and call submit when it is done."})
+                             f"task, and call {done} when it is done."})
         return
     for call in calls:
         name, raw = call["function"]["name"], call["function"]["arguments"]
         t0 = time.perf_counter()
         try:
-            args = parse_args(name, raw)
-            if name == "submit":
+            args = parse_args(name, raw, tools)
+            if name in ("submit", "finish"):
                 res.submitted, output, code = True, "submitted", 0
+            elif name == "abandon":
+                res.submitted, res.abandoned, output, code = True, args["reason"].strip() or "(no reason)", "abandoned", 0
             else:
                 output, code = await execute(name, args, sandbox, limits.command_timeout_s)
         except (ToolError, OSError, UnicodeError) as exc:

@@ -13,9 +13,12 @@ from collections.abc import Sequence
 from providers.base import Model
 from results.records import CheckVerdict, JudgeRecord, Usage
 from tasks import Task
+from tasks.aa_briefcase import fill
 from tasks.rubric import CHECKS, Check, load_checks
 
 from .judge import ask, files_block, reply_json
+
+SUBMISSION = ("submission", "deliverables", "parsed_submission", "taskdoer_output")  # template names for the files
 
 SYSTEM = ("You grade one check of a rubric, strictly: pass only if the deliverable meets the pass criteria in full. "
           "You see the task, the check and the deliverables; judge only what they contain. Reply with one JSON object "
@@ -29,17 +32,29 @@ def draw(check: Check, panel: Sequence[Model]) -> Model:
 
 
 def shown(check: Check, deliverables: dict[str, str]) -> dict[str, str]:
-    """What of the deliverables the judge sees for a check: the files it names (by name or path), else all of them."""
-    wanted = [f for f in [*check.files_needed, check.taskdoer_output_file] if f]
+    """What of the deliverables the judge sees for a check: the files it is about (taskdoer_output_file, one or
+    several names), else all of them. Its files_needed are the sources its facts come from: never shown."""
+    wanted = [f.strip() for f in check.taskdoer_output_file.split(",") if f.strip()]
     if not wanted:
         return deliverables
     return {rel: text for rel, text in deliverables.items()
             if any(rel == w or rel.endswith("/" + w) or rel.rsplit("/", 1)[-1] == w.rsplit("/", 1)[-1] for w in wanted)}
 
 
-def check_prompt(instruction: str, check: Check, deliverables: dict[str, str]) -> list[dict]:
+def check_prompt(instruction: str, check: Check, deliverables: dict[str, str],
+                 prompts: dict[str, str] | None = None) -> list[dict]:
+    """The judge's messages: the task's own templates (a published benchmark's judge_system and judge_user, filled
+    with the check and the files) where it brings them, else pertask's wording."""
     files = shown(check, deliverables)
     body = files_block(files, "(none of the deliverables this check reads was produced)")
+    if prompts and "judge_user" in prompts:
+        template = prompts["judge_user"]
+        values = {**{k: str(v) for k, v in check.model_dump(mode="json").items()},
+                  "task": instruction, "brief": instruction, "task_prompt": instruction, **dict.fromkeys(SUBMISSION, body)}
+        user = fill(template, values)
+        if not any(name in template for name in SUBMISSION):  # a template that does not place the files
+            user += f"\n\n## The deliverables\n{body}"
+        return [{"role": "system", "content": prompts.get("judge_system", SYSTEM)}, {"role": "user", "content": user}]
     where = f"\n\nWhere to look: {check.specific_file_locations}" if check.specific_file_locations else ""
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": f"## The task\n{instruction}\n\n## The check ({check.check_id})\n"
@@ -69,13 +84,14 @@ async def _ask(judge: Model, check: Check, messages: list[dict]) -> CheckVerdict
 
 
 async def judge_checks(panel: Sequence[Model], instruction: str, checks: Sequence[Check],
-                       deliverables: dict[str, str], mode: str = "draw") -> list[CheckVerdict]:
+                       deliverables: dict[str, str], mode: str = "draw",
+                       prompts: dict[str, str] | None = None) -> list[CheckVerdict]:
     """One verdict per binary check, in the checks' order; pairwise checks are left to the pairwise comparison."""
     if mode not in PANEL_MODES:
         raise ValueError(f"unknown panel mode '{mode}' (valid: {', '.join(PANEL_MODES)})")
 
     async def one(check: Check) -> CheckVerdict:
-        messages = check_prompt(instruction, check, deliverables)
+        messages = check_prompt(instruction, check, deliverables, prompts)
         if mode == "draw":
             return await _ask(draw(check, panel), check, messages)
         votes = await asyncio.gather(*(_ask(j, check, messages) for j in panel))
@@ -99,6 +115,12 @@ def _majority(check: Check, votes: list[CheckVerdict]) -> CheckVerdict:
     return out
 
 
+def task_checks(task: Task) -> list[Check]:
+    """The task's checks of its grader's checks.jsonl (a file may hold a whole suite's: those of other tasks are not
+    its own)."""
+    return [c for c in load_checks(task.grader_dir / CHECKS) if c.task_id == task.id]
+
+
 def pass_rate(verdicts: Sequence[CheckVerdict]) -> float | None:
     """The share of checks passed, of those given a verdict."""
     counted = [v.passed for v in verdicts if v.passed is not None]
@@ -108,8 +130,8 @@ def pass_rate(verdicts: Sequence[CheckVerdict]) -> float | None:
 async def judge_rubric(panel: Sequence[Model], mode: str, task: Task, shown: dict[str, str]) -> JudgeRecord:
     """A sample's rubric checks (its task's grader/checks.jsonl) by the panel, on its deliverables as text (`shown`,
     harness/agents/judge.py: deliverables): the pass rate is the judge's score."""
-    checks = load_checks(task.grader_dir / CHECKS)
-    verdicts = await judge_checks(panel, task.instruction, checks, shown, mode)
+    checks = task_checks(task)
+    verdicts = await judge_checks(panel, task.instruction, checks, shown, mode, task.prompts)
     paid = [v for v in verdicts if v.usage.calls]
     rec = JudgeRecord(model=", ".join(j.info.spec for j in panel), checks=verdicts, score=pass_rate(verdicts),
                       usage=sum((v.usage for v in verdicts), Usage()),

@@ -30,6 +30,11 @@ TOOLS = [
         {"path": _S, "old": _S, "new": _S}, ["path", "old", "new"]),
     _fn("submit", "Finish the task. Call it once the work is done.", {}, []),
 ]
+# AA-Briefcase's two ways to end (a task's `finish_tools`): finish with the deliverables, or abandon with a reason.
+FINISH_TOOLS = [*TOOLS[:-1],
+                _fn("finish", "End the task once the deliverables are saved: give their paths.",
+                    {"deliverables": {"type": "array", "items": _S}}, ["deliverables"]),
+                _fn("abandon", "Give up the task and say why; it counts as not done.", {"reason": _S}, ["reason"])]
 TOOL_NAMES = {t["function"]["name"] for t in TOOLS}
 MAX_COMMAND = 100_000  # bytes; Linux refuses longer single arguments
 
@@ -38,19 +43,21 @@ class ToolError(Exception):
     """Goes back to the model as the tool's result; the run continues."""
 
 
-def parse_args(name: str, raw: str) -> dict[str, Any]:
-    if name not in TOOL_NAMES:
-        raise ToolError(f"unknown tool '{name}' (tools: {', '.join(sorted(TOOL_NAMES))})")
+def parse_args(name: str, raw: str, tools: list[dict[str, Any]] = TOOLS) -> dict[str, Any]:
+    names = sorted(t["function"]["name"] for t in tools)
+    if name not in names:
+        raise ToolError(f"unknown tool '{name}' (tools: {', '.join(names)})")
     try:
         args = json.loads(raw or "{}")
     except json.JSONDecodeError as exc:
         raise ToolError(f"arguments of {name} are not valid JSON: {exc}") from exc
     if not isinstance(args, dict):
         raise ToolError(f"arguments of {name} must be a JSON object")
-    schema = next(t for t in TOOLS if t["function"]["name"] == name)["function"]["parameters"]
-    missing = [k for k in schema["required"] if not isinstance(args.get(k), str)]
-    if missing:
-        raise ToolError(f"{name} needs string argument(s): {', '.join(missing)}")
+    schema = next(t for t in tools if t["function"]["name"] == name)["function"]["parameters"]
+    for k in schema["required"]:
+        v, kind = args.get(k), schema["properties"][k]["type"]
+        if not (isinstance(v, str) if kind == "string" else isinstance(v, list) and all(isinstance(x, str) for x in v)):
+            raise ToolError(f"{name} needs {'a string' if kind == 'string' else 'a list of strings'} as '{k}'")
     return args
 
 

@@ -172,7 +172,8 @@ def make_parser() -> argparse.ArgumentParser:
     gr = sub.add_parser("grade", help="grade deliverables pertask did not make (FOLDER/MODEL/TASK_ID/...) by a judge "
                                       "panel: rubric checks, then pairwise Elo; no model is called but the judges")
     gr.add_argument("suite", help="the suite the deliverables answer (its tasks' grader/checks.jsonl)")
-    gr.add_argument("folder", type=Path, help="a folder per model, each with a folder per task id")
+    gr.add_argument("folder", type=Path, nargs="?", help="a folder per model, each with a folder per task id "
+                                                         "(default: the suite's own submissions/, as AA publishes)")
     gr.add_argument("--panel", choices=["draw", "majority"], default="draw", help="as for run")
     for p in (pw, gr):
         p.add_argument("--judge", action="append", required=True, metavar="MODEL",

@@ -72,6 +72,7 @@ def cmd_judged(a: argparse.Namespace) -> int:
     if a.cmd == "pairwise":
         render_ranking(asyncio.run(rank_with(a.runs, a.judge, catalog, anchor)), as_json=a.json)
     else:
-        render_grading(asyncio.run(grade_folder(load_suite(a.suite), a.folder, a.judge, catalog, a.panel, anchor)),
-                       as_json=a.json)
+        suite = load_suite(a.suite)
+        render_grading(asyncio.run(grade_folder(suite, a.folder or suite.dir / "submissions", a.judge, catalog,
+                                                a.panel, anchor)), as_json=a.json)
     return 0

@@ -34,7 +34,7 @@ def open_store(plan: RunPlan) -> RunStore:
     store.create()
     store.lock()  # held until the process ends
     old = store.read_manifest()
-    here = (plan.suite.name, str(plan.suite.dir.resolve()), plan.suite.version)
+    here = (plan.suite.name, plan.suite.origin or str(plan.suite.dir.resolve()), plan.suite.version)
     if old and (old.suite, old.suite_path or here[1], old.suite_version) != here:
         raise RunError(f"{plan.out} holds a run of suite '{old.suite}' ({old.suite_path or 'path not recorded'}, "
                        f"version {old.suite_version}), not of '{here[0]}' ({here[1]}, version {here[2]}): "
@@ -42,7 +42,7 @@ def open_store(plan: RunPlan) -> RunStore:
     infos = {m.info.spec: m.info for m in plan.models}
     manifest = RunManifest(
         harness_version=version("pertask"), suite=plan.suite.name, suite_version=plan.suite.version,
-        suite_path=str(plan.suite.dir.resolve()),
+        suite_path=here[1],  # hf:OWNER/NAME@COMMIT for a fetched dataset: the revision graded
         tasks=[t.id for t in plan.tasks], models=[*(old.models if old else []), *infos.values()],
         epochs=plan.epochs, concurrency=plan.concurrency, sampling=dataclasses.asdict(plan.sampling),
         max_turns=plan.max_turns, node={**plan.node, "hardware": detect_hardware()},

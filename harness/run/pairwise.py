@@ -14,11 +14,13 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from harness.agents.judge import deliverables
 from harness.agents.pairwise import PairwiseJudge
 from harness.agents.panel import draw
+from harness.sandboxes.overlay import DirView
 from providers.base import Model
 from providers.registry import build_model
-from results.elo import Judgement, elo, judge_agreement, order_agreement
+from results.elo import Judgement, elo, judge_agreement, order_agreement, win_or_tie
 from results.prices import Catalog
 from results.records import ErrorClass
 from results.store import RunStore
@@ -27,6 +29,7 @@ from tasks.rubric import CHECKS, Check, load_checks
 
 from .plan import RunError
 
+EXPERT = "expert"  # a task's grader/expert/ folder: a reference deliverable (GDPval's), compared like a model's
 OVERALL = Check(check_id="overall", task_id="*", check_type="AQ", scoring_type="pairwise",
                 check_description="Which deliverable does the task better: correct, complete, well reasoned and ready "
                                   "to hand to the person who asked?")
@@ -75,16 +78,28 @@ async def compare_all(found: dict[str, dict[str, dict[str, str]]], tasks: dict[s
                 judgements.setdefault(check.check_type.value, []).extend(got)
     every = [j for js in judgements.values() for j in js]
     paid = [c for j in panel.values() for c in j.calls]
-    return {"elo": elo(every, anchor, rounds), "by_type": {t: elo(js, anchor, rounds) for t, js in judgements.items()},
+    experts = any(EXPERT in models for models in found.values())
+    if experts and anchor is None:
+        anchor = (EXPERT, 1000.0)  # GDPval-AA's scale: the expert is 1000
+    return {"elo": elo(every, anchor, rounds), **({"vs_expert": win_or_tie(every, EXPERT)} if experts else {}), "by_type": {t: elo(js, anchor, rounds) for t, js in judgements.items()},
             "n_judgements": len(every), "order_agreement": order_agreement(every),
             "judge_agreement": judge_agreement(every), "judges": list(panel),
             "judge_calls": len(paid), "judge_usd": None if any(c["usd"] is None for c in paid)
             else round(sum(c["usd"] for c in paid), 6)}
 
 
+async def with_experts(found: dict[str, dict[str, dict[str, str]]], tasks: list) -> None:
+    """Each task's expert deliverable (its hidden grader/expert/ folder, GDPval's) joins the models compared on it."""
+    for task in tasks:
+        folder = task.grader_dir / EXPERT
+        if task.id in found and folder.is_dir() and EXPERT not in found[task.id]:
+            found[task.id][EXPERT] = await deliverables(task, DirView(folder))
+
+
 async def rank(runs: list[Path], judges: list[Model], anchor: tuple[str, float] | None = None,
                rounds: int = 1000) -> dict[str, Any]:
     found, suite = deliverables_of(runs)
+    await with_experts(found, suite.tasks)
     return await compare_all(found, {t.id: t for t in suite.tasks}, judges, runs[0] / "pairwise-cache", anchor, rounds)
 
 

@@ -75,7 +75,12 @@ async def run_sample(model: Model, task: Task, epoch: int, plan: RunPlan, ctx: R
             await agent_phase(model, task, plan, ctx, sandbox, rec, transcript, slot)
         # A sample cut short by a limit or a model error is still graded as it stands;
         # one cut short by the infrastructure is not scored at all.
-        if rec.error != ErrorClass.infra:
+        if rec.error != ErrorClass.infra and transcript.get("abandoned"):
+            # The model gave up (AA-Briefcase's abandon tool): its doing, scored 0 with its reason, nothing graded.
+            rec.score, rec.passed = 0.0, False
+            rec.error_detail = f"abandoned by the model: {transcript['abandoned']}"
+            rec.grader = {"score": 0.0, "passed": False, "checks": [], "infra_error": "", "detail": rec.error_detail}
+        elif rec.error != ErrorClass.infra:
             await grade_phase(task, plan, ctx, sandbox, root, rec, transcript)
     except ModelCallError as exc:
         rec.error, rec.error_detail = ErrorClass(exc.kind), exc.detail
@@ -113,7 +118,8 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, ctx: RunContext, 
     on_call = ledger(ctx.store, rec.sample_id, ctx)
     res = await plan.agent.run(Assignment(model, rec.sample_id, task.instruction, sandbox, limits, on_call, plan.sampling,
                                           task.reference() if model.wants_reference else None,
-                                          lambda: ctx.over_budget(plan)))
+                                          lambda: ctx.over_budget(plan), task.prompts.get("agent_system"),
+                                          task.finish_tools))
     await sandbox.close()  # nothing the agent left running survives into grading
     rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
     rec.error, rec.error_detail = res.error, res.error_detail
@@ -124,6 +130,8 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, ctx: RunContext, 
     # otherwise wait ~0.1 s per sample for the next agent (benchmarks/slot_handoff.py).
     await asyncio.sleep(0)
     transcript.update(transcript_json(res))
+    if res.abandoned:
+        transcript["abandoned"] = res.abandoned[:2000]
     rec.replica = model.replica_of(rec.sample_id)
     if rec.error != ErrorClass.infra:
         rec.wall_s = round(time.perf_counter() - t0, 3)

@@ -10,15 +10,15 @@ from statistics import fmean
 from typing import Any
 
 from harness.agents.judge import deliverables
-from harness.agents.panel import judge_checks, pass_rate
+from harness.agents.panel import judge_checks, pass_rate, task_checks
 from harness.sandboxes.overlay import DirView
 from providers.registry import build_model
 from results.prices import Catalog
 from results.stats import bootstrap_ci
 from tasks import Suite
-from tasks.rubric import CHECKS, load_checks
+from tasks.rubric import CHECKS
 
-from .pairwise import compare_all
+from .pairwise import compare_all, with_experts
 from .plan import RunError
 
 
@@ -42,10 +42,11 @@ async def grade_folder(suite: Suite, folder: Path, specs: list[str], catalog: Ca
             path = tasks[tid].grader_dir / CHECKS
             if not path.is_file():
                 continue
-            checks = load_checks(path)
+            checks = task_checks(tasks[tid])
             for m, shown in ms.items():
-                verdicts = await judge_checks(judges, tasks[tid].instruction, checks, shown, mode)
+                verdicts = await judge_checks(judges, tasks[tid].instruction, checks, shown, mode, tasks[tid].prompts)
                 per_model[m] += [(tid, v) for v in verdicts]
+        await with_experts(found, list(tasks.values()))  # after the rubric: an expert's deliverable is only compared
         pairwise = await compare_all(found, tasks, judges, folder / ".pertask-pairwise-cache", anchor, rounds) \
             if any(len(ms) > 1 for ms in found.values()) else None
     finally:

@@ -18,6 +18,7 @@ GRADERS = {
     "harbor": "tasks.graders.harbor_grader:HarborGrader",
     "tb1": "tasks.graders.tb1_grader:TB1Grader",
     "swebench": "tasks.graders.swebench_grader:SwebenchGrader",
+    "deliverables": "tasks.graders.deliverables_grader:DeliverablesGrader",
 }
 
 

@@ -145,7 +145,7 @@ def test_tasks_list_shows_files_and_tokens(cli):
 
 def test_task_formats_are_looked_up_by_name(suite, cli, tmp_path):
     code, _, err = cli("tasks", "list", "--suite", suite, "--task-format", "tb2")
-    assert code == 2 and "unknown task format 'tb2' (valid: swebench, tb1, harbor, native)" in err
+    assert code == 2 and "unknown task format 'tb2' (valid: aa-briefcase, gdpval, swebench, tb1, harbor, native)" in err
     # Forced, each folder is read as that format, and says what that format misses.
     code, out, err = cli("tasks", "check", "--suite", suite, "--task-format", "tb1")
     assert code == 1 and "0 ok, 5 broken" in out and "task.yaml" in err, (out, err)

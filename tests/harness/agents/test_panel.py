@@ -21,10 +21,10 @@ PASS = json.dumps({"score": 1, "reasoning": "the deliverable states it"})
 FAIL = json.dumps({"score": 0, "reasoning": "not in the deliverable"})
 SOURCE = "Subject: Support accrual"  # a line of a source file of the task: no judge may be shown it
 CHECKS = [Check(check_id=f"w1_t1_a{i}", task_id="w1_t1", check_type="A", scoring_type="binary",
-                files_needed=["report.md"], check_description="the reconciled total",
+                taskdoer_output_file="report.md", check_description="the reconciled total",
                 score_1_criteria="states a total of 41,200", score_0_criteria="any other total") for i in range(6)]
 MEMO_ONLY = Check(check_id="w1_t1_c1", task_id="w1_t1", check_type="C", scoring_type="binary",
-                  files_needed=["memo.md"], check_description="flags the duplicate", score_1_criteria="41,200")
+                  taskdoer_output_file="memo.md", check_description="flags the duplicate", score_1_criteria="41,200")
 PAIRWISE = Check(check_id="w1_t1_p1", task_id="w1_t1", check_type="P", scoring_type="pairwise")
 
 
@@ -111,12 +111,12 @@ def test_a_run_with_a_panel_judges_each_rubric_check_and_bills_each_judge_apart(
 
     suite = copy_suite(tmp_path / "suite", ("budget-reconcile",))
     rows = [{"check_id": "a1", "task_id": "budget-reconcile", "check_type": "A", "scoring_type": "binary",
-             "files_needed": ["summary.md"], "check_description": "the total variance",
+             "taskdoer_output_file": "summary.md", "check_description": "the total variance",
              "score_1_criteria": "states the total variance as minus 14,850"},
             {"check_id": "a2", "task_id": "budget-reconcile", "check_type": "A", "scoring_type": "binary",
-             "files_needed": ["summary.md"], "check_description": "marketing's actual, the duplicate removed"},
+             "taskdoer_output_file": "summary.md", "check_description": "marketing's actual, the duplicate removed"},
             {"check_id": "c1", "task_id": "budget-reconcile", "check_type": "C", "scoring_type": "binary",
-             "files_needed": ["notes.md"], "check_description": "a note on the duplicate invoice"},
+             "taskdoer_output_file": "notes.md", "check_description": "a note on the duplicate invoice"},
             {"check_id": "p1", "task_id": "budget-reconcile", "check_type": "P", "scoring_type": "pairwise"}]
     (suite / "budget-reconcile" / "grader" / "checks.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
     names = ("j1", "j2", "j3")

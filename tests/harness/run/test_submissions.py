@@ -14,7 +14,7 @@ STRONG = "# Q3 budget vs actuals\n\n| Department | Actual |\n|---|---|\n| Market
 def test_a_folder_of_submissions_is_graded_by_rubric_and_ranked_pairwise(cli, tmp_path):
     suite = copy_suite(tmp_path / "suite", ("budget-reconcile",))
     rows = [{"check_id": "a1", "task_id": "budget-reconcile", "check_type": "A", "scoring_type": "binary",
-             "files_needed": ["summary.md"], "check_description": "the total variance",
+             "taskdoer_output_file": "summary.md", "check_description": "the total variance",
              "score_1_criteria": "states the total variance as minus 14,850"},
             {"check_id": "p1", "task_id": "budget-reconcile", "check_type": "P", "scoring_type": "pairwise",
              "check_description": "the presentation of the variance table"}]

@@ -1,0 +1,153 @@
+"""AA-Briefcase-Lite's published layout, on a scenario written for the tests (tests/tasks/aa_scenario.py): loaded from a
+checkout or through huggingface_hub's cache offline, run as AA runs it (its mounts, prompts, finish and abandon tools,
+500 turns), judged with its own judge prompts on the deliverables alone, and its submissions graded beside."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness.agents.panel import check_prompt, task_checks
+from tasks.loader import load_suite
+from tests.conftest import load_samples, run_json
+from tests.tasks.aa_scenario import (
+    AGENT_SYSTEM,
+    COMMIT,
+    FACT,
+    JUDGE_SYSTEM,
+    SOURCE_LINE,
+    hub_cache,
+    write_lite,
+)
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))  # the workspaces built per suite version go here
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # no hub is reachable: only what the cache holds
+
+
+def test_a_checkout_loads_with_the_files_prompts_and_limits_each_task_lists(cli, tmp_path):
+    root = write_lite(tmp_path / "lite")
+    suite = load_suite(str(root))
+    assert [t.id for t in suite.tasks] == ["w1_t1", "w1_t2"] and not suite.errors
+    t1, t2 = suite.tasks
+    assert [rel for rel, _ in t1.workspace_files()] == [
+        "shared/email/2026-05-04_cfo.eml", "shared/slack/deal/2026-05-05.json", "week/meeting_notes.md"]
+    assert [rel for rel, _ in t2.workspace_files()] == ["week/meeting_notes.md"]  # only what its row mounts
+    # The suite's own task prompt, filled: its id, the brief, the deliverables; the overview follows.
+    assert t1.instruction.startswith("TASK w1_t1\n\nWrite the market note")
+    assert "Deliver: market_note.md in /home/user." in t1.instruction and "bakery chain" in t1.instruction
+    assert t1.prompts == {"agent_system": AGENT_SYSTEM, "judge_system": JUDGE_SYSTEM,
+                          "judge_user": (root / "prompts" / "judge_user_prompt.md").read_text()}
+    assert (t1.workdir, t1.finish_tools, t1.config.limits.max_turns) == ("/home/user", True, 500)
+    assert not t1.dir.is_relative_to(root), "the workspace is built in pertask's cache, never in the checkout"
+    code, printed, err = cli("tasks", "list", "--suite", root)
+    assert code == 0 and "w1_t2" in printed and "deliverables" in printed, err
+    # The judge: the task's own items of the suite's checks.jsonl, asked in the suite's own words, shown the
+    # deliverable each item names and nothing else.
+    checks = task_checks(t1)
+    assert [c.check_id for c in checks] == ["W1-T1-A-01", "W1-T1-C-01", "W1-T1-P-01"]
+    system, user = check_prompt(t1.instruction, checks[0], {"market_note.md": FACT, "scratch.md": "draft"}, t1.prompts)
+    assert system["content"] == JUDGE_SYSTEM and user["content"].startswith("Item W1-T1-A-01: The wholesale share")
+    assert FACT in user["content"] and "scratch.md" not in user["content"]
+    # No reference deliverables are published: `tasks check` proves what it can (doing nothing fails) and says so.
+    code, printed, err = cli("tasks", "check", "--suite", root)
+    assert code == 0 and "2 ok" in printed and "no reference solution (w1_t1, w1_t2)" in err, (printed, err)
+
+
+@pytest.mark.parametrize(("row", "field"), [
+    ({"task_id": "w1_t3", "deliverables": []}, "deliverables"),
+    ({"task_id": "w1_t3", "brief": "tasks/w1_t2.md", "deliverables": ["x.md"], "shared_files": ["../../../etc/passwd"]},
+     "shared_files"),
+    ({"task_id": "w1_t3", "brief": "tasks/w1_t2.md", "deliverables": ["x.md"], "week_files": ["week/missing.md"]},
+     "week_files"),
+    ({"task_id": "w1_t3", "deliverables": ["x.md"]}, "brief"),  # no brief given, and none at tasks/w1_t3.md
+    ({"task_id": "w1_t1", "deliverables": ["x.md"]}, "task_id"),  # the id of the first row again
+    ({"task_id": "w1 t3", "deliverables": ["x.md"]}, "task_id"),
+])
+def test_a_malformed_row_names_its_file_line_and_field(cli, tmp_path, row, field):
+    root = write_lite(tmp_path / "lite")
+    with (root / "tasks.jsonl").open("a") as f:
+        f.write(json.dumps(row) + "\n")
+    code, printed, err = cli("tasks", "list", "--suite", root)
+    problem = err if code else printed + err  # a row that loads no further is said, the others listed
+    assert f"tasks.jsonl:3: field '{field}'" in problem, (code, printed, err)
+
+
+def test_a_dataset_by_name_comes_through_huggingface_hub_from_the_cache(cli, tmp_path):
+    hub_cache(tmp_path / "cache" / "hub")
+    code, printed, err = cli("tasks", "list", "--suite", "hf:acme/briefcase-lite")
+    assert code == 0 and printed.startswith("briefcase-lite (version") and "w1_t1" in printed, err
+    code, printed, _ = cli("tasks", "list", "--suite", f"hf:acme/briefcase-lite@{COMMIT}")
+    assert code == 0 and "w1_t2" in printed
+    code, _, err = cli("tasks", "list", "--suite", "hf:acme/not-fetched")
+    assert code == 2 and "not in pertask's cache" in err and len(err.strip().splitlines()) == 1
+    # The run records the exact revision it graded.
+    run_json(cli, "run", "--suite", "hf:acme/briefcase-lite", "--model", "null", "--out", tmp_path / "run")
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["suite_path"] == f"hf:acme/briefcase-lite@{COMMIT}" and manifest["suite"] == "briefcase-lite"
+
+
+def agent_script(tmp_path):
+    note = f"# Market note\n{FACT}. The CFO's 31% is superseded.\n"
+    path = tmp_path / "agent.json"
+    path.write_text(json.dumps({"model": "analyst", "conversations": [
+        {"match": "TASK w1_t1", "turns": [
+            {"tool_calls": [{"name": "bash", "arguments": {"command": "pwd; find . -type f | sort"}}]},
+            {"tool_calls": [{"name": "write_file", "arguments": {"path": "/home/user/market_note.md", "content": note}}]},
+            {"tool_calls": [{"name": "finish", "arguments": {"deliverables": ["/home/user/market_note.md"]}}]}]},
+        {"match": "TASK w1_t2", "turns": [
+            {"tool_calls": [{"name": "abandon", "arguments": {"reason": "no way to draw slides here"}}]}]}],
+        "default": [{"content": "lost"}]}))
+    return path
+
+
+def judge_script(tmp_path, name: str):
+    """Passes an item only when shown the fact in market_note.md under the suite's own template ("Submission:" is its
+    word, not pertask's); says so if ever shown a source file's line. j-no fails everything."""
+    shown = "Submission:\n### market_note.md\n```\n# Market note\n" + FACT
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps({"model": name, "conversations": [
+        {"match": SOURCE_LINE, "turns": [{"content": json.dumps({"score": 1, "reasoning": "SAW A SOURCE FILE"})}]},
+        {"match": shown, "turns": [{"content": json.dumps(
+            {"score": int(name != "j-no"), "reasoning": f"{name}: the submission states 38%"})}]}],
+        "default": [{"content": json.dumps({"score": 0, "reasoning": "not in the submission"})}]}))
+    return path
+
+
+def test_a_run_works_and_is_judged_as_aa_runs_it(cli, tmp_path):
+    root = write_lite(tmp_path / "lite")
+    judges = [a for n in ("j1", "j2") for a in ("--judge", f"scripted:{judge_script(tmp_path, n)}")]
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", root, "--model", f"scripted:{agent_script(tmp_path)}", "--model", "null",
+             "--out", out, *judges)
+    got = {(s["model"].split(":")[0], s["task_id"]): s for s in load_samples(out)}
+    done, gave_up = got[("scripted", "w1_t1")], got[("scripted", "w1_t2")]
+    t = json.loads((out / done["transcript"]).read_text())
+    assert t["messages"][0]["content"] == AGENT_SYSTEM  # AA's system prompt, as written
+    listing = t["messages"][3]["content"]
+    assert listing.splitlines()[1:3] == ["/home/user", "./shared/email/2026-05-04_cfo.eml"], listing
+    assert "unrelated.csv" not in listing and "submissions" not in listing and "checks" not in listing
+    assert done["score"] == 1.0 and done["passed"]  # the deliverable is there
+    verdicts = [(c["check_id"], c["passed"]) for c in done["judge"]["checks"]]
+    assert verdicts == [("W1-T1-A-01", True), ("W1-T1-C-01", True)]  # the binary items only; the pairwise is not
+    assert done["judge"]["score"] == 1.0 and "SAW" not in json.dumps(done["judge"])
+    # Abandoned: the model's doing, scored 0 with its reason; nothing graded, no judge paid.
+    assert gave_up["score"] == 0.0 and gave_up["error"] == "none" and gave_up["judge"] is None
+    assert gave_up["error_detail"] == "abandoned by the model: no way to draw slides here"
+    nothing = got[("null", "w1_t1")]
+    assert nothing["score"] == 0.0 and nothing["judge"]["score"] == 0.0  # no deliverable: every item fails
+
+
+def test_the_published_submissions_are_graded_with_the_suites_judge_prompts(cli, tmp_path):
+    root = write_lite(tmp_path / "lite")
+    judges = [a for n in ("j1", "j2", "j-no") for a in ("--judge", f"scripted:{judge_script(tmp_path, n)}")]
+    code, printed, err = cli("grade", root, *judges, "--panel", "majority", "--json")  # its own submissions/
+    assert code == 0, err
+    out = json.loads(printed)
+    assert out["models"] == ["model-a", "model-b"]
+    rubric = {m: r["pass_rate"] for m, r in out["rubric"].items()}
+    assert rubric["model-a"] > rubric["model-b"] == 0.0, rubric
+    assert "SAW A SOURCE" not in printed
