@@ -71,6 +71,7 @@ class Model:
 
     info: ModelInfo
     wants_reference: bool = False  # True only for the oracle
+    takes_images: bool = False  # user messages may carry image parts (its profile's `images`)
     serves_metrics: bool = False  # a server of its own (vLLM): started, scraped, watched by the harness
     over_http: bool = False  # reached over HTTP: the run checks it with a preflight request first
     launches: bool = False  # pertask starts its server on this node (its hardware is this machine's)

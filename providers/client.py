@@ -53,6 +53,7 @@ class HTTPModel(Model):
         self.profile = profile or generic()
         self.wire = make_wire(self.profile)
         info.wire, info.profile = self.profile.wire, info.profile or self.profile.name
+        self.takes_images = self.profile.images
         self.on_close = None  # set by owners of a server that lives as long as this model
         self._transport_args = (api_key, timeout_s, max_connections)  # the key stays in memory, never on disk
         self.use_client(client)

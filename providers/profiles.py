@@ -39,6 +39,7 @@ class Profile(BaseModel):
     efforts: list[str] = Field(default_factory=list)
     body: dict[str, Any] = Field(default_factory=dict)
     prices_as: str = ""  # the catalog provider its calls are billed under, when not its own name
+    images: bool = False  # its user messages may carry image parts (a judge shown a PDF's pages)
     source: str = ""
 
 

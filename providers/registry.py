@@ -96,7 +96,7 @@ def _scripted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[s
     info = ModelInfo(spec=model_key(spec), given=spec, kind=kind, model_name=script.model, base_url=server.start(),
                      protocol=script.protocol)
     info.price = catalog.price_of(info)
-    profile = generic(options.get("wire", "chat"), name="scripted")
+    profile = generic(options.get("wire", "chat"), name="scripted", images=script.images)
     _settings(spec, info, options, profile)
     model = _lazy("providers.client:HTTPModel")(info, api_key=script.api_key or "scripted", max_retries=2,
                                                 profile=profile)

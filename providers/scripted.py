@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .fakes import Refusal
+from .fakes import Refusal, count_images
 from .fakes import anthropic as anthropic_fake
 from .fakes import chat as chat_fake
 from .fakes import responses as responses_fake
@@ -160,6 +160,7 @@ class ScriptedServer:
         turn = turn or Turn(content="[scripted: script exhausted]")
         entry: dict[str, Any] = {"dialect": dialect, "conversation": conv, "turn": idx, "fault": None, "usage": None,
                                  "reasoning_back": fake.reasoning_back(req), "t": time.time(),
+                                 "images": count_images(req),
                                  # the request's settings as sent (what is not the conversation itself)
                                  "request": {k: v for k, v in req.items() if k not in CONVERSATION}}
         try:

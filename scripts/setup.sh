@@ -22,6 +22,8 @@ done
 # the tests also open the HTML report in a real headless Chromium (Debian's, driven by chromedriver).
 apt_pkgs=()
 command -v bwrap >/dev/null 2>&1 || apt_pkgs+=(bubblewrap)
+# poppler draws a PDF deliverable's pages as images for judges that take images.
+command -v pdftoppm >/dev/null 2>&1 || apt_pkgs+=(poppler-utils)
 if [ $dev = 1 ]; then
   command -v chromium >/dev/null 2>&1 || apt_pkgs+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || apt_pkgs+=(chromium-driver)

@@ -17,7 +17,7 @@ from results.prices import call_usd
 from results.records import JudgeRecord
 from tasks import Task
 
-from .render import render
+from .render import page_images, render
 
 RUBRIC = "rubric.md"  # in the task's grader folder; hidden from the agent like the rest of it
 DEFAULT_RUBRIC = """- The deliverable asked for exists, in the format and place asked for.
@@ -44,6 +44,16 @@ async def deliverables(task: Task, files: DirView) -> dict[str, str]:
         out[rel], budget = text, budget - len(text)
         if budget <= 0:
             break
+    return out
+
+
+async def pdf_pages(files: DirView, shown: dict[str, str]) -> dict[str, list[str]]:
+    """The first pages of each PDF deliverable shown to the judges, as images (base64 PNG), for judges that take
+    images: the layout a page's text cannot show (a single-page brief, a chart)."""
+    out = {}
+    for rel, path in files.files():
+        if rel in shown and rel.lower().endswith(".pdf") and (pages := await page_images(path)):
+            out[rel] = pages
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 from providers.base import Model
 from results.records import CheckVerdict, JudgeRecord, Usage
@@ -42,10 +42,22 @@ def shown(check: Check, deliverables: dict[str, str]) -> dict[str, str]:
 
 
 def check_prompt(instruction: str, check: Check, deliverables: dict[str, str],
-                 prompts: dict[str, str] | None = None) -> list[dict]:
+                 prompts: dict[str, str] | None = None, images: dict[str, list[str]] | None = None) -> list[dict]:
     """The judge's messages: the task's own templates (a published benchmark's judge_system and judge_user, filled
-    with the check and the files) where it brings them, else pertask's wording."""
+    with the check and the files) where it brings them, else pertask's wording; `images`, for a judge that takes
+    them, adds the drawn pages of the PDFs it is shown after the text."""
     files = shown(check, deliverables)
+    messages = _check_messages(instruction, check, files, prompts)
+    pages = [(rel, page) for rel in files for page in (images or {}).get(rel, [])]
+    if pages:
+        names = ", ".join(dict.fromkeys(rel for rel, _ in pages))
+        messages[1]["content"] = [{"type": "text", "text": f"{messages[1]['content']}\n\nThe first pages of {names} "
+                                                           "follow as images."},
+                                  *({"type": "image", "media_type": "image/png", "data": p} for _, p in pages)]
+    return messages
+
+
+def _check_messages(instruction: str, check: Check, files: dict[str, str], prompts: dict[str, str] | None) -> list[dict]:
     body = files_block(files, "(none of the deliverables this check reads was produced)")
     if prompts and "judge_user" in prompts:
         template = prompts["judge_user"]
@@ -84,17 +96,20 @@ async def _ask(judge: Model, check: Check, messages: list[dict]) -> CheckVerdict
 
 
 async def judge_checks(panel: Sequence[Model], instruction: str, checks: Sequence[Check],
-                       deliverables: dict[str, str], mode: str = "draw",
-                       prompts: dict[str, str] | None = None) -> list[CheckVerdict]:
+                       deliverables: dict[str, str], mode: str = "draw", prompts: dict[str, str] | None = None,
+                       images: dict[str, list[str]] | None = None) -> list[CheckVerdict]:
     """One verdict per binary check, in the checks' order; pairwise checks are left to the pairwise comparison."""
     if mode not in PANEL_MODES:
         raise ValueError(f"unknown panel mode '{mode}' (valid: {', '.join(PANEL_MODES)})")
 
+    def asked(judge: Model, check: Check) -> Awaitable[CheckVerdict]:  # page images only to a judge that takes them
+        return _ask(judge, check, check_prompt(instruction, check, deliverables, prompts,
+                                               images if judge.takes_images else None))
+
     async def one(check: Check) -> CheckVerdict:
-        messages = check_prompt(instruction, check, deliverables, prompts)
         if mode == "draw":
-            return await _ask(draw(check, panel), check, messages)
-        votes = await asyncio.gather(*(_ask(j, check, messages) for j in panel))
+            return await asked(draw(check, panel), check)
+        votes = await asyncio.gather(*(asked(j, check) for j in panel))
         return _majority(check, votes)
 
     return list(await asyncio.gather(*(one(c) for c in checks if c.binary)))
@@ -127,11 +142,12 @@ def pass_rate(verdicts: Sequence[CheckVerdict]) -> float | None:
     return round(sum(counted) / len(counted), 6) if counted else None
 
 
-async def judge_rubric(panel: Sequence[Model], mode: str, task: Task, shown: dict[str, str]) -> JudgeRecord:
+async def judge_rubric(panel: Sequence[Model], mode: str, task: Task, shown: dict[str, str],
+                       images: dict[str, list[str]] | None = None) -> JudgeRecord:
     """A sample's rubric checks (its task's grader/checks.jsonl) by the panel, on its deliverables as text (`shown`,
     harness/agents/judge.py: deliverables): the pass rate is the judge's score."""
     checks = task_checks(task)
-    verdicts = await judge_checks(panel, task.instruction, checks, shown, mode, task.prompts)
+    verdicts = await judge_checks(panel, task.instruction, checks, shown, mode, task.prompts, images)
     paid = [v for v in verdicts if v.usage.calls]
     rec = JudgeRecord(model=", ".join(j.info.spec for j in panel), checks=verdicts, score=pass_rate(verdicts),
                       usage=sum((v.usage for v in verdicts), Usage()),

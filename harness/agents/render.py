@@ -9,8 +9,11 @@ Plain files are read on the host up to the characters the judge is shown, never 
 from __future__ import annotations
 
 import asyncio
+import base64
 import resource
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from harness.sandboxes.bwrap import bwrap_path
@@ -23,11 +26,53 @@ MEMORY = 1 << 30  # a renderer's address space
 CPU_S, WALL_S = 30, 60
 
 
-def _limits() -> None:
+def _limits(file_bytes: int = 0) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_S, CPU_S))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # it writes nothing
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))  # the text renderer writes nothing
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+PAGES, DPI, IMAGE_BYTES = 4, 60, 2 << 20  # of a PDF, the pages drawn for a judge that takes images, and how big
+
+
+def _isolated(argv: list[str], out_dir: Path | None) -> list[str]:
+    bwrap = bwrap_path()
+    if bwrap:  # read-only everywhere but its own output folder, no network, no other process, no capability
+        binds = ["--bind", str(out_dir), str(out_dir)] if out_dir else []
+        argv = [bwrap, "--ro-bind", "/", "/", *binds, "--unshare-all", "--die-with-parent",
+                "--new-session", "--cap-drop", "ALL", "--clearenv", "--setenv", "PATH", PATH, *argv]
+    return argv
+
+
+async def _run(argv: list[str], out_dir: Path | None = None) -> tuple[int | None, bytes, bytes]:
+    """A parser's process, isolated and limited: (exit code or None when it ran out of time, stdout, stderr)."""
+    cap = IMAGE_BYTES if out_dir else 0
+    proc = await asyncio.create_subprocess_exec(*_isolated(argv, out_dir), stdin=asyncio.subprocess.DEVNULL,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                                                env={"PATH": PATH}, preexec_fn=lambda: _limits(cap),
+                                                start_new_session=True)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), WALL_S)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        return None, b"", b""
+    return proc.returncode, out, err
+
+
+async def page_images(path: Path, pages: int = PAGES) -> list[str]:
+    """The first pages of a PDF as PNG images (base64), drawn by poppler's pdftoppm in the same isolation as the text
+    renderer; [] when poppler is missing or the file cannot be drawn (its text is still shown)."""
+    tool = shutil.which("pdftoppm", path=PATH)
+    if path.suffix.lower() != ".pdf" or tool is None:
+        return []
+    with tempfile.TemporaryDirectory(prefix="pertask-pages-") as tmp:
+        await _run([tool, "-png", "-r", str(DPI), "-f", "1", "-l", str(pages), str(path), f"{tmp}/page"], Path(tmp))
+        drawn = sorted(Path(tmp).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        # Whatever it drew before it failed (a page past a file-size cap is cut short: not a PNG to show).
+        return [base64.b64encode(b).decode() for b in (p.read_bytes() for p in drawn[:pages])
+                if b.startswith(b"\x89PNG") and b.rstrip().endswith(b"IEND\xaeB`\x82")]
 
 
 async def render(path: Path, limit: int) -> str:
@@ -40,23 +85,12 @@ async def render(path: Path, limit: int) -> str:
         if b"\0" in data[:4096]:
             return f"(binary file, {path.stat().st_size} bytes)"
         return data.decode("utf-8", "replace")[:limit]
-    argv = [sys.executable, "-I", str(TOOLS / "render.py"), str(path), str(limit)]
-    bwrap = bwrap_path()
-    if bwrap:  # read-only everywhere, no network, no other process, no capability
-        argv = [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
-                "--new-session", "--cap-drop", "ALL", "--clearenv", "--setenv", "PATH", PATH, *argv]
-    proc = await asyncio.create_subprocess_exec(*argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE, env={"PATH": PATH},
-                                                preexec_fn=_limits, start_new_session=True)
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), WALL_S)
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
+    code, out, err = await _run([sys.executable, "-I", str(TOOLS / "render.py"), str(path), str(limit)])
+    if code is None:
         return f"(could not read: rendering took over {WALL_S} s)"
-    if proc.returncode != 0:
-        last = (err.decode("utf-8", "replace").strip().splitlines() or [f"exit {proc.returncode}"])[-1]
-        if proc.returncode < 0 or "MemoryError" in last:
+    if code != 0:
+        last = (err.decode("utf-8", "replace").strip().splitlines() or [f"exit {code}"])[-1]
+        if code < 0 or "MemoryError" in last:
             last = f"the renderer ran out of its {MEMORY >> 20} MiB or {CPU_S} s of CPU ({last[:200]})"
         return f"(could not read: {last[:300]})"
     return out.decode("utf-8", "replace")[:limit]

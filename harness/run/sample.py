@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harness.agents.base import Assignment
 from harness.agents.builtin import transcript_json
-from harness.agents.judge import RUBRIC, deliverables, judge_sample
+from harness.agents.judge import RUBRIC, deliverables, judge_sample, pdf_pages
 from harness.agents.panel import judge_rubric
 from harness.sandboxes import Sandbox, make_sandbox
 from providers.balance import SAMPLE
@@ -167,8 +167,11 @@ async def grade_phase(task: Task, plan: RunPlan, ctx: RunContext, sandbox: Sandb
         judged = plan.judges and (checks or task.config.kind == "document" or (task.grader_dir / RUBRIC).is_file())
         if judged:  # kept with the transcript as the judges saw them: pairwise comparisons read them after the run
             shown = transcript["deliverables"] = await deliverables(task, graded.files)
-        if judged and checks:  # rubric checks, by the panel
-            rec.judge = await judge_rubric(plan.judges, plan.panel, task, shown)
+        if judged and checks:  # rubric checks, by the panel (PDFs' pages drawn for judges that take images)
+            images = await pdf_pages(graded.files, shown) if any(j.takes_images for j in plan.judges) else {}
+            if images:
+                transcript["page_images"] = {rel: len(pages) for rel, pages in images.items()}
+            rec.judge = await judge_rubric(plan.judges, plan.panel, task, shown, images)
             for v in (vote for check in rec.judge.checks for vote in check.votes or [check]):
                 if v.usage.calls:  # each judge's call on a line of its own
                     ledger(ctx.store, rec.sample_id, ctx, judge=v.judge, check=v.check_id)(

@@ -9,7 +9,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import Any
 
-from harness.agents.judge import deliverables
+from harness.agents.judge import deliverables, pdf_pages
 from harness.agents.panel import judge_checks, pass_rate, task_checks
 from harness.sandboxes.overlay import DirView
 from providers.registry import build_model
@@ -32,11 +32,14 @@ async def grade_folder(suite: Suite, folder: Path, specs: list[str], catalog: Ca
     if not found:
         raise RunError(f"{folder}: no MODEL/TASK_ID folder matches a task of suite {suite.name} "
                        f"(tasks: {', '.join(sorted(tasks)[:5])}{'…' if len(tasks) > 5 else ''})")
-    for tid, ms in found.items():
-        for m in ms:
-            ms[m] = await deliverables(tasks[tid], DirView(folder / m / tid))
     judges = [build_model(spec, catalog) for spec in specs]
+    pages: dict[tuple[str, str], dict] = {}  # PDFs' pages, for judges that take images
     try:
+        for tid, ms in found.items():
+            for m in ms:
+                ms[m] = await deliverables(tasks[tid], DirView(folder / m / tid))
+                if any(j.takes_images for j in judges):
+                    pages[tid, m] = await pdf_pages(DirView(folder / m / tid), ms[m])
         per_model: dict[str, list] = {m: [] for m in models}
         for tid, ms in sorted(found.items()):
             path = tasks[tid].grader_dir / CHECKS
@@ -44,7 +47,8 @@ async def grade_folder(suite: Suite, folder: Path, specs: list[str], catalog: Ca
                 continue
             checks = task_checks(tasks[tid])
             for m, shown in ms.items():
-                verdicts = await judge_checks(judges, tasks[tid].instruction, checks, shown, mode, tasks[tid].prompts)
+                verdicts = await judge_checks(judges, tasks[tid].instruction, checks, shown, mode, tasks[tid].prompts,
+                                              pages.get((tid, m)))
                 per_model[m] += [(tid, v) for v in verdicts]
         await with_experts(found, list(tasks.values()))  # after the rubric: an expert's deliverable is only compared
         pairwise = await compare_all(found, tasks, judges, folder / ".pertask-pairwise-cache", anchor, rounds) \

@@ -19,21 +19,15 @@ import time
 from typing import Any
 
 from ..script_file import Script, Turn, estimate_tokens
-from . import Refusal, default_reasoning, sign
+from . import Refusal, check_image, default_reasoning, sign, text_of
 
 LOOKBACK = 20
 TTL_S = {"5m": 300.0, "1h": 3600.0}
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    return "".join(b.get("text", "") for b in content or [] if isinstance(b, dict) and b.get("type") == "text")
-
-
 def view(req: dict[str, Any]) -> tuple[str, int]:
     msgs = req.get("messages", [])
-    first_user = next((_text(m.get("content")) for m in msgs if m.get("role") == "user"), "")
+    first_user = next((text_of(m.get("content")) for m in msgs if m.get("role") == "user"), "")
     return first_user, sum(1 for m in msgs if m.get("role") == "assistant")
 
 
@@ -67,6 +61,17 @@ def check(req: dict[str, Any], script: Script) -> None:
     if "1h" in ttls and "5m" in ttls[: len(ttls) - ttls[::-1].index("1h")]:
         raise Refusal(400, "a ttl='1h' cache_control block must not come after a ttl='5m' one")
     msgs = req.get("messages", [])
+    for i, m in enumerate(msgs):  # images: from the user only, inline base64 of a type the API takes, or a URL
+        for j, b in enumerate(m.get("content") if isinstance(m.get("content"), list) else []):
+            if isinstance(b, dict) and b.get("type") == "image":
+                where, src = f"messages.{i}.content.{j}.image", b.get("source") or {}
+                if m.get("role") != "user":
+                    raise Refusal(400, f"{where}: images are only allowed in user turns")
+                if src.get("type") == "base64":
+                    check_image(src.get("media_type", ""), src.get("data"), where + ".source")
+                elif src.get("type") != "url":
+                    raise Refusal(400, f"{where}.source.type: Input tag '{src.get('type')}' found using 'type' does not "
+                                       "match any of the expected tags: 'base64', 'url', 'file'")
     for i, m in enumerate(msgs):
         blocks = m.get("content") if isinstance(m.get("content"), list) else []
         for j, b in enumerate(blocks):

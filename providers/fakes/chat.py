@@ -19,14 +19,14 @@ import re
 from typing import Any
 
 from ..script_file import Script, Turn, auto_usage, estimate_tokens, usage_body
-from . import Refusal, default_reasoning
+from . import Refusal, check_data_url, default_reasoning, text_of
 
 THINK = re.compile(r"<think>(.*?)</think>", re.S)
 
 
 def view(req: dict[str, Any]) -> tuple[str, int]:
     messages = req.get("messages", [])
-    first_user = next((str(m.get("content")) for m in messages if m.get("role") == "user"), "")
+    first_user = next((text_of(m.get("content")) for m in messages if m.get("role") == "user"), "")
     return first_user, sum(1 for m in messages if m.get("role") == "assistant")
 
 
@@ -40,7 +40,30 @@ def thinking(req: dict[str, Any], script: Script) -> bool:
     return script.emulate in ("moonshot", "minimax", "openrouter")
 
 
+PARTS = ("text", "image_url", "input_audio", "file")
+TEXT_ONLY = ("deepseek", "moonshot", "zai", "minimax")  # their chat APIs take text parts alone
+
+
+def check_parts(req: dict[str, Any], script: Script) -> None:
+    """Content parts as Chat Completions takes them: images only from the user, as image_url with a URL or data URL;
+    a text-only API refuses any other part as its deserialiser does."""
+    for i, m in enumerate(req.get("messages", [])):
+        for j, part in enumerate(m.get("content") if isinstance(m.get("content"), list) else []):
+            kind, where = part.get("type"), f"messages[{i}].content[{j}]"
+            if kind != "text" and script.emulate in TEXT_ONLY:
+                raise Refusal(400, f"Failed to deserialize the JSON body into the target type: {where}: unknown "
+                                   f"variant `{kind}`, expected `text`")
+            if kind not in PARTS:
+                raise Refusal(400, f"Invalid value: '{kind}'. Supported values are: 'text', 'image_url', "
+                                   f"'input_audio', and 'file'.")
+            if kind == "image_url":
+                if m.get("role") != "user":
+                    raise Refusal(400, f"{where}: Image URLs are only allowed for messages with role 'user'")
+                check_data_url((part.get("image_url") or {}).get("url"), where + ".image_url.url")
+
+
 def check(req: dict[str, Any], script: Script) -> None:
+    check_parts(req, script)
     if script.emulate == "deepseek" and thinking(req, script):
         for m in req.get("messages", []):
             if m.get("role") == "assistant" and m.get("tool_calls") and not m.get("reasoning_content"):

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from ..script_file import Script, Turn, auto_usage, estimate_tokens
-from . import Refusal, default_reasoning, sign
+from . import Refusal, check_data_url, default_reasoning, sign, text_of
 
 ASSISTANT = ("reasoning", "function_call")
 
@@ -29,7 +29,7 @@ def _starts(items: list[dict[str, Any]]) -> list[int]:
 
 def view(req: dict[str, Any]) -> tuple[str, int]:
     items = req.get("input") if isinstance(req.get("input"), list) else [{"role": "user", "content": req.get("input")}]
-    first_user = next((str(i.get("content")) for i in items if i.get("role") == "user"), "")
+    first_user = next((text_of(i.get("content")) for i in items if i.get("role") == "user"), "")
     return first_user, len(_starts(items))
 
 
@@ -38,8 +38,20 @@ def reasoning_model(req: dict[str, Any]) -> bool:
     return name.startswith(("gpt-5", "o3", "o4")) and (req.get("reasoning") or {}).get("effort") != "none"
 
 
+INPUT_PARTS = ("input_text", "input_image", "input_file")
+
+
 def check(req: dict[str, Any], script: Script) -> None:
     items = req.get("input") if isinstance(req.get("input"), list) else []
+    for i, it in enumerate(items):  # a user item's parts: input_text, input_image (a URL, a data URL or a file id)
+        for j, part in enumerate(it.get("content") if it.get("role") == "user" and isinstance(it.get("content"), list)
+                                 else []):
+            kind = part.get("type")
+            if kind not in INPUT_PARTS:
+                raise Refusal(400, f"Invalid value: '{kind}'. Supported values are: 'input_text', 'input_image', and "
+                                   f"'input_file'.")
+            if kind == "input_image" and not part.get("file_id"):
+                check_data_url(part.get("image_url"), f"input[{i}].content[{j}].image_url")
     seen: dict[str, dict[str, Any]] = {}
     for it in items:
         if it.get("type") == "reasoning":

@@ -22,7 +22,7 @@ from ..base import ChatRequest, ModelOutput
 from ..profiles import Profile
 from ..retry import MalformedResponse
 from ..usage import map_usage
-from .base import ServerHalf, apply_params, effective, merged
+from .base import ServerHalf, apply_params, effective, merged, user_parts
 
 DEFAULT_MAX_TOKENS = 16_384  # the API requires max_tokens; above any single turn of the built-in agent
 STOP = {"tool_use": "tool_calls", "end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length",
@@ -151,6 +151,9 @@ def _convert(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]
             blocks = blocks or [{"type": "text", "text": "(no reply)"}]
         elif role == "tool":
             blocks = [{"type": "tool_result", "tool_use_id": m["tool_call_id"], "content": m["content"] or "(empty)"}]
+        elif isinstance(m.get("content"), list):
+            blocks = user_parts(m["content"], lambda t: {"type": "text", "text": t}, lambda media, d: {
+                "type": "image", "source": {"type": "base64", "media_type": media, "data": d}})
         else:
             blocks = [{"type": "text", "text": m["content"] or "(empty)"}]
         kind = "assistant" if role == "assistant" else "user"

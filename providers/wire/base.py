@@ -1,6 +1,8 @@
 """The wire-adapter contract and what the adapters share.
 
-Inside pertask a conversation is OpenAI-style chat messages. An assistant message may carry
+Inside pertask a conversation is OpenAI-style chat messages. A user message's content may be a list of parts:
+{"type": "text", "text": ...} and {"type": "image", "media_type": "image/png", "data": BASE64} (a judge shown a PDF's
+pages); each adapter writes them in its dialect, and only to a model whose profile declares `images`. An assistant message may carry
 `reasoning_parts`: the reasoning the server returned, exactly as it came (a chat field and its value,
 Anthropic thinking blocks with their signatures, Responses reasoning items with encrypted content).
 An adapter sends them back where its provider requires, byte-identical, so the prefix cache hits.
@@ -19,6 +21,18 @@ from results.records import ModelInfo
 
 from ..base import ChatRequest, ModelOutput
 from ..profiles import Profile, put
+
+
+def user_parts(content: Any, text: Any, image: Any) -> Any:
+    """A user message's content in a dialect: a string as it is, parts through `text(str)` and `image(media, data)`."""
+    if not isinstance(content, list):
+        return content
+    return [text(p["text"]) if p["type"] == "text" else image(p["media_type"], p["data"]) for p in content]
+
+
+def data_url(media: str, data: str) -> str:
+    return f"data:{media};base64,{data}"
+
 
 WIRES = {"chat": "providers.wire.chat:ChatWire", "responses": "providers.wire.responses:ResponsesWire",
          "anthropic": "providers.wire.anthropic:AnthropicWire"}

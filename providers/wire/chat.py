@@ -19,7 +19,7 @@ from ..base import ChatRequest, ModelOutput
 from ..profiles import Profile
 from ..retry import MalformedResponse
 from ..usage import map_usage
-from .base import ServerHalf, apply_params, effective, merged
+from .base import ServerHalf, apply_params, data_url, effective, merged, user_parts
 
 FIELDS = ("reasoning_content", "reasoning", "reasoning_details")
 THINK = re.compile(r"<think>(.*?)</think>", re.S)
@@ -51,6 +51,9 @@ class ChatWire:
         out = []
         for m in messages:
             parts = m.get("reasoning_parts")
+            if m["role"] == "user" and isinstance(m.get("content"), list):
+                m = {**m, "content": user_parts(m["content"], lambda t: {"type": "text", "text": t}, lambda media, d: {
+                    "type": "image_url", "image_url": {"url": data_url(media, d)}})}
             if parts is None:
                 out.append(m)
                 continue

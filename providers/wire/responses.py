@@ -18,7 +18,7 @@ from ..base import ChatRequest, ModelOutput
 from ..profiles import Profile
 from ..retry import MalformedResponse
 from ..usage import map_usage
-from .base import ServerHalf, apply_params, effective, merged
+from .base import ServerHalf, apply_params, data_url, effective, merged, user_parts
 
 # The server side of this dialect (the metering proxy and the scripted server answer through it).
 SERVER = ServerHalf(("/v1/responses", "/responses"), "authorization", named_events=True)
@@ -98,5 +98,7 @@ def _items(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
         elif role == "tool":
             items.append({"type": "function_call_output", "call_id": m["tool_call_id"], "output": m["content"]})
         else:
-            items.append({"role": "user", "content": m["content"]})
+            items.append({"role": "user", "content": user_parts(m["content"], lambda t: {"type": "input_text", "text": t},
+                                                                lambda media, d: {"type": "input_image",
+                                                                                  "image_url": data_url(media, d)})})
     return instructions, items

@@ -151,3 +151,30 @@ def test_the_published_submissions_are_graded_with_the_suites_judge_prompts(cli,
     rubric = {m: r["pass_rate"] for m, r in out["rubric"].items()}
     assert rubric["model-a"] > rubric["model-b"] == 0.0, rubric
     assert "SAW A SOURCE" not in printed
+
+
+def test_a_pdf_deliverables_pages_reach_a_judge_that_takes_images(cli, tmp_path):
+    root = write_lite(tmp_path / "lite")
+    with (root / "checks.jsonl").open("a") as f:
+        f.write(json.dumps({"check_id": "W1-T1-P-09", "task_id": "w1_t1", "check_type": "A", "scoring_type": "binary",
+                            "taskdoer_output_file": "market_overview.pdf",
+                            "check_description": "The overview is a single page."}) + "\n")
+    draw = ("python3 -c \"from fpdf import FPDF; d = FPDF(); d.add_page(); d.set_font('Helvetica', size=12); "
+            "d.cell(text='Wholesale 38%'); d.output('market_overview.pdf')\"")
+    agent = tmp_path / "agent.json"
+    agent.write_text(json.dumps({"model": "analyst", "conversations": [{"match": "TASK w1_t1", "turns": [
+        {"tool_calls": [{"name": "bash", "arguments": {"command": draw}}]},
+        {"tool_calls": [{"name": "finish", "arguments": {"deliverables": ["market_overview.pdf"]}}]}]}],
+        "default": [{"tool_calls": [{"name": "abandon", "arguments": {"reason": "not this one"}}]}]}))
+    judge = tmp_path / "seer.json"  # passes only what it is shown as page images
+    judge.write_text(json.dumps({"model": "seer", "images": True, "conversations": [
+        {"match": "The first pages of market_overview.pdf follow as images.",
+         "turns": [{"content": json.dumps({"score": 1, "reasoning": "one page"})}]}],
+        "default": [{"content": json.dumps({"score": 0, "reasoning": "nothing drawn"})}]}))
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", root, "--model", f"scripted:{agent}", "--out", out, "--task", "w1_t1",
+             "--judge", f"scripted:{judge}#wire=anthropic")  # the Messages fake checks each image block
+    (rec,) = load_samples(out)
+    verdicts = {c["check_id"]: c["passed"] for c in rec["judge"]["checks"]}
+    assert verdicts == {"W1-T1-A-01": False, "W1-T1-C-01": False, "W1-T1-P-09": True}, rec["judge"]
+    assert json.loads((out / rec["transcript"]).read_text())["page_images"] == {"market_overview.pdf": 1}
