@@ -107,6 +107,10 @@ def evaluate(summary: dict[str, Any], model_names: dict[str, str], catalog: Cata
             entries = {m: _entry(catalog, m) for m in figures}
             row["claimed_ratio"] = _ratios(figures, min(figures, key=figures.get))
             row["recomputed"] = _cost_claim(c, figures, entries, mix, measured)
+        elif c["kind"] == "elo":  # measured by `pertask pairwise` on the user's tasks, beside these (published)
+            row["recomputed"] = []
+            row["note"] = ("pertask pairwise ranks the models of your runs on your tasks; compare the gaps between "
+                           "models, not the scores: each scale has its own anchor")
         elif c["kind"] == "accuracy":
             row["recomputed"] = _accuracy_claim(figures, measured, summary.get("comparisons", []))
         else:  # hardware: nothing here can measure it; projections use it, labelled
@@ -114,4 +118,24 @@ def evaluate(summary: dict[str, Any], model_names: dict[str, str], catalog: Cata
             row["note"] = ("ASSUMPTION, not a check: pertask cannot measure Ascend here. Projections onto ascend910c "
                            f"apply this {max(figures.values()):g}x to the measured node's $/GPU-hour and say so.")
         out.append(row)
+    return out
+
+
+def model_keys(name: str) -> set[str]:
+    """How claims may name a model: 'anthropic:claude-opus-4-8#x', 'Claude Opus 4.8 @ run' -> claude-opus-4.8 and
+    claude-opus-4-8 (claims write versions either way)."""
+    base = name.split(" @ ")[0].split("#")[0].split("@")[0].rsplit(":", 1)[-1].strip().lower()
+    base = base.replace(" ", "-").replace("_", "-")
+    return {base, base.replace(".", "-")}
+
+
+def published(kind: str, names: list[str], path: Path = CLAIMS) -> list[dict[str, Any]]:
+    """The published figures of that kind for the models named (a run's specs, a submission folder's names), each
+    claim with its source: what a report prints beside its own figures, labelled as someone else's."""
+    out = []
+    for c in tomllib.loads(path.read_text())["claim"]:
+        figures = {k.lower(): v for k, v in c["figures"].items()}
+        mine = {n: figures[k] for n in names for k in sorted(model_keys(n)) if k in figures}
+        if c["kind"] == kind and mine:
+            out.append({"id": c["id"], "text": c["text"], "source": c["source"], "date": c["date"], "figures": mine})
     return out

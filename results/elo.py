@@ -79,6 +79,23 @@ def elo(judgements: Sequence[Judgement], anchor: tuple[str, float] | None = None
     return out
 
 
+RUBRIC = "rubric"  # the judge of the synthetic matches below: no judge's verdict, never in the agreement figures
+
+
+def rubric_matches(rates: dict[str, dict[str, float]]) -> list[Judgement]:
+    """AA-Briefcase's rubric Elo: on each task, every two models' rubric pass rates as a synthetic match — the higher
+    rate wins, equal rates tie — in both orders, so a task weighs as much as a pairwise check judged in both."""
+    out = []
+    for task, by_model in sorted(rates.items()):
+        models = sorted(by_model)
+        for i, a in enumerate(models):
+            for b in models[i + 1:]:
+                ra, rb = by_model[a], by_model[b]
+                o = 1.0 if ra > rb else 0.0 if ra < rb else 0.5
+                out += [Judgement(task, a, b, o, RUBRIC), Judgement(task, b, a, 1 - o, RUBRIC)]
+    return out
+
+
 def order_agreement(judgements: Sequence[Judgement]) -> float | None:
     """Of the pairs a judge saw in both orders on one task, the share whose two verdicts agree (a tie with a tie, a
     preference for the same model): how far the judge's position bias leaves its verdicts standing."""

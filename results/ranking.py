@@ -23,6 +23,10 @@ def render_ranking(out: dict[str, Any], as_json: bool = False) -> None:
         ci = f" [{w['ci'][0]:.0%}, {w['ci'][1]:.0%}]" if w["ci"] else ""
         print(f"{model[:40]:<40} wins or ties against the expert in {w['rate']:.0%}{ci} of {w['n']} comparisons "
               f"({w['tasks']} tasks)")
+    for claim in out.get("published") or []:  # someone else's figures, for the same models, labelled as theirs
+        figures = ", ".join(f"{m} {v:g}" for m, v in claim["figures"].items())
+        print(f"published, not measured here: {figures} ({claim['source']}, {claim['date']}); compare the gaps "
+              "between models, not the numbers (each Elo scale has its own anchor)")
     usd = "null (a judge's price is unknown)" if out["judge_usd"] is None else f"${out['judge_usd']:.4f}"
     print(f"{out['n_judgements']} judgements by {len(out['judges'])} judge(s); {out['judge_calls']} calls paid now "
           f"({usd}; cached verdicts are free); the two orders agree on {out['order_agreement']}, the judges on "

@@ -68,11 +68,16 @@ def cmd_judged(a: argparse.Namespace) -> int:
     from results.ranking import render_grading, render_ranking
     from tasks import load_suite
 
+    from results.claims import published
+
     catalog, anchor = Catalog.load(a.prices), parse_anchor(a.anchor)
     if a.cmd == "pairwise":
-        render_ranking(asyncio.run(rank_with(a.runs, a.judge, catalog, anchor)), as_json=a.json)
+        out = asyncio.run(rank_with(a.runs, a.judge, catalog, anchor))
+        render_ranking({**out, "published": published("elo", list(out["elo"]))}, as_json=a.json)
     else:
         suite = load_suite(a.suite)
-        render_grading(asyncio.run(grade_folder(suite, a.folder or suite.dir / "submissions", a.judge, catalog,
-                                                a.panel, anchor)), as_json=a.json)
+        out = asyncio.run(grade_folder(suite, a.folder or suite.dir / "submissions", a.judge, catalog, a.panel, anchor))
+        if out["pairwise"]:
+            out["pairwise"]["published"] = published("elo", list(out["pairwise"]["elo"]))
+        render_grading(out, as_json=a.json)
     return 0

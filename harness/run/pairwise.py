@@ -20,7 +20,7 @@ from harness.agents.panel import draw
 from harness.sandboxes.overlay import DirView
 from providers.base import Model
 from providers.registry import build_model
-from results.elo import Judgement, elo, judge_agreement, order_agreement, win_or_tie
+from results.elo import RUBRIC, Judgement, elo, judge_agreement, order_agreement, rubric_matches, win_or_tie
 from results.prices import Catalog
 from results.records import ErrorClass
 from results.store import RunStore
@@ -35,8 +35,10 @@ OVERALL = Check(check_id="overall", task_id="*", check_type="AQ", scoring_type="
                                   "to hand to the person who asked?")
 
 
-def deliverables_of(runs: list[Path]) -> tuple[dict[str, dict[str, dict[str, str]]], Any]:
-    """task -> model -> its deliverables (the first scored epoch that kept them), and the suite of the first run."""
+def deliverables_of(runs: list[Path], rates: dict[str, dict[str, float]] | None = None
+                    ) -> tuple[dict[str, dict[str, dict[str, str]]], Any]:
+    """task -> model -> its deliverables (the first scored epoch that kept them), and the suite of the first run;
+    `rates` gets task -> model -> its rubric pass rate (that epoch's panel verdicts), where it was judged so."""
     found: dict[str, dict[str, dict[str, str]]] = {}
     suite = None
     for run in runs:
@@ -50,15 +52,20 @@ def deliverables_of(runs: list[Path]) -> tuple[dict[str, dict[str, dict[str, str
                 continue
             shown = json.loads((run / rec.transcript).read_text()).get("deliverables")
             model = rec.model if len(runs) == 1 else f"{rec.model} @ {run.name}"
-            if shown is not None:
-                found.setdefault(rec.task_id, {}).setdefault(model, shown)
+            if shown is not None and model not in found.setdefault(rec.task_id, {}):
+                found[rec.task_id][model] = shown
+                if rates is not None and rec.judge and rec.judge.checks and rec.judge.score is not None:
+                    rates.setdefault(rec.task_id, {})[model] = rec.judge.score
     return found, suite
 
 
 async def compare_all(found: dict[str, dict[str, dict[str, str]]], tasks: dict[str, Any], judges: list[Model],
-                      cache: Path, anchor: tuple[str, float] | None = None, rounds: int = 1000) -> dict[str, Any]:
+                      cache: Path, anchor: tuple[str, float] | None = None, rounds: int = 1000,
+                      rates: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
     """Every two models' deliverables (`found`: task -> model -> files as text) compared per task and pairwise check,
-    one judge of the panel drawn per comparison, both orders; Elo overall and per check type, and what it cost."""
+    one judge of the panel drawn per comparison, both orders; Elo overall and per check type, and what it cost.
+    `rates` (task -> model -> rubric pass rate) adds AA's rubric Elo from synthetic matches, and counts in the
+    overall Elo beside analytical quality and presentation."""
     if not any(len(models) > 1 for models in found.values()):
         raise RunError("no task has deliverables of two models to compare: run with --judge (which keeps what the "
                        "judges saw in each transcript), with two or more models")
@@ -76,14 +83,17 @@ async def compare_all(found: dict[str, dict[str, dict[str, str]]], tasks: dict[s
                 judge = panel[draw(key, judges).info.spec]
                 got = await judge.compare(task_id, task.instruction, check, a, models[a], b, models[b])
                 judgements.setdefault(check.check_type.value, []).extend(got)
+    if rates and any(len(ms) > 1 for ms in rates.values()):
+        judgements[RUBRIC] = rubric_matches(rates)
     every = [j for js in judgements.values() for j in js]
+    judged = [j for j in every if j.judge != RUBRIC]  # what the agreement figures are about: the judges' verdicts
     paid = [c for j in panel.values() for c in j.calls]
     experts = any(EXPERT in models for models in found.values())
     if experts and anchor is None:
         anchor = (EXPERT, 1000.0)  # GDPval-AA's scale: the expert is 1000
     return {"elo": elo(every, anchor, rounds), **({"vs_expert": win_or_tie(every, EXPERT)} if experts else {}), "by_type": {t: elo(js, anchor, rounds) for t, js in judgements.items()},
-            "n_judgements": len(every), "order_agreement": order_agreement(every),
-            "judge_agreement": judge_agreement(every), "judges": list(panel),
+            "n_judgements": len(judged), "order_agreement": order_agreement(judged),
+            "judge_agreement": judge_agreement(judged), "judges": list(panel),
             "judge_calls": len(paid), "judge_usd": None if any(c["usd"] is None for c in paid)
             else round(sum(c["usd"] for c in paid), 6)}
 
@@ -98,9 +108,11 @@ async def with_experts(found: dict[str, dict[str, dict[str, str]]], tasks: list)
 
 async def rank(runs: list[Path], judges: list[Model], anchor: tuple[str, float] | None = None,
                rounds: int = 1000) -> dict[str, Any]:
-    found, suite = deliverables_of(runs)
+    rates: dict[str, dict[str, float]] = {}
+    found, suite = deliverables_of(runs, rates)
     await with_experts(found, suite.tasks)
-    return await compare_all(found, {t.id: t for t in suite.tasks}, judges, runs[0] / "pairwise-cache", anchor, rounds)
+    return await compare_all(found, {t.id: t for t in suite.tasks}, judges, runs[0] / "pairwise-cache", anchor, rounds,
+                             rates)
 
 
 def parse_anchor(text: str | None) -> tuple[str, float] | None:

@@ -51,7 +51,9 @@ async def grade_folder(suite: Suite, folder: Path, specs: list[str], catalog: Ca
                                               pages.get((tid, m)))
                 per_model[m] += [(tid, v) for v in verdicts]
         await with_experts(found, list(tasks.values()))  # after the rubric: an expert's deliverable is only compared
-        pairwise = await compare_all(found, tasks, judges, folder / ".pertask-pairwise-cache", anchor, rounds) \
+        rates = {tid: {m: r for m, vs in per_model.items()
+                       if (r := pass_rate([v for t, v in vs if t == tid])) is not None} for tid in found}
+        pairwise = await compare_all(found, tasks, judges, folder / ".pertask-pairwise-cache", anchor, rounds, rates) \
             if any(len(ms) > 1 for ms in found.values()) else None
     finally:
         for j in judges:

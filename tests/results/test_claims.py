@@ -15,7 +15,7 @@ def test_every_claim_has_a_source_and_date():
     data = tomllib.loads(CLAIMS.read_text())
     assert len(data["claim"]) >= 4
     for c in data["claim"]:
-        assert c["source"] and c["date"] and c["figures"] and c["kind"] in ("usd_per_task", "accuracy", "cheaper",
+        assert c["source"] and c["date"] and c["figures"] and c["kind"] in ("usd_per_task", "accuracy", "cheaper", "elo",
                                                                                "hardware")
 
 

@@ -31,8 +31,8 @@ def write_lite(root: Path, *, rows: list[dict] | None = None) -> Path:
         "prompts/judge_user_prompt.md": "Item {{check_id}}: {{check_description}}\nPASS when: {{score_1_criteria}}\n"
                                         "FAIL when: {{score_0_criteria}}\n\nSubmission:\n{{submission}}\n"
                                         'Answer {"score": 1 or 0, "reasoning": "..."}.',
-        "submissions/model-a/w1_t1/market_note.md": f"# Market note\n{FACT}.\n",
-        "submissions/model-b/w1_t1/market_note.md": "# Market note\nWholesale is 31% of volume.\n",
+        "submissions/claude-opus-4-8/w1_t1/market_note.md": f"# Market note\n{FACT}.\n",
+        "submissions/GLM-5.2/w1_t1/market_note.md": "# Market note\nWholesale is 31% of volume.\n",
     }
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -147,10 +147,15 @@ def test_the_published_submissions_are_graded_with_the_suites_judge_prompts(cli,
     code, printed, err = cli("grade", root, *judges, "--panel", "majority", "--json")  # its own submissions/
     assert code == 0, err
     out = json.loads(printed)
-    assert out["models"] == ["model-a", "model-b"]
+    assert out["models"] == ["GLM-5.2", "claude-opus-4-8"]
     rubric = {m: r["pass_rate"] for m, r in out["rubric"].items()}
-    assert rubric["model-a"] > rubric["model-b"] == 0.0, rubric
+    assert rubric["claude-opus-4-8"] > rubric["GLM-5.2"] == 0.0, rubric
     assert "SAW A SOURCE" not in printed
+    # AA's own Elo for those models is put beside, as theirs (the claims file), never mixed with what was measured.
+    (claim,) = out["pairwise"]["published"]
+    assert claim["id"] == "aa-briefcase-elo" and claim["figures"] == {"GLM-5.2": 1266, "claude-opus-4-8": 1356}
+    code, printed, err = cli("grade", root, *judges)
+    assert "published, not measured here: GLM-5.2 1266, claude-opus-4-8 1356 (Artificial Analysis" in printed
 
 
 def test_a_pdf_deliverables_pages_reach_a_judge_that_takes_images(cli, tmp_path):

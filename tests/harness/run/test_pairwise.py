@@ -32,8 +32,11 @@ def test_judged_runs_are_ranked_by_pairwise_elo_and_a_second_ranking_is_free(cli
     code, printed, err = cli("pairwise", out, "--judge", fair, "--anchor", "null=1000", "--json")
     assert code == 0, err
     ranked = json.loads(printed)
-    assert ranked["elo"]["null"] == {"elo": 1000.0, "ci": None, "n": 2}  # one task, one pair, both orders
-    assert ranked["elo"]["oracle"]["elo"] > 1200 and set(ranked["by_type"]) == {"P"}
+    # One task, one pair, both orders: by the judge, and as the rubric's synthetic match (AA's rubric Elo).
+    assert ranked["elo"]["null"] == {"elo": 1000.0, "ci": None, "n": 4}
+    assert set(ranked["by_type"]) == {"P", "rubric"} and ranked["by_type"]["P"]["oracle"]["elo"] > 1200
+    assert 1000 < ranked["elo"]["oracle"]["elo"] < ranked["by_type"]["P"]["oracle"]["elo"]  # the rubric's tie counts
+    assert ranked["by_type"]["rubric"]["oracle"]["elo"] == 1000.0  # the binary judge failed both: a tie
     assert ranked["order_agreement"] == 1.0 and ranked["judge_calls"] == 2 and ranked["n_judgements"] == 2
     code, printed, err = cli("pairwise", out, "--judge", fair, "--anchor", "null=1000", "--json")
     again = json.loads(printed)

@@ -54,7 +54,9 @@ def test_a_folder_of_submissions_is_graded_by_rubric_and_ranked_pairwise(cli, tm
     assert "SAW-HOST-SECRET" not in printed  # the judge answers so whenever it is shown the host's file
     assert {m: (r["pass_rate"], r["n_checks"]) for m, r in out["rubric"].items()} == {"expert": (1.0, 1), "weak": (0.0, 1)}
     assert out["pairwise"]["elo"]["expert"]["elo"] > out["pairwise"]["elo"]["weak"]["elo"] == 1000.0
-    assert out["pairwise"]["order_agreement"] == 1.0 and set(out["pairwise"]["by_type"]) == {"P"}
+    assert out["pairwise"]["order_agreement"] == 1.0 and set(out["pairwise"]["by_type"]) == {"P", "rubric"}
+    rubric_elo = out["pairwise"]["by_type"]["rubric"]  # AA's rubric Elo: the pass rates as synthetic matches
+    assert rubric_elo["expert"]["elo"] > rubric_elo["weak"]["elo"] == 1000.0
     code, printed, err = cli("grade", suite, folder, "--judge", f"scripted:{judge}")
     assert code == 0 and "expert" in printed and "100%" in printed, printed
     code, _, err = cli("grade", suite, tmp_path / "nothing-here", "--judge", f"scripted:{judge}")
