@@ -65,10 +65,9 @@ def cmd_judged(a: argparse.Namespace) -> int:
 
     from harness.run.pairwise import parse_anchor, rank_with
     from harness.run.submissions import grade_folder
+    from results.claims import published
     from results.ranking import render_grading, render_ranking
     from tasks import load_suite
-
-    from results.claims import published
 
     catalog, anchor = Catalog.load(a.prices), parse_anchor(a.anchor)
     if a.cmd == "pairwise":
