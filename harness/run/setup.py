@@ -67,11 +67,27 @@ def sandboxes(tasks: list[Task], asked: str | None, subs: dict[str, str], warn: 
     if images and not engines.root_mapped():
         warn(f"{engines.engine().name}: a container's root is the host's root (its capabilities dropped): start "
              "dockerd with --userns-remap=default to map it to an unprivileged user")
+    if lacking := missing_stack([t for t in tasks if t.id not in images]):
+        warn(f"the task prompts promise tools this machine's sandbox lacks: {', '.join(lacking)} (a deliverable that "
+             "needs them will be missing; scripts/setup.sh documents installs them)")
     if not backend_class(sandbox).isolated and any(t.id not in images for t in tasks):
         why = f"--sandbox {sandbox}" if asked else "bubblewrap is not installed"
         warn(f"{why}: model-written commands run WITHOUT isolation (network, whole filesystem)"
              + ("" if asked else "; install it with apt-get install bubblewrap"))
     return sandbox, images
+
+
+def missing_stack(tasks: list[Task]) -> list[str]:
+    """Of the tools the tasks' prompts promise (Task.stack), those the host sandboxes cannot offer: a module pertask's
+    interpreter (every sandbox's python3) cannot import, a command not on the sandbox's PATH."""
+    import importlib.util
+    import shutil
+
+    from harness.sandboxes.local import PATH
+    wanted = dict.fromkeys(item for t in tasks for item in t.stack)
+    return [item.split(":", 1)[1] for item in wanted
+            if (item.startswith("python:") and importlib.util.find_spec(item[7:]) is None)
+            or (item.startswith("command:") and shutil.which(item[8:], path=PATH) is None)]
 
 
 def agent(spec: str | None, models: list[Model], images: dict[str, Image], note: Say) -> Agent:

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from harness.agents.panel import check_prompt, task_checks
+from harness.run.setup import missing_stack
 from tasks.loader import load_suite
 from tests.conftest import load_samples, run_json
 from tests.tasks.aa_scenario import (
@@ -55,6 +56,13 @@ def test_a_checkout_loads_with_the_files_prompts_and_limits_each_task_lists(cli,
     # No reference deliverables are published: `tasks check` proves what it can (doing nothing fails) and says so.
     code, printed, err = cli("tasks", "check", "--suite", root)
     assert code == 0 and "2 ok" in printed and "no reference solution (w1_t1, w1_t2)" in err, (printed, err)
+
+
+def test_the_promised_stack_is_checked_as_the_sandbox_sees_it(tmp_path):
+    task = load_suite(str(write_lite(tmp_path / "lite"))).tasks[0]
+    assert "python:pptx" in task.stack and "command:soffice" in task.stack  # what AA's prompt promises
+    task.stack = ["python:json", "python:no_such_module_here", "command:sh", "command:no-such-command-here"]
+    assert missing_stack([task]) == ["no_such_module_here", "no-such-command-here"]
 
 
 @pytest.mark.parametrize(("row", "field"), [
@@ -121,8 +129,13 @@ def test_a_run_works_and_is_judged_as_aa_runs_it(cli, tmp_path):
     root = write_lite(tmp_path / "lite")
     judges = [a for n in ("j1", "j2") for a in ("--judge", f"scripted:{judge_script(tmp_path, n)}")]
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", root, "--model", f"scripted:{agent_script(tmp_path)}", "--model", "null",
-             "--out", out, *judges)
+    code, _, err = cli("run", "--suite", root, "--model", f"scripted:{agent_script(tmp_path)}", "--model", "null",
+                       "--out", out, *judges, "--json")
+    assert code == 0, err
+    # The tools AA's prompt promises are looked for before the run; what this machine lacks is said, once.
+    lacking = missing_stack(load_suite(str(root)).tasks)
+    assert ("promise tools this machine's sandbox lacks" in err) == bool(lacking)
+    assert all(name in err for name in lacking)
     got = {(s["model"].split(":")[0], s["task_id"]): s for s in load_samples(out)}
     done, gave_up = got[("scripted", "w1_t1")], got[("scripted", "w1_t2")]
     t = json.loads((out / done["transcript"]).read_text())
