@@ -228,7 +228,7 @@ def render_judge(summary: dict[str, Any], console: Console) -> None:
     rows = [m for m in summary["models"] if m.get("judge")]
     if not rows:
         return
-    t = Table(title="LLM judge (rubric score on top of the checks; its dollars are not in $/task above)")
+    t = Table(title="LLM judge (rubric score [95% CI] on top of the checks; its dollars are not in $/task above)")
     for col in ("model", "judge", "judged", "failed", "judge score", "judge $/task", "judge $ total",
                 "judge in", "judge out"):
         t.add_column(col, justify="left" if col in ("model", "judge") else "right")
@@ -236,8 +236,9 @@ def render_judge(summary: dict[str, Any], console: Console) -> None:
         j = m["judge"]
         tok = j["tokens"]
         t.add_row(m["model"], j["model"], str(j["n_judged"]), str(j["n_failed"]),
-                  "-" if j["mean_score"] is None else f"{j['mean_score']:.2f}", _money(j["usd_per_task"]),
-                  _money(j["usd_total"]), _tok(tok["input_uncached"] + tok["input_cached"] + tok["cache_write"]),
+                  "-" if j["mean_score"] is None else f"{j['mean_score']:.2f}" + (
+                      f" [{j['score_ci'][0]:.2f}, {j['score_ci'][1]:.2f}]" if j.get("score_ci") else ""),
+                  _money(j["usd_per_task"]), _money(j["usd_total"]), _tok(tok["input_uncached"] + tok["input_cached"] + tok["cache_write"]),
                   _tok(tok["output"]))
     console.print(t)
 

@@ -89,10 +89,16 @@ def _judge(samples: list[SampleRecord]) -> dict[str, Any]:
     if not judged:
         return {}
     scores = [j.score for j in judged if j.score is not None]
+    by_task: dict[str, list[float]] = defaultdict(list)  # tasks are the units: a task's epochs move together
+    for s in samples:
+        if s.judge is not None and s.judge.score is not None:
+            by_task[s.task_id].append(s.judge.score)
     known = all(j.usd is not None for j in judged)
     return {"judge": {
         "model": judged[0].model, "n_judged": len(judged), "n_failed": len(judged) - len(scores),
         "mean_score": round(fmean(scores), 3) if scores else None,
+        # With rubric checks, the mean score is the rubric pass rate (AA-Briefcase's); its 95% interval over tasks.
+        "score_ci": _bootstrap_ci(list(by_task.values()), fmean) if len(by_task) > 1 else None,
         "usd_total": round(sum(j.usd for j in judged), 6) if known else None,
         "usd_per_task": round(sum(j.usd for j in judged) / len(judged), 6) if known else None,
         "tokens": {f: sum(getattr(j.usage, f) for j in judged) for f in TOKEN_FIELDS},

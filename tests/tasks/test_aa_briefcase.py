@@ -152,6 +152,10 @@ def test_a_run_works_and_is_judged_as_aa_runs_it(cli, tmp_path):
     assert gave_up["error_detail"] == "abandoned by the model: no way to draw slides here"
     nothing = got[("null", "w1_t1")]
     assert nothing["score"] == 0.0 and nothing["judge"]["score"] == 0.0  # no deliverable: every item fails
+    # The report gives the rubric pass rate with its interval over tasks, where two or more tasks were judged.
+    report = {m["model"].split(":")[0]: m["judge"] for m in run_json(cli, "report", out)["models"]}
+    assert report["null"]["mean_score"] == 0.0 and report["null"]["score_ci"] == [0.0, 0.0]
+    assert report["scripted"]["mean_score"] == 1.0 and report["scripted"]["score_ci"] is None  # one task judged
 
 
 def test_the_published_submissions_are_graded_with_the_suites_judge_prompts(cli, tmp_path):
