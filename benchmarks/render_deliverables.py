@@ -2,7 +2,7 @@
 sees it (harness/agents/render.py: a subprocess under bubblewrap with memory, CPU, file-size and wall-time limits),
 N times; printed: the median wall time per file and the characters shown. The files are made here by the same
 libraries a model's code would use, at the size of a real deliverable (a 12-sheet model, a 20-page memo, a
-20-slide deck, a 20-page PDF).
+20-slide deck, a 20-page PDF); and the PDF's first pages drawn as PNG images by poppler (bytes: the images').
 
     .venv/bin/python benchmarks/render_deliverables.py [--repeat 5]
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.agents.render import render  # noqa: E402
+from harness.agents.render import page_images, render  # noqa: E402
 
 
 def make(folder: Path) -> dict[str, Path]:
@@ -75,6 +75,13 @@ def main() -> None:
                 text = asyncio.run(render(path, 20_000))
                 times.append(1000 * (time.perf_counter() - t0))
             print(f"{suffix:<6} {path.stat().st_size:>9,} {statistics.median(times):>10.0f} {len(text):>12,}")
+        times, pages = [], []
+        for _ in range(a.repeat):  # the PDF's first pages drawn as images, for judges that take them
+            t0 = time.perf_counter()
+            pages = asyncio.run(page_images(files[".pdf"]))
+            times.append(1000 * (time.perf_counter() - t0))
+        size = sum(len(p) * 3 // 4 for p in pages)
+        print(f"{'pages':<6} {size:>9,} {statistics.median(times):>10.0f} {len(pages):>9} PNG")
 
 
 if __name__ == "__main__":
