@@ -8,7 +8,9 @@ of silence before a server counts as unreachable; default 600), and the per-mode
 endpoint profile accepts: `#reasoning_effort=`, `#thinking_budget=N`, `#thinking=on|off`,
 `#temperature=`, `#max_tokens=N`, `#cache_ttl=5m|1h`. vLLM specs also take `#preset=NAME` and
 `#port=N`; openai-compatible:, vllm: and scripted: specs take `#wire=chat|responses|anthropic`.
-Options are joined with commas: `vllm:NAME@URL#preset=qwen3,client=sdk`.
+The built-in agent reads `#context=N` (the model's window in tokens: it compacts the conversation before passing
+80% of it) and `#compaction=off` (an overflow then ends the sample). Options are joined with commas:
+`vllm:NAME@URL#preset=qwen3,client=sdk`.
 
 A model's identity in a run (its samples' ids, the report's rows) is its key: the spec without the
 server's address and without options that change only how it is reached (client=, port=, timeout=),
@@ -32,8 +34,9 @@ from .profiles import SETTINGS, WIRES, Profile, generic, parse_settings, profile
 PROTOCOLS = ("tools", "text")
 
 
-OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout", "wire", "replicas", "weights_gb", *SETTINGS)
-IDENTITY = ("protocol", "preset", "wire", *SETTINGS)  # the options that change what is measured: in a model's key
+OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout", "wire", "replicas", "weights_gb", "context",
+           "compaction", *SETTINGS)
+IDENTITY = ("protocol", "preset", "wire", "context", "compaction", *SETTINGS)  # the options that change what is measured: in a model's key
 CLIENTS = ("direct", "sdk")  # providers.http.TRANSPORTS, named here so that the registry imports no HTTP stack
 
 
@@ -225,6 +228,15 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_a
         timeout = -1.0
     if timeout is not None and timeout <= 0:
         raise SpecError(f"--model {spec}: timeout must be a number of seconds above 0")
+    try:
+        model.info.context = int(options["context"]) if "context" in options else model.info.context
+    except ValueError:
+        model.info.context = -1
+    if model.info.context is not None and model.info.context < 1_000:
+        raise SpecError(f"--model {spec}: context must be the model's window in tokens (1000 or more)")
+    if options.get("compaction", "on") not in ("on", "off"):
+        raise SpecError(f"--model {spec}: compaction must be on or off")
+    model.info.compaction = options.get("compaction", "on") == "on"
     if options.get("client") == "sdk" and model.info.wire == "anthropic":
         raise SpecError(f"--model {spec}: the openai SDK speaks OpenAI's dialects; Anthropic's Messages go through "
                         "client=direct")

@@ -5,7 +5,7 @@ A script is JSON:
      "conversations": [{"match": "text in the first user message", "turns": [TURN, ...]}],
      "default": [TURN, ...],
      "emulate": "" | PROVIDER, "api_key": "KEY", "models": ["NAME", ...], "tools_supported": true,
-     "cache_min_tokens": 1024, "images": false, "bill": {"input": $/M, "cached_input": $/M, "output": $/M}}
+     "cache_min_tokens": 1024, "images": false, "context": N, "bill": {"input": $/M, "cached_input": $/M, "output": $/M}}
     TURN = {"content": "...", "tool_calls": [{"name": "bash", "arguments": {...}}],
             "reasoning": "...", "usage": {"prompt_tokens": N, "completion_tokens": N,
             "cached_tokens": N, "cache_write_tokens": N, "reasoning_tokens": N},
@@ -78,6 +78,7 @@ class Script(BaseModel):
     models: list[str] = Field(default_factory=list)
     tools_supported: bool = True
     images: bool = False  # the model takes image parts (its profile says so): judges are shown page images
+    context: int | None = None  # refuse a prompt of more tokens than this, as a provider refuses an overflow
     cache_min_tokens: int = 1024  # Anthropic's and OpenAI's smallest cacheable prompt (Opus 4.8, GPT-5.x)
     bill: dict[str, float] | None = None
 

@@ -26,7 +26,7 @@ from .fakes import Refusal, count_images
 from .fakes import anthropic as anthropic_fake
 from .fakes import chat as chat_fake
 from .fakes import responses as responses_fake
-from .script_file import Script, Turn
+from .script_file import Script, Turn, estimate_tokens
 from .wire.base import route_of, server_half
 
 CONVERSATION = ("messages", "input", "tools", "system", "instructions")
@@ -166,6 +166,10 @@ class ScriptedServer:
         try:
             self._gate(dialect, req, headers)
             fake.check(req, self.script)
+            if self.script.context and (n := estimate_tokens(req)) > self.script.context:
+                raise Refusal(400, f"This model's maximum context length is {self.script.context} tokens. However, "
+                                   f"your messages resulted in {n} tokens. Please reduce the length of the messages.",
+                              "context_length_exceeded")
         except Refusal as r:
             entry["refused"] = r.message
             self._record(entry)

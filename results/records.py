@@ -173,6 +173,8 @@ class SampleRecord(BaseModel):
     error_detail: str = ""
     turns: int = 0
     format_errors: int = 0
+    compactions: int = 0  # times the built-in agent summarised the conversation to fit the model's context
+    compaction_usd: float | None = 0.0  # what those summaries cost (part of usd); None: a price unknown
     usage: Usage = Field(default_factory=Usage)
     usd: float | None = None  # None: the price is unknown, never silently 0
     price: PriceEntry | None = None
@@ -220,6 +222,9 @@ class ModelInfo(BaseModel):
     # Every dated entry of this model when its price changes over time: each call takes the one in force.
     price_windows: list[PriceEntry] = Field(default_factory=list)
     batch: bool = False  # priced as if sent through the provider's batch API (--batch-pricing)
+    # The built-in agent's handling of a conversation that outgrows the model (#context=N, #compaction=off).
+    context: int | None = None  # the model's context window in tokens, where known
+    compaction: bool = True
 
     @property
     def self_hosted(self) -> bool:

@@ -43,6 +43,7 @@ class AgentResult:
     format_errors: int = 0
     submitted: bool = False
     abandoned: str = ""  # the model gave up, with this reason: scored 0 without grading
+    compactions: list[Any] = field(default_factory=list)  # harness/agents/compaction.py: Compaction, in order
     error: ErrorClass = ErrorClass.none
     error_detail: str = ""
 

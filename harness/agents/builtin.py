@@ -7,6 +7,7 @@ so each request extends the previous one and a prefix-caching server reuses it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,7 @@ from results.prices import call_usd, priced, sample_usd
 from results.records import ErrorClass, now_iso
 
 from .base import AgentResult, Assignment
+from .compaction import NEAR, compact, overflowed, prompt_estimate
 from .tools import FINISH_TOOLS, TEXT_FORMAT, TOOLS, ToolError, execute, parse_args, parse_text_action
 
 SYSTEM = ("You are an autonomous agent working in a workspace folder that is your current directory. "
@@ -95,13 +97,35 @@ async def _off_the_clock(clock: asyncio.Timeout, call: Awaitable[T]) -> T:
 async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, sampling: Sampling,
                 tools: list[dict[str, Any]] | None, reference: dict[str, Any] | None, clock: asyncio.Timeout,
                 on_call: Callable[[dict[str, Any]], None] | None) -> None:
+    """res.messages is the whole history (the transcript); `live` is what the model is sent, the same until a
+    compaction (harness/agents/compaction.py) replaces its middle with a summary."""
+    live, synced = list(res.messages), len(res.messages)
+    last_prompt, last_len = 0, 0  # the last call's prompt tokens as the provider counted them, and its messages
+    window = model.info.context
     while not res.submitted:
         if res.turns >= limits.max_turns:
             res.error, res.error_detail = ErrorClass.limit, f"turn limit of {limits.max_turns}"
             return
-        req = ChatRequest(res.messages, tools, sampling,
-                          reference if model.wants_reference else None)
-        out = await _off_the_clock(clock, model.generate(req))
+        live += res.messages[synced:]
+        synced = len(res.messages)
+        if model.info.compaction and window and prompt_estimate(live, last_prompt, last_len) > NEAR * window:
+            # The summariser reads at most half a window (~4 characters a token) of the turns it replaces.
+            if (shorter := await _compact(model, live, sampling, res, "near the context", window * 2, clock,
+                                          on_call)) is not None:
+                live, synced, last_prompt, last_len = shorter, len(res.messages), 0, 0
+        req = ChatRequest(live, tools, sampling, reference if model.wants_reference else None)
+        try:
+            out = await _off_the_clock(clock, model.generate(req))
+        except ModelCallError as exc:  # a prompt the provider finds too long: compacted once, then it stands
+            if not (exc.kind == "model" and overflowed(exc.detail) and model.info.compaction):
+                raise
+            shorter = await _compact(model, live, sampling, res, f"the provider refused the prompt: {exc.detail}"[:300],
+                                     max(last_prompt, 8_000) * 2, clock, on_call)
+            if shorter is None:
+                raise
+            live, synced, last_prompt, last_len = shorter, len(res.messages), 0, 0
+            continue
+        last_prompt, last_len = out.usage.input_uncached + out.usage.input_cached + out.usage.cache_write, len(live)
         res.turns += 1
         res.usage = res.usage + out.usage
         content = out.message.get("content")
@@ -110,14 +134,7 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
             out.message["content"] = content[:REPLY_LIMIT] + f"\n[... reply cut: {len(content):,} characters ...]"
             res.format_errors += 1
         res.messages.append(out.message)
-        at = now_iso()  # the price in force when the answer came: a promotion or a price change may start mid-run
-        res.calls.append({"turn": res.turns, "message_index": len(res.messages) - 1, "at": at,
-                          "usage": out.usage.model_dump(),
-                          "usd": call_usd(model.info, out.usage, at),
-                          "finish_reason": out.finish_reason, "raw_usage": out.raw_usage,
-                          "reasoning": out.reasoning})
-        if on_call is not None:
-            on_call(res.calls[-1])
+        _bill(model, res, out, on_call, turn=res.turns)
         if tools is None:
             await _text_turn(out.message, sandbox, res, limits)
         else:
@@ -129,6 +146,35 @@ async def _loop(model: Model, sandbox: Sandbox, res: AgentResult, limits: Any, s
         if limits.max_usd is not None and spent is not None and spent >= limits.max_usd:
             res.error, res.error_detail = ErrorClass.limit, f"dollar limit of ${limits.max_usd}"
             return
+
+
+def _bill(model: Model, res: AgentResult, out: Any, on_call: Callable[[dict[str, Any]], None] | None,
+          **extra: Any) -> dict[str, Any]:
+    """A call in the sample's record and the run's ledger, priced when its answer came (a price may change mid-run)."""
+    at = now_iso()
+    res.calls.append({**extra, "message_index": len(res.messages) - 1, "at": at, "usage": out.usage.model_dump(),
+                      "usd": call_usd(model.info, out.usage, at), "finish_reason": out.finish_reason,
+                      "raw_usage": out.raw_usage, "reasoning": out.reasoning})
+    if on_call is not None:
+        on_call(res.calls[-1])
+    return res.calls[-1]
+
+
+async def _compact(model: Model, live: list[dict[str, Any]], sampling: Sampling, res: AgentResult, reason: str,
+                   budget_chars: int, clock: asyncio.Timeout,
+                   on_call: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]] | None:
+    """The conversation compacted, its summary call billed to the sample and its note in the history."""
+    got = await _off_the_clock(clock, compact(model, live, sampling, res.turns, reason, budget_chars))
+    if got is None:
+        return None
+    shorter, done, out = got
+    res.usage = res.usage + out.usage
+    res.messages.append({**shorter[2], "compaction": {"turn": done.turn, "reason": done.reason,
+                                                      "replaced_messages": done.replaced_messages,
+                                                      "replaced_turns": done.replaced_turns}})
+    done.usd = _bill(model, res, out, on_call, turn=res.turns, compaction=True)["usd"]
+    res.compactions.append(done)
+    return shorter
 
 
 async def _tool_turn(msg: dict[str, Any], sandbox: Sandbox, res: AgentResult, limits: Any,
@@ -177,5 +223,8 @@ async def _text_turn(msg: dict[str, Any], sandbox: Sandbox, res: AgentResult, li
 
 
 def transcript_json(res: AgentResult) -> dict[str, Any]:
-    return {"messages": res.messages, "calls": res.calls, "tools": res.tools,
-            "usage": json.loads(res.usage.model_dump_json())}
+    out = {"messages": res.messages, "calls": res.calls, "tools": res.tools,
+           "usage": json.loads(res.usage.model_dump_json())}
+    if res.compactions:  # each one's note is in the messages where it happened, marked "compaction"
+        out["compactions"] = [dataclasses.asdict(c) for c in res.compactions]
+    return out

@@ -122,6 +122,9 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, ctx: RunContext, 
                                           task.finish_tools))
     await sandbox.close()  # nothing the agent left running survives into grading
     rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
+    rec.compactions = len(res.compactions)
+    rec.compaction_usd = None if any(c.usd is None for c in res.compactions) else \
+        round(sum(c.usd for c in res.compactions), 9)
     rec.error, rec.error_detail = res.error, res.error_detail
     rec.usd = sample_usd(res.calls, priced(model.info))
     slot.give_back(rec.usd)

@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from typing import Any
 
 SECRET = b"pertask-fake"  # signs thinking blocks and encrypted reasoning: a changed one is refused
@@ -31,6 +32,15 @@ class Refusal(Exception):
     def __init__(self, status: int, message: str, kind: str = "invalid_request_error"):
         super().__init__(message)
         self.status, self.message, self.kind = status, message, kind
+
+
+# What the built-in agent writes when it compacts a conversation (harness/agents/compaction.py: MARKER): the fakes
+# count the turns it replaced, so a script's turn numbers stay the task's across a compaction.
+REPLACED = re.compile(r"\[pertask: (\d+) earlier turns summarised to fit the context\]")
+
+
+def replaced_turns(texts: list[str]) -> int:
+    return sum(int(m.group(1)) for t in texts for m in [REPLACED.search(t)] if m)
 
 
 def text_of(content: Any) -> str:

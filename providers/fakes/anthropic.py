@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 from ..script_file import Script, Turn, estimate_tokens
-from . import Refusal, check_image, default_reasoning, sign, text_of
+from . import Refusal, check_image, default_reasoning, replaced_turns, sign, text_of
 
 LOOKBACK = 20
 TTL_S = {"5m": 300.0, "1h": 3600.0}
@@ -28,7 +28,8 @@ TTL_S = {"5m": 300.0, "1h": 3600.0}
 def view(req: dict[str, Any]) -> tuple[str, int]:
     msgs = req.get("messages", [])
     first_user = next((text_of(m.get("content")) for m in msgs if m.get("role") == "user"), "")
-    return first_user, sum(1 for m in msgs if m.get("role") == "assistant")
+    users = [text_of(m.get("content")) for m in msgs if m.get("role") == "user"]
+    return first_user, sum(1 for m in msgs if m.get("role") == "assistant") + replaced_turns(users)
 
 
 def thinking_on(req: dict[str, Any]) -> bool:

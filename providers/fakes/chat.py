@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from ..script_file import Script, Turn, auto_usage, estimate_tokens, usage_body
-from . import Refusal, check_data_url, default_reasoning, text_of
+from . import Refusal, check_data_url, default_reasoning, replaced_turns, text_of
 
 THINK = re.compile(r"<think>(.*?)</think>", re.S)
 
@@ -27,7 +27,8 @@ THINK = re.compile(r"<think>(.*?)</think>", re.S)
 def view(req: dict[str, Any]) -> tuple[str, int]:
     messages = req.get("messages", [])
     first_user = next((text_of(m.get("content")) for m in messages if m.get("role") == "user"), "")
-    return first_user, sum(1 for m in messages if m.get("role") == "assistant")
+    users = [text_of(m.get("content")) for m in messages if m.get("role") == "user"]
+    return first_user, sum(1 for m in messages if m.get("role") == "assistant") + replaced_turns(users)
 
 
 def thinking(req: dict[str, Any], script: Script) -> bool:

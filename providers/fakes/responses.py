@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from ..script_file import Script, Turn, auto_usage, estimate_tokens
-from . import Refusal, check_data_url, default_reasoning, sign, text_of
+from . import Refusal, check_data_url, default_reasoning, replaced_turns, sign, text_of
 
 ASSISTANT = ("reasoning", "function_call")
 
@@ -30,7 +30,8 @@ def _starts(items: list[dict[str, Any]]) -> list[int]:
 def view(req: dict[str, Any]) -> tuple[str, int]:
     items = req.get("input") if isinstance(req.get("input"), list) else [{"role": "user", "content": req.get("input")}]
     first_user = next((text_of(i.get("content")) for i in items if i.get("role") == "user"), "")
-    return first_user, len(_starts(items))
+    users = [text_of(i.get("content")) for i in items if i.get("role") == "user"]
+    return first_user, len(_starts(items)) + replaced_turns(users)
 
 
 def reasoning_model(req: dict[str, Any]) -> bool:
