@@ -83,6 +83,8 @@ class VLLMModel(HTTPModel):
                 s.stop()
             raise
         self.record["startup_s"] = max(s.startup_s or 0.0 for s in self.servers)
+        if self.info.context is None:  # the served window, unless the spec says otherwise (#context=)
+            self.info.context = self.server.max_model_len
         self._ready_at = time.monotonic()
         if self.replicas > 1:
             self.record["replicas"] = [{"base_url": s.base_url, "log": str(s.log_path.relative_to(run_dir)),

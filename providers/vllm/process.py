@@ -95,6 +95,7 @@ class VLLMServer:
         self.log_path, self.extra, self.cpu = log_path, list(extra or []), cpu
         self.proc: subprocess.Popen | None = None
         self.startup_s: float | None = None
+        self.max_model_len: int | None = None  # as the server reports it (/v1/models), once it answers
 
     @property
     def base_url(self) -> str:
@@ -144,8 +145,10 @@ class VLLMServer:
     def _healthy(self) -> bool:
         try:
             with urllib.request.urlopen(self.base_url + "/models", timeout=2) as r:  # noqa: S310 (our own server)
+                served = json.loads(r.read() or b"{}").get("data") or [{}]
+                self.max_model_len = served[0].get("max_model_len")  # the window the agent compacts within
                 return r.status == 200
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             return False
 
     def log_tail(self, n: int = 15) -> str:

@@ -38,7 +38,11 @@ def test_tiny_moe_tokens_match_the_server_counters(cli, tmp_path, tiny):
     summary = json.loads(stdout)
     # Said to be 8 x H200, served on this CPU: one warning, kept in the manifest, repeated by the report.
     assert err.count("stated hardware does not match this node") == 1 and "this node has no GPU" in err, err
-    check = json.loads((out / "manifest.json").read_text())["node"]["hardware_check"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    check = manifest["node"]["hardware_check"]
+    # The window the built-in agent compacts within: the served max_model_len, as the server reports it.
+    (info,) = manifest["models"]
+    assert isinstance(info["context"], int) and info["context"] > 0 and info["compaction"] is True
     assert check["stated"] == "H200 x8" and "no GPU" in check["mismatch"]
     assert any("stated hardware does not match" in w for w in summary["warnings"])
     (m,) = summary["models"]
