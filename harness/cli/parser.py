@@ -25,7 +25,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="an experiment file (TOML): suite, models with their settings, prices, node; see "
                         "harness/cli/experiment.py. Flags given here win over it")
     r.add_argument("--suite", help=f"built-in ({', '.join(builtin_suites())}), a folder of tasks, a SWE-bench task "
-                                   "repo or a .jsonl of instances")
+                                   "repo, a .jsonl of instances, or a published dataset by name: hf:OWNER/NAME[@REV] "
+                                   "(AA-Briefcase-Lite, GDPval; fetched into pertask's cache)")
     r.add_argument("--task-format", metavar="NAME", help=f"read the suite as this format ({', '.join(FORMATS)}; "
                                                           "default: the first that claims each path)")
     r.add_argument("--model", action="append", metavar="SPEC",
@@ -127,7 +128,7 @@ def make_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{name}", type=Path, metavar="FILE", help=REPORTS[name].help)
     t = sub.add_parser("tasks", help="list or check task suites")
     t.add_argument("action", choices=["list", "check"])
-    t.add_argument("--suite", help="default: every built-in suite")
+    t.add_argument("--suite", help="as for run (default: every built-in suite)")
     t.add_argument("--task-format", metavar="NAME", help="as for run")
     t.add_argument("--concurrency", type=int, default=4, help="samples checked at once (default 4)")
     t.add_argument("--sandbox", choices=list(SANDBOXES), help="as for run (default: each task where it needs)")
