@@ -65,18 +65,13 @@ def cmd_judged(a: argparse.Namespace) -> int:
 
     from harness.run.pairwise import parse_anchor, rank_with
     from harness.run.submissions import grade_folder
-    from results.claims import published
     from results.ranking import render_grading, render_ranking
     from tasks import load_suite
 
     catalog, anchor = Catalog.load(a.prices), parse_anchor(a.anchor)
     if a.cmd == "pairwise":
-        out = asyncio.run(rank_with(a.runs, a.judge, catalog, anchor))
-        render_ranking({**out, "published": published("elo", list(out["elo"]))}, as_json=a.json)
+        render_ranking(asyncio.run(rank_with(a.runs, a.judge, catalog, anchor)), as_json=a.json)
     else:
-        suite = load_suite(a.suite)
-        out = asyncio.run(grade_folder(suite, a.folder or suite.dir / "submissions", a.judge, catalog, a.panel, anchor))
-        if out["pairwise"]:
-            out["pairwise"]["published"] = published("elo", list(out["pairwise"]["elo"]))
-        render_grading(out, as_json=a.json)
+        out = grade_folder(load_suite(a.suite), a.folder, a.judge, catalog, a.panel, anchor)
+        render_grading(asyncio.run(out), as_json=a.json)
     return 0

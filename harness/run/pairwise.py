@@ -20,6 +20,7 @@ from harness.agents.panel import draw
 from harness.sandboxes.overlay import DirView
 from providers.base import Model
 from providers.registry import build_model
+from results.claims import published
 from results.elo import RUBRIC, Judgement, elo, judge_agreement, order_agreement, rubric_matches, win_or_tie
 from results.prices import Catalog
 from results.records import ErrorClass
@@ -91,7 +92,10 @@ async def compare_all(found: dict[str, dict[str, dict[str, str]]], tasks: dict[s
     experts = any(EXPERT in models for models in found.values())
     if experts and anchor is None:
         anchor = (EXPERT, 1000.0)  # GDPval-AA's scale: the expert is 1000
-    return {"elo": elo(every, anchor, rounds), **({"vs_expert": win_or_tie(every, EXPERT)} if experts else {}), "by_type": {t: elo(js, anchor, rounds) for t, js in judgements.items()},
+    scores = elo(every, anchor, rounds)
+    return {"elo": scores, **({"vs_expert": win_or_tie(every, EXPERT)} if experts else {}),
+            "published": published("elo", list(scores)),  # someone else's Elo for these models, labelled as theirs
+            "by_type": {t: elo(js, anchor, rounds) for t, js in judgements.items()},
             "n_judgements": len(judged), "order_agreement": order_agreement(judged),
             "judge_agreement": judge_agreement(judged), "judges": list(panel),
             "judge_calls": len(paid), "judge_usd": None if any(c["usd"] is None for c in paid)

@@ -22,8 +22,10 @@ from .pairwise import compare_all, with_experts
 from .plan import RunError
 
 
-async def grade_folder(suite: Suite, folder: Path, specs: list[str], catalog: Catalog, mode: str = "draw",
+async def grade_folder(suite: Suite, folder: Path | None, specs: list[str], catalog: Catalog, mode: str = "draw",
                        anchor: tuple[str, float] | None = None, rounds: int = 1000) -> dict[str, Any]:
+    """`folder` None: the suite's own submissions/ (AA-Briefcase-Lite publishes its models' deliverables there)."""
+    folder = folder or suite.dir / "submissions"
     tasks = {t.id: t for t in suite.tasks}
     models = sorted(d.name for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")) \
         if folder.is_dir() else []
