@@ -5,6 +5,7 @@ what the cache already holds is used; nothing is downloaded outside this module.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -39,8 +40,11 @@ def fetch(spec: str) -> tuple[Path, str]:
         from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
     except ImportError as exc:  # a dependency of pertask's: only a broken install lacks it
         raise SuiteError(f"{spec}: huggingface_hub is not installed ({exc})") from None
+    # Read now, not when huggingface_hub was imported: offline means the cache alone, with no wait on the network.
+    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
     try:
-        path = Path(snapshot_download(repo_id=repo, repo_type="dataset", revision=rev, cache_dir=cache_dir()))
+        path = Path(snapshot_download(repo_id=repo, repo_type="dataset", revision=rev, cache_dir=cache_dir(),
+                                      local_files_only=offline))
     except LocalEntryNotFoundError:
         raise SuiteError(f"{spec}: not in pertask's cache ({cache_dir()}) and the hub cannot be reached; fetch it "
                          "once on a machine that can (the same command), or give the checkout's folder") from None

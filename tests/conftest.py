@@ -19,6 +19,27 @@ ROOT = Path(__file__).resolve().parents[1]
 PERTASK = [sys.executable, "-m", "harness.cli"]
 
 
+# `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). Tests that share a machine-wide
+# resource run on one worker, one after another: the vLLM servers (each takes both cores and GBs of memory; the
+# SmolLM2 folder is built once), and everything that drives podman, the tests' own dockerd (one socket), a Ray
+# cluster or installs an external agent into the cache. Everything else is independent and spreads.
+SERIAL = {
+    "containers": ("tests/harness/sandboxes/test_container.py", "tests/harness/sandboxes/test_container_redteam.py",
+                   "tests/harness/agents/test_container_external.py", "tests/harness/agents/test_external_packages.py",
+                   "tests/harness/agents/test_external.py", "tests/tasks/test_swebench_image.py",
+                   "tests/harness/run/test_ray.py"),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        rel = Path(item.fspath).relative_to(ROOT).as_posix()
+        group = "vllm" if item.get_closest_marker("vllm") else next(
+            (g for g, files in SERIAL.items() if rel in files), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 def call(n: str, **args) -> dict:
     return {"name": n, "arguments": args}
 

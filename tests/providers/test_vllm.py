@@ -140,18 +140,14 @@ def test_the_demo_prints_dollars_per_task_for_local_and_labelled_projections(cli
     assert rows["h200x8"]["usd_per_task"] > 0 and rows["h200x8"]["fit"]["fits"] is True
     assert rows["zai:glm-5.2"]["usd_per_task"] > 0 and "list price" in rows["zai:glm-5.2"]["basis"]
     assert f"{_money(local['usd_per_task'])}" in stdout
-
-
-def test_smollm2_completes_a_task_through_the_text_protocol(cli, tmp_path):
-    smollm2()
-    out = tmp_path / "run"
-    (m,) = run_json(cli, "run", "--suite", "smoke", "--model", "local", "--task", "meeting-actions",
-                    "--max-turns", "2", "--max-tokens", "48", "--out", out)["models"]
-    (s,) = load_samples(out)
+    # SmolLM2 itself answered, through the text protocol (one fenced command a turn): a sample scored, not infra.
+    s = next(r for r in load_samples(out) if r["model"] == "local" and r["task_id"] == "meeting-actions")
     assert s["protocol"] == "text" and s["error"] in ("none", "limit") and s["score"] is not None
-    assert m["n_scored"] == 1 and s["usage"]["output"] > 0
+    assert s["usage"]["output"] > 0
     messages = json.loads((out / s["transcript"]).read_text())["messages"]
     assert messages[2]["role"] == "assistant" and messages[2]["content"], "SmolLM2 answered"
+
+
 
 
 def test_every_preset_parser_exists_in_the_installed_vllm():
