@@ -27,7 +27,10 @@ SERIAL = {
     "containers": ("tests/harness/sandboxes/test_container.py", "tests/harness/sandboxes/test_container_redteam.py",
                    "tests/harness/agents/test_container_external.py", "tests/harness/agents/test_external_packages.py",
                    "tests/harness/agents/test_external.py", "tests/tasks/test_swebench_image.py",
-                   "tests/harness/run/test_ray.py"),
+                   "tests/harness/run/test_ray.py",
+                   # These two write the same cache folders as tests above (SWE-bench materialisations, the offline
+                   # verifier's wheels) for the same inputs.
+                   "tests/tasks/test_swebench.py", "tests/tasks/test_harbor.py"),
 }
 
 
