@@ -183,7 +183,8 @@ def _task(root: Path, row: Row, where: str, prompts: dict[str, str], checks: lis
                         limits=Limits(max_turns=500, max_tokens=200_000_000, timeout_s=4 * 3600, command_timeout_s=600),
                         grader=GraderConfig(type="deliverables"))
     return Task(home, suite, config, instruction, digest_dir(home), workdir=WORKDIR,
-                prompts={k: v for k, v in prompts.items() if k != "agent_task"}, finish_tools=True, stack=STACK)
+                prompts={k: v for k, v in prompts.items() if k != "agent_task"}, finish_tools=True, stack=STACK,
+                readonly=list(SOURCES))
 
 
 def _materialise(home: Path, files: list[tuple[Path, str]], checks: list, deliverables: list[str]) -> None:

@@ -83,6 +83,7 @@ class Task:
     # system prompt, "judge_system" and "judge_user" the rubric judge's; absent, pertask's own are used.
     prompts: dict[str, str] = field(default_factory=dict)
     finish_tools: bool = False  # the agent ends with finish (its deliverables) or abandon (a reason), not submit
+    readonly: list[str] = field(default_factory=list)  # workspace folders the agent reads but cannot change (bwrap)
     # What its prompt promises the sandbox holds: "python:MODULE" and "command:NAME" (checked before a run).
     stack: list[str] = field(default_factory=list)
 

@@ -92,6 +92,10 @@ class BwrapSandbox(HostSandbox):
         # Container-style paths last, so that they cover whatever the host has there.
         for target, src in maps.items():
             argv += ["--bind" if target in writable else "--ro-bind", str(src), target]
+        inside = self.workdir or str(self.workspace)
+        for rel in self.readonly:  # a task's inputs (AA-Briefcase's sources): read, never changed. "-try": the
+            # folder is there only inside the sandbox's mount namespace when the workspace is an overlay, or not at all
+            argv += ["--ro-bind-try", str(self.workspace / rel), f"{inside}/{rel}"]
         argv += ["--remount-ro", "/",  # the empty root's mount points are made: nothing more may be created there
                  "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_GID), "--cap-drop", "ALL",
                  "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",

@@ -53,12 +53,15 @@ class HostSandbox:
         self.image_env = env or {}  # a Dockerfile's ENV lines, where this sandbox stands in for its image
         self.overlay: tuple[list[Path], Path, Path] | None = None  # (lowers, upper, work) when copy-on-write
         self.files: overlay.DirView | overlay.OverlayView = overlay.DirView(self.workspace)
+        self.readonly: list[str] = []  # workspace folders bound read-only over the writable workspace
 
     @classmethod
     def create(cls, task: Task, root: Path, hidden: list[Path], image: Image | None, limits: ResourceLimits | None,
                agent: Path | None) -> HostSandbox:
-        return cls(root, hidden, workdir=task.workdir, limits=limits,
-                   env=task.environment.env if task.environment else None)
+        box = cls(root, hidden, workdir=task.workdir, limits=limits,
+                  env=task.environment.env if task.environment else None)
+        box.readonly = list(task.readonly)  # enforced where the backend binds paths (bwrap), said elsewhere
+        return box
 
     @classmethod
     def workspaces(cls, keep: bool) -> str:

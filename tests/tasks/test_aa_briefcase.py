@@ -200,3 +200,21 @@ def test_a_pdf_deliverables_pages_reach_a_judge_that_takes_images(cli, tmp_path)
     verdicts = {c["check_id"]: c["passed"] for c in rec["judge"]["checks"]}
     assert verdicts == {"W1-T1-A-01": False, "W1-T1-C-01": False, "W1-T1-P-09": True}, rec["judge"]
     assert json.loads((out / rec["transcript"]).read_text())["page_images"] == {"market_overview.pdf": 1}
+
+
+def test_the_sources_are_read_only_to_the_agent(cli, tmp_path):
+    root = write_lite(tmp_path / "lite")
+    agent = tmp_path / "agent.json"
+    tamper = "echo forged >> shared/email/2026-05-04_cfo.eml; echo shared=$?; echo mine > note.md; echo home=$?"
+    agent.write_text(json.dumps({"model": "analyst", "conversations": [{"match": "TASK w1_t1", "turns": [
+        {"tool_calls": [{"name": "bash", "arguments": {"command": tamper}}]},
+        {"tool_calls": [{"name": "write_file", "arguments": {"path": "week/meeting_notes.md", "content": "gone"}}]},
+        {"tool_calls": [{"name": "finish", "arguments": {"deliverables": []}}]}]}],
+        "default": [{"tool_calls": [{"name": "abandon", "arguments": {"reason": "not this one"}}]}]}))
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", root, "--model", f"scripted:{agent}", "--out", out, "--task", "w1_t1")
+    (rec,) = load_samples(out)
+    messages = json.loads((out / rec["transcript"]).read_text())["messages"]
+    said, wrote = messages[3]["content"], messages[5]["content"]
+    assert "Read-only file system" in said and "shared=1" in said and "home=0" in said, said  # its own files: fine
+    assert wrote.startswith("error:"), wrote  # the file tool too
