@@ -18,15 +18,15 @@ demo-scripted:
 	  --model scripted:examples/scripted-smoke.json --prices examples/scripted-prices.toml
 
 # Everything, real vLLM tests included (CI runs this): on two workers, the tests that share a machine-wide
-# resource (vLLM servers, containers, Ray) each kept on one (tests/conftest.py: SERIAL).
+# resource (vLLM servers, containers, Ray) kept on one (tests/conftest.py: SERIAL).
 test:
 	scripts/setup.sh dev local
-	PERTASK_REQUIRE_BROWSER=1 .venv/bin/python -m pytest -q -n 2 --dist loadgroup
+	PERTASK_REQUIRE_BROWSER=1 .venv/bin/python -m pytest -q -n 2
 
 # Without the tests that start a vLLM server.
 test-fast:
 	scripts/setup.sh dev
-	.venv/bin/python -m pytest -q -n 2 --dist loadgroup -m "not vllm"
+	.venv/bin/python -m pytest -q -n 2 -m "not vllm"
 
 lint:
 	.venv/bin/ruff check .

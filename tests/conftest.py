@@ -19,28 +19,32 @@ ROOT = Path(__file__).resolve().parents[1]
 PERTASK = [sys.executable, "-m", "harness.cli"]
 
 
-# `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). Tests that share a machine-wide
-# resource run on one worker, one after another: the vLLM servers (each takes both cores and GBs of memory; the
-# SmolLM2 folder is built once), and everything that drives podman, the tests' own dockerd (one socket), a Ray
-# cluster or installs an external agent into the cache. Everything else is independent and spreads.
+# `make test` runs the suite on two workers (pytest-xdist). Tests that share a machine-wide resource run on one
+# worker, one after another: the vLLM servers (each takes both cores and GBs of memory; the SmolLM2 folder is built
+# once), and everything that drives podman, the tests' own dockerd (one socket), a Ray cluster, installs an external
+# agent into the cache or writes the same cache folders (SWE-bench checkouts, the offline verifier's wheels).
+# Everything else is independent and is handed out test by test.
 SERIAL = {
+    "vllm": ("tests/providers/test_vllm.py", "tests/providers/test_vllm_server.py",
+             "tests/providers/test_vllm_presets.py", "tests/providers/test_replicas.py"),
     "containers": ("tests/harness/sandboxes/test_container.py", "tests/harness/sandboxes/test_container_redteam.py",
                    "tests/harness/agents/test_container_external.py", "tests/harness/agents/test_external_packages.py",
                    "tests/harness/agents/test_external.py", "tests/tasks/test_swebench_image.py",
-                   "tests/harness/run/test_ray.py",
-                   # These two write the same cache folders as tests above (SWE-bench materialisations, the offline
-                   # verifier's wheels) for the same inputs.
-                   "tests/tasks/test_swebench.py", "tests/tasks/test_harbor.py"),
+                   "tests/harness/run/test_ray.py", "tests/tasks/test_swebench.py", "tests/tasks/test_harbor.py"),
 }
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        rel = Path(item.fspath).relative_to(ROOT).as_posix()
-        group = "vllm" if item.get_closest_marker("vllm") else next(
-            (g for g, files in SERIAL.items() if rel in files), None)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+def pytest_xdist_make_scheduler(config, log):
+    """Load scheduling where a SERIAL file's tests are one unit of work (xdist's --dist loadgroup does not group
+    them under this pytest): a worker takes the whole unit; any other test is a unit of its own."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Serial(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((group for group, files in SERIAL.items() if path in files), nodeid)
+
+    return Serial(config, log)
 
 
 def call(n: str, **args) -> dict:

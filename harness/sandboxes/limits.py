@@ -66,7 +66,7 @@ class CommandLimits:
         self.limits = limits
         self.groups: list[Path] = []
         self.memory_cgroups = "memory" in cgroup_support()
-        name = f"pertask-{uuid.uuid4().hex[:12]}"
+        name = f"pertask-{os.getpid()}-{uuid.uuid4().hex[:12]}"  # whose it is: a process checks its own
         for controller, setting, value in (("pids", "pids.max", limits.max_processes),
                                            ("memory", "memory.limit_in_bytes", limits.memory_bytes)):
             base = _own_cgroup(controller)

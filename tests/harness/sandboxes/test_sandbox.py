@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
 from pathlib import Path
@@ -178,8 +179,8 @@ def test_the_command_leaves_no_cgroup_behind(box):
 
     sb, _ = box
 
-    def groups():  # other runs on this machine may have theirs: only ours must be gone
-        return {p for c in cgroup_support() for p in _own_cgroup(c).glob("pertask-*")}
+    def groups():  # other runs on this machine (the other test worker) have theirs: only this process's must go
+        return {p for c in cgroup_support() for p in _own_cgroup(c).glob(f"pertask-{os.getpid()}-*")}
 
     before = groups()
     run(sb, "sleep 0.1 & echo hi")
