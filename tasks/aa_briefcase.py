@@ -23,7 +23,15 @@ import re
 import shutil
 from pathlib import Path
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import SuiteError, TaskError
 from .formats import TaskFormat
@@ -62,6 +70,23 @@ class Row(BaseModel):
         "week_files", "mounted_week_files", "week_source_files"))
     overviews: list[str] = Field(default_factory=list, validation_alias=_names(
         "overviews", "overview_files", "overview_paths", "summary_docs"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_list(cls, row: object) -> object:
+        """The mounted files given together — a list with shared/ and week/ prefixes, or {"shared": [...],
+        "week": [...]} — under input_files, source_files, mounted_files or files."""
+        if not isinstance(row, dict):
+            return row
+        key = next((k for k in ("input_files", "source_files", "mounted_files", "files") if k in row), None)
+        given = row.get(key) if key else None
+        if isinstance(given, dict):
+            row = {**row, "shared_files": given.get("shared", []), "week_files": given.get("week", [])}
+        elif isinstance(given, list):
+            paths = [str(p).removeprefix("source_files/") for p in given]
+            row = {**row, "shared_files": [p for p in paths if not p.startswith("week/")],
+                   "week_files": [p for p in paths if p.startswith("week/")]}
+        return row
 
     @field_validator("deliverables", "shared", "week_files", "overviews", mode="before")
     @classmethod

@@ -58,6 +58,16 @@ def test_a_checkout_loads_with_the_files_prompts_and_limits_each_task_lists(cli,
     assert code == 0 and "2 ok" in printed and "no reference solution (w1_t1, w1_t2)" in err, (printed, err)
 
 
+@pytest.mark.parametrize("files", [
+    {"input_files": ["source_files/shared/email/2026-05-04_cfo.eml", "week/meeting_notes.md"]},
+    {"mounted_files": {"shared": ["email/2026-05-04_cfo.eml"], "week": ["meeting_notes.md"]}},
+])
+def test_the_mounted_files_may_be_given_together(tmp_path, files):
+    row = {"task_id": "w1_t1", "brief": "tasks/w1_t1.md", "deliverables": "market_note.md", **files}
+    (task,) = load_suite(str(write_lite(tmp_path / "lite", rows=[row]))).tasks
+    assert [rel for rel, _ in task.workspace_files()] == ["shared/email/2026-05-04_cfo.eml", "week/meeting_notes.md"]
+
+
 def test_the_promised_stack_is_checked_as_the_sandbox_sees_it(tmp_path):
     task = load_suite(str(write_lite(tmp_path / "lite"))).tasks[0]
     assert "python:pptx" in task.stack and "command:soffice" in task.stack  # what AA's prompt promises
