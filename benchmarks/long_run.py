@@ -88,7 +88,8 @@ def main() -> None:
                for c in calls if not c.get("compaction")]
     head, tail = statistics.median(turn_cpu[:50]), statistics.median(turn_cpu[-50:])
     print(f"{res.turns} turns ({res.error.value if res.error.value != 'none' else 'submitted'}) in {wall:.0f} s; "
-          f"{len(res.compactions)} compactions ({sum(1 for c in calls if c.get('compaction'))} summary calls)")
+          f"{len(res.compactions)} compactions ({sum(1 for c in calls if c.get('compaction'))} summary calls), the "
+          f"first after turn {res.compactions[0].turn if res.compactions else '-'}")
     print(f"prompt sent: {prompts[0]:,} tokens at turn 1, {max(prompts):,} at most, {prompts[-1]:,} at the last turn "
           f"(window {a.context:,})")
     print(f"harness CPU per turn (median): turns 1-50 {head:.2f} ms, last 50 {tail:.2f} ms: {tail / head:.2f}x")
