@@ -82,8 +82,8 @@ def main() -> None:
             wall = time.perf_counter() - t0
         finally:
             proc.terminate()
-    cpu = [1000 * (b - s) for s, b in zip(stamps, stamps[1:])]  # per call: its turn's tools, then the call itself
-    turn_cpu = [c for c, call in zip(cpu, calls) if not call.get("compaction")]
+    cpu = [1000 * (b - s) for s, b in zip(stamps, stamps[1:], strict=False)]  # per call: its turn's tools, then the call itself
+    turn_cpu = [c for c, call in zip(cpu, calls, strict=True) if not call.get("compaction")]
     prompts = [c["usage"]["input_uncached"] + c["usage"]["input_cached"] + c["usage"]["cache_write"]
                for c in calls if not c.get("compaction")]
     head, tail = statistics.median(turn_cpu[:50]), statistics.median(turn_cpu[-50:])

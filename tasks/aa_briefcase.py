@@ -151,7 +151,17 @@ def _source(root: Path, rel: str, kind: str, where: str, field: str) -> tuple[Pa
     src = root / "source_files" / Path(*parts)
     if not src.is_file():
         raise TaskError(where, field, f"'{rel}': no file {src}")
+    if not within_dataset(src, root):
+        raise TaskError(where, field, f"'{rel}' is a link out of the dataset (to {src.resolve()})")
     return src, str(Path(*parts))
+
+
+def within_dataset(path: Path, root: Path) -> bool:
+    """A dataset's file where it should be: in the checkout, or (a hub snapshot, whose files are links) in its
+    blobs. A link anywhere else would copy a host file into the agent's workspace."""
+    real, home = path.resolve(), root.resolve()
+    allowed = [home, *([root.parent.parent / "blobs"] if root.parent.name == "snapshots" else [])]
+    return any(real.is_relative_to(a.resolve()) for a in allowed)
 
 
 def load_suite(root: Path) -> Suite:

@@ -19,6 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .aa_briefcase import within_dataset
 from .errors import SuiteError, TaskError
 from .formats import TaskFormat
 from .model import GraderConfig, Limits, Suite, Task, TaskConfig, digest_dir
@@ -52,6 +53,8 @@ def _dataset_file(root: Path, rel: str, where: str, field: str) -> Path:
         raise TaskError(where, field, f"'{rel}' leads outside the dataset")
     if not (root / p).is_file():
         raise TaskError(where, field, f"'{rel}': no file {root / p}")
+    if not within_dataset(root / p, root):
+        raise TaskError(where, field, f"'{rel}' is a link out of the dataset (to {(root / p).resolve()})")
     return root / p
 
 

@@ -49,8 +49,10 @@ def prompt_estimate(messages: list[dict[str, Any]], last_prompt: int, last_len: 
 
 def earlier_turns(messages: list[dict[str, Any]]) -> int:
     """Assistant turns a conversation holds, counting those its compactions replaced."""
+    # A note starts with the marker; a command's output that prints one (the text protocol's results are user
+    # messages) does not start with it, so it counts nothing.
     replaced = sum(int(m.group(1)) for msg in messages if msg.get("role") == "user" and isinstance(msg.get("content"), str)
-                   for m in [MARKED.search(msg["content"])] if m)
+                   for m in [MARKED.match(msg["content"])] if m)
     return replaced + sum(1 for m in messages if m.get("role") == "assistant")
 
 
@@ -68,7 +70,7 @@ def _as_text(messages: list[dict[str, Any]]) -> str:
     lines = []
     for m in messages:
         content = m.get("content") if isinstance(m.get("content"), str) else ""
-        if m.get("role") == "tool" or (m.get("role") == "user" and not MARKED.search(content)):
+        if m.get("role") == "tool" or (m.get("role") == "user" and not MARKED.match(content)):
             if len(content) > TOOL_CHARS:
                 content = f"{content[:TOOL_CHARS // 2]}\n[... {len(content) - TOOL_CHARS} characters ...]\n" \
                           f"{content[-TOOL_CHARS // 2:]}"

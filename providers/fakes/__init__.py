@@ -40,7 +40,7 @@ REPLACED = re.compile(r"\[pertask: (\d+) earlier turns summarised to fit the con
 
 
 def replaced_turns(texts: list[str]) -> int:
-    return sum(int(m.group(1)) for t in texts for m in [REPLACED.search(t)] if m)
+    return sum(int(m.group(1)) for t in texts for m in [REPLACED.match(t)] if m)  # a note starts with it
 
 
 def text_of(content: Any) -> str:

@@ -83,10 +83,14 @@ def test_the_promised_stack_is_checked_as_the_sandbox_sees_it(tmp_path):
      "week_files"),
     ({"task_id": "w1_t3", "deliverables": ["x.md"]}, "brief"),  # no brief given, and none at tasks/w1_t3.md
     ({"task_id": "w1_t1", "deliverables": ["x.md"]}, "task_id"),  # the id of the first row again
+    # A checkout's link to a host file would copy it into the workspace: refused, named.
+    ({"task_id": "w1_t3", "brief": "tasks/w1_t2.md", "deliverables": ["x.md"], "shared_files": ["shared/passwd"]},
+     "shared_files"),
     ({"task_id": "w1 t3", "deliverables": ["x.md"]}, "task_id"),
 ])
 def test_a_malformed_row_names_its_file_line_and_field(cli, tmp_path, row, field):
     root = write_lite(tmp_path / "lite")
+    (root / "source_files" / "shared" / "passwd").symlink_to("/etc/passwd")
     with (root / "tasks.jsonl").open("a") as f:
         f.write(json.dumps(row) + "\n")
     code, printed, err = cli("tasks", "list", "--suite", root)
