@@ -12,6 +12,7 @@ sent (to judges that take images), and the wall time of pertask's side (renderer
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import sys
 import tempfile
@@ -72,8 +73,10 @@ async def one(folder: Path, mode: str, images: bool) -> dict:
         cached = sum(u["input_cached"] for u in usages)
         out = sum(v.usage.output for v in verdicts) + sum(c["usage"]["output"] for c in pair.calls)
         sent = sum(len(p) for p in pages.values()) * (3 if mode == "majority" else 1)
+        first = next((base64.b64decode(p[0]) for p in pages.values()), b"")
+        size = (int.from_bytes(first[16:20], "big"), int.from_bytes(first[20:24], "big")) if first else None
         return {"mode": mode, "images": images, "calls": len(calls), "prompt": usage, "output": out, "wall": wall,
-                "pages": sent, "cached": cached}
+                "pages": sent, "cached": cached, "page_px": size}
     finally:
         for j in judges:
             await j.aclose()
@@ -85,11 +88,15 @@ def main() -> None:
         make(folder)
         print(f"{'binary checks by':<17} {'images':>6} {'calls':>6} {'prompt tok':>11} {'cache read':>11} "
               f"{'output tok':>11} {'page imgs':>9} {'wall s':>7}")
+        size = None
         for mode in ("draw", "majority"):
             for images in (False, True):
                 r = asyncio.run(one(folder, mode, images))
+                size = size or r["page_px"]
                 print(f"{r['mode']:<17} {'yes' if images else 'no':>6} {r['calls']:>6} {r['prompt']:>11,} "
                       f"{r['cached']:>11,} {r['output']:>11,} {r['pages']:>9} {r['wall']:>7.1f}")
+        if size:  # what a provider that counts an image by its pixels would bill (Anthropic: width x height / 750)
+            print(f"a page image: {size[0]} x {size[1]} px, about {size[0] * size[1] // 750} tokens at w x h / 750")
 
 
 if __name__ == "__main__":

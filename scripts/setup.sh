@@ -6,7 +6,7 @@
 #   scripts/setup.sh dev local    both
 #   scripts/setup.sh gpu          a rented GPU node: vLLM's CUDA build and Ray (docs/gpu-node.md)
 #   scripts/setup.sh documents    (with any of the above) the document stack AA-Briefcase's prompt promises:
-#                                 PyMuPDF, pdfplumber, reportlab; LibreOffice, Pandoc, TeX, FFmpeg (~1.5 GB)
+#                                 PyMuPDF, pdfplumber, reportlab; LibreOffice, Pandoc, TeX, FFmpeg (large)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

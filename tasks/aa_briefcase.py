@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -36,6 +35,7 @@ from pydantic import (
 from .errors import SuiteError, TaskError
 from .formats import TaskFormat
 from .model import GraderConfig, Limits, Suite, Task, TaskConfig, digest_dir
+from .published import built_once, dataset_file, fill, task_digest, within_dataset
 from .rubric import CHECKS, load_checks
 
 TASKS, WORKDIR, SOURCES = "tasks.jsonl", "/home/user", ("shared", "week")
@@ -113,14 +113,10 @@ def read_prompts(folder: Path) -> dict[str, str]:
                              "system" if "system" in name else "user")]
         if role in found:
             raise SuiteError(f"{p}: both {found[role].name} and {p.name} read as the {role} prompt; keep one")
+        if not within_dataset(p, folder.parent):
+            raise SuiteError(f"{p}: a link out of the dataset (to {p.resolve()}); a prompt is read from inside it")
         found[role] = p
     return {role: p.read_text(encoding="utf-8") for role, p in found.items()}
-
-
-def fill(template: str, values: dict[str, str]) -> str:
-    """{{ name }} and {name} placeholders of the known names filled; anything else in braces left as written."""
-    return re.sub(r"\{\{\s*(\w+)\s*\}\}|\{(\w+)\}",
-                  lambda m: values.get(m.group(1) or m.group(2), m.group(0)), template)
 
 
 def _rows(path: Path) -> list[Row]:
@@ -148,20 +144,7 @@ def _source(root: Path, rel: str, kind: str, where: str, field: str) -> tuple[Pa
     parts = parts if parts and parts[0] == kind else (kind, *parts)
     if ".." in parts or Path(rel).is_absolute():
         raise TaskError(where, field, f"'{rel}' leads outside source_files/")
-    src = root / "source_files" / Path(*parts)
-    if not src.is_file():
-        raise TaskError(where, field, f"'{rel}': no file {src}")
-    if not within_dataset(src, root):
-        raise TaskError(where, field, f"'{rel}' is a link out of the dataset (to {src.resolve()})")
-    return src, str(Path(*parts))
-
-
-def within_dataset(path: Path, root: Path) -> bool:
-    """A dataset's file where it should be: in the checkout, or (a hub snapshot, whose files are links) in its
-    blobs. A link anywhere else would copy a host file into the agent's workspace."""
-    real, home = path.resolve(), root.resolve()
-    allowed = [home, *([root.parent.parent / "blobs"] if root.parent.name == "snapshots" else [])]
-    return any(real.is_relative_to(a.resolve()) for a in allowed)
+    return dataset_file(root, str(Path("source_files", *parts)), where, field), str(Path(*parts))
 
 
 def load_suite(root: Path) -> Suite:
@@ -190,19 +173,15 @@ def digest_dir_files(root: Path, names: list[str]) -> str:
 
 
 def _task(root: Path, row: Row, where: str, prompts: dict[str, str], checks: list, home: Path, suite: str) -> Task:
-    brief_path = root / (row.brief or f"tasks/{row.task_id}.md")
-    if not brief_path.is_file():
-        raise TaskError(where, "brief", f"no brief {brief_path}")
+    brief_path = dataset_file(root, row.brief or f"tasks/{row.task_id}.md", where, "brief")
     files = [_source(root, r, "shared", where, "shared_files") for r in row.shared] + \
             [_source(root, r, "week", where, "week_files") for r in row.week_files]
     if not files:  # a row that lists none: the whole of both folders
         files = [(p, str(p.relative_to(root / "source_files"))) for k in SOURCES
-                 for p in sorted((root / "source_files" / k).rglob("*")) if p.is_file()]
+                 for p in sorted((root / "source_files" / k).rglob("*")) if p.is_file() and within_dataset(p, root)]
     overview = []
     for rel in row.overviews:
-        p = root / rel if (root / rel).is_file() else root / "summary_docs" / rel
-        if not p.is_file():
-            raise TaskError(where, "overviews", f"no overview {rel}")
+        p = dataset_file(root, rel if (root / rel).is_file() else f"summary_docs/{rel}", where, "overviews")
         overview.append(f"## {p.stem.replace('_', ' ')}\n\n{p.read_text(encoding='utf-8')}")
     values = {"brief": brief_path.read_text(encoding="utf-8"), "task_id": row.task_id, "workdir": WORKDIR,
               "deliverables": ", ".join(row.deliverables), "overview": "\n\n".join(overview),
@@ -213,35 +192,25 @@ def _task(root: Path, row: Row, where: str, prompts: dict[str, str], checks: lis
         instruction += "\n\n" + values["brief"]
     if overview and not re.search(r"\{\{?\s*overview\s*\}?\}", template):
         instruction += "\n\n" + values["overview"]
-    _materialise(home, files, checks, row.deliverables)
+    built_once(home, "grader/deliverables.json", lambda tmp: _build(tmp, files, checks, row.deliverables))
     config = TaskConfig(id=row.task_id, kind="document", tags=["aa-briefcase", *([f"week{row.week}"] if row.week else [])],
                         limits=Limits(max_turns=500, max_tokens=200_000_000, timeout_s=4 * 3600, command_timeout_s=600),
                         grader=GraderConfig(type="deliverables"))
-    return Task(home, suite, config, instruction, digest_dir(home), workdir=WORKDIR,
+    return Task(home, suite, config, instruction, task_digest(home.parent.name, row.task_id), workdir=WORKDIR,
                 prompts={k: v for k, v in prompts.items() if k != "agent_task"}, finish_tools=True, stack=STACK,
                 readonly=list(SOURCES))
 
 
-def _materialise(home: Path, files: list[tuple[Path, str]], checks: list, deliverables: list[str]) -> None:
-    """The task's workspace (its sources, copied) and hidden grader folder (its checks, its deliverables' names),
-    made once per suite version: a folder appears whole (renamed into place) or not at all."""
-    if (home / "grader" / "deliverables.json").is_file():
-        return
-    tmp = home.with_name(f".{home.name}.{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+def _build(tmp: Path, files: list[tuple[Path, str]], checks: list, deliverables: list[str]) -> None:
+    """The task's workspace (its sources, copied) and hidden grader folder (its checks, its deliverables' names)."""
     for src, rel in files:
         (tmp / "workspace" / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, tmp / "workspace" / rel)
     (tmp / "grader").mkdir(parents=True)
     (tmp / "grader" / CHECKS).write_text("".join(c.model_dump_json() + "\n" for c in checks))
-    (tmp / "grader" / "deliverables.json").write_text(json.dumps(deliverables))
+    # The sources are no place for a deliverable: the grader does not look there.
+    (tmp / "grader" / "deliverables.json").write_text(json.dumps({"files": deliverables, "skip": list(SOURCES)}))
     (tmp / "solution").mkdir()
-    home.parent.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(home, ignore_errors=True)  # one left half-made by a killed load
-    try:
-        tmp.rename(home)
-    except OSError:  # another process made it first
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 FORMAT = TaskFormat("aa-briefcase", "tasks.jsonl, checks.jsonl, source_files/, tasks/, prompts/ (AA-Briefcase-Lite)",

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
-from .aa_briefcase import within_dataset
 from .errors import SuiteError, TaskError
 from .formats import TaskFormat
 from .model import GraderConfig, Limits, Suite, Task, TaskConfig, digest_dir
+from .published import built_once, dataset_file, task_digest
 
 EXPERT, OUT = "expert", "deliverables"
 NEEDED = ("task_id", "prompt", "reference_files")
@@ -45,17 +44,6 @@ def claims(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return set(NEEDED) <= names and "occupation" in names
-
-
-def _dataset_file(root: Path, rel: str, where: str, field: str) -> Path:
-    p = Path(rel)
-    if p.is_absolute() or ".." in p.parts:
-        raise TaskError(where, field, f"'{rel}' leads outside the dataset")
-    if not (root / p).is_file():
-        raise TaskError(where, field, f"'{rel}': no file {root / p}")
-    if not within_dataset(root / p, root):
-        raise TaskError(where, field, f"'{rel}' is a link out of the dataset (to {(root / p).resolve()})")
-    return root / p
 
 
 def load_suite(root: Path) -> Suite:
@@ -101,25 +89,21 @@ def _task(root: Path, row: dict, where: str, home: Path, suite: str) -> Task:
     prompt = row.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         raise TaskError(where, "prompt", "missing or empty")
-    refs = [_dataset_file(root, r, where, "reference_files") for r in row.get("reference_files") or []]
-    expert = [_dataset_file(root, r, where, "deliverable_files") for r in row.get("deliverable_files") or []]
+    refs = [dataset_file(root, r, where, "reference_files") for r in row.get("reference_files") or []]
+    expert = [dataset_file(root, r, where, "deliverable_files") for r in row.get("deliverable_files") or []]
     text = row.get("deliverable_text") or ""
-    _materialise(home / tid, refs, expert, text)
+    built_once(home / tid, "grader/deliverables.json", lambda tmp: _build(tmp, refs, expert, text))
     instruction = prompt + NOTE.format(files=", ".join(p.name for p in refs) or "none for this task")
     tags = [t for t in (row.get("sector"), row.get("occupation")) if isinstance(t, str) and t]
     config = TaskConfig(id=tid, kind="document", tags=["gdpval", *tags],
                         limits=Limits(max_turns=250, max_tokens=100_000_000, timeout_s=2 * 3600, command_timeout_s=600),
                         grader=GraderConfig(type="deliverables"))
-    return Task(home / tid, suite, config, instruction, digest_dir(home / tid))
+    return Task(home / tid, suite, config, instruction, task_digest(home.name, tid))
 
 
-def _materialise(home: Path, refs: list[Path], expert: list[Path], text: str) -> None:
+def _build(tmp: Path, refs: list[Path], expert: list[Path], text: str) -> None:
     """Workspace (the reference files) and hidden grader folder (the expert's deliverable; the grader asks for at
-    least one file in deliverables/), made once per dataset version and renamed into place whole."""
-    if (home / "grader" / "deliverables.json").is_file():
-        return
-    tmp = home.with_name(f".{home.name}.{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    least one file in deliverables/)."""
     (tmp / "workspace" / "reference_files").mkdir(parents=True)
     for p in refs:
         shutil.copyfile(p, tmp / "workspace" / "reference_files" / p.name)
@@ -128,14 +112,8 @@ def _materialise(home: Path, refs: list[Path], expert: list[Path], text: str) ->
         shutil.copyfile(p, tmp / "grader" / EXPERT / p.name)
     if text.strip():
         (tmp / "grader" / EXPERT / "response.md").write_text(text)
-    (tmp / "grader" / "deliverables.json").write_text(json.dumps([f"{OUT}/"]))
+    (tmp / "grader" / "deliverables.json").write_text(json.dumps({"files": [f"{OUT}/"]}))
     (tmp / "solution").mkdir()
-    shutil.rmtree(home, ignore_errors=True)
-    home.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        tmp.rename(home)
-    except OSError:  # another process made it first
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 FORMAT = TaskFormat("gdpval", "data/*.parquet with task_id, prompt, reference_files (OpenAI's GDPval)", claims,

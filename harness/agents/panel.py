@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Sequence
 from providers.base import Model
 from results.records import CheckVerdict, JudgeRecord, Usage
 from tasks import Task
-from tasks.aa_briefcase import fill
+from tasks.published import fill
 from tasks.rubric import CHECKS, Check, load_checks
 
 from .judge import ask, files_block, reply_json

@@ -1,5 +1,6 @@
-"""The deliverables a rubric-graded task asks for (grader/deliverables.json: their file names, or "FOLDER/" for at least
-one file there), present and non-empty: a check per entry, read by the harness from its own grading copy. What they say is the judge panel's to grade
+"""The deliverables a rubric-graded task asks for (grader/deliverables.json: {"files": their names, or "FOLDER/" for at
+least one file there; "skip": top-level folders no deliverable is looked for in, the task's sources}), present and
+non-empty: a check per entry, read by the harness from its own grading copy. What they say is the judge panel's to grade
 (grader/checks.jsonl); this is the deterministic part a run without judges still reports."""
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 from .base import GradeResult, RunCommand, from_checks
 
 LIST = "deliverables.json"
-SKIP = ("shared", "week")  # the task's sources, where a deliverable is not looked for
 
 
 class DeliverablesGrader:
@@ -21,8 +21,8 @@ class DeliverablesGrader:
 
     async def grade(self, grader_dir: Path, workspace: Path, out_dir: Path, run: RunCommand,
                     timeout_s: float) -> GradeResult:
-        names = json.loads((grader_dir / LIST).read_text())
-        found = _files(workspace)
+        wanted = json.loads((grader_dir / LIST).read_text())
+        names, found = wanted["files"], _files(workspace, set(wanted.get("skip", [])))
         checks = []
         for name in names:
             if name.endswith("/"):  # any file in that folder (GDPval: the deliverables are not named in advance)
@@ -34,12 +34,12 @@ class DeliverablesGrader:
         return from_checks(checks)
 
 
-def _files(workspace: Path) -> dict[str, str]:
+def _files(workspace: Path, skip: set[str]) -> dict[str, str]:
     """Regular, non-empty files by path and by name, the workspace's top level first (where they are to be saved)."""
     out: dict[str, str] = {}
     for dirpath, dirs, files in os.walk(workspace):
         rel_dir = os.path.relpath(dirpath, workspace)
-        dirs[:] = sorted(d for d in dirs if not (rel_dir == "." and d in SKIP))
+        dirs[:] = sorted(d for d in dirs if not (rel_dir == "." and d in skip))
         for f in sorted(files):
             st = os.lstat(os.path.join(dirpath, f))
             if stat.S_ISREG(st.st_mode) and st.st_size:

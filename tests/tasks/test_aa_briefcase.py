@@ -68,6 +68,14 @@ def test_the_mounted_files_may_be_given_together(tmp_path, files):
     assert [rel for rel, _ in task.workspace_files()] == ["shared/email/2026-05-04_cfo.eml", "week/meeting_notes.md"]
 
 
+def test_a_prompt_that_links_out_of_the_dataset_stops_the_load(cli, tmp_path):
+    root = write_lite(tmp_path / "lite")
+    (root / "prompts" / "agent_system_prompt.md").unlink()
+    (root / "prompts" / "agent_system_prompt.md").symlink_to("/etc/passwd")
+    code, printed, err = cli("tasks", "list", "--suite", root)
+    assert code == 2 and "a link out of the dataset" in err and "root:" not in printed + err, err
+
+
 def test_the_promised_stack_is_checked_as_the_sandbox_sees_it(tmp_path):
     task = load_suite(str(write_lite(tmp_path / "lite"))).tasks[0]
     assert "python:pptx" in task.stack and "command:soffice" in task.stack  # what AA's prompt promises
@@ -86,6 +94,10 @@ def test_the_promised_stack_is_checked_as_the_sandbox_sees_it(tmp_path):
     # A checkout's link to a host file would copy it into the workspace: refused, named.
     ({"task_id": "w1_t3", "brief": "tasks/w1_t2.md", "deliverables": ["x.md"], "shared_files": ["shared/passwd"]},
      "shared_files"),
+    # Nor may a row's brief or overview path read a host file into the agent's prompt.
+    ({"task_id": "w1_t3", "brief": "../../../../../../etc/passwd", "deliverables": ["x.md"]}, "brief"),
+    ({"task_id": "w1_t3", "brief": "tasks/w1_t2.md", "deliverables": ["x.md"], "overviews": ["/etc/passwd"]},
+     "overviews"),
     ({"task_id": "w1 t3", "deliverables": ["x.md"]}, "task_id"),
 ])
 def test_a_malformed_row_names_its_file_line_and_field(cli, tmp_path, row, field):
