@@ -3,6 +3,7 @@ any path a suite format claims (tasks/formats.py)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .errors import SuiteError, TaskError
@@ -11,10 +12,34 @@ from .hub import cache_dir, fetch, is_hub
 from .model import Suite, digest_dir
 
 SUITES_ROOT = Path(__file__).parent / "suites"
+# Built-in suites too large to ship: generated on first use into pertask's cache by their authoring module (its
+# `build(folder)`, keyed by its `generator_digest()`), then loaded like any folder.
+GENERATED = {"briefcase": "tasks.authoring.briefcase"}
 
 
 def builtin_suites() -> list[str]:
-    return sorted(p.name for p in SUITES_ROOT.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    return sorted([p.name for p in SUITES_ROOT.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))]
+                  + list(GENERATED))
+
+
+def generated(name: str) -> Path:
+    """The folder of a generated suite, built the first time (seconds) and found in the cache after."""
+    import importlib
+
+    from results.store import cache_root
+
+    from .published import built_once
+
+    module = importlib.import_module(GENERATED[name])
+    home = cache_root() / "suites" / f"{name}-{module.generator_digest()}"
+
+    def build(tmp: Path) -> None:
+        print(f"pertask: generating the {name} suite into {home} (once)", file=sys.stderr)
+        module.build(tmp)
+        (tmp / ".built").touch()
+
+    built_once(home, ".built", build)
+    return home
 
 
 def load_suite(name: str, fmt: str | None = None) -> Suite:
@@ -31,6 +56,12 @@ def load_suite(name: str, fmt: str | None = None) -> Suite:
         return suite
     if (SUITES_ROOT / name).is_dir():
         path = SUITES_ROOT / name
+    elif name in GENERATED:
+        suite = _load_path(generated(name), forced)
+        suite.name = name  # not the cache folder's name, which carries the generator's digest
+        for task in suite.tasks:
+            task.suite = name
+        return suite
     elif Path(name).exists():
         path = Path(name).resolve()
     else:

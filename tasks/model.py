@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import TaskError
+
+Layer = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
 class Limits(BaseModel):
@@ -42,7 +44,9 @@ class TaskConfig(BaseModel):
     version: str = "1"
     difficulty: Literal["easy", "medium", "hard"] = "medium"
     tags: list[str] = Field(default_factory=list)
-    base: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a shared code base in _bases/
+    # Shared layers in the suite's _bases/: one code base, or a list stacked in order (a scenario's sources week by
+    # week), the task's own workspace/ laid over them.
+    base: Layer | list[Layer] | None = None
     limits: Limits = Field(default_factory=Limits)
     grader: GraderConfig
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from pathlib import Path
 
@@ -44,12 +45,16 @@ def load_task(task_dir: Path, suite: str) -> Task:
     check_config(config.grader, task_dir, cfg_path)
     if config.base is None:
         return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir))
-    base = task_dir.parent / "_bases" / config.base
-    if not base.is_dir():
-        raise TaskError(cfg_path, "base", f"no shared code base {base}")
-    # The base's hash is part of the task's: editing the shared code changes every task built on it.
-    return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir) + "+" + digest_dir(base)[:8],
-                copies=[(base, "."), *([(task_dir / "workspace", ".")] if (task_dir / "workspace").is_dir() else [])])
+    layers = [config.base] if isinstance(config.base, str) else config.base
+    bases = [task_dir.parent / "_bases" / name for name in layers]
+    for b in bases:
+        if not b.is_dir():
+            raise TaskError(cfg_path, "base", f"no shared code base {b}")
+    # The layers' hashes are part of the task's: editing shared code or sources changes every task built on them.
+    digest = digest_dir(task_dir) + "+" + (digest_dir(bases[0])[:8] if isinstance(config.base, str) else
+                                           hashlib.sha256("".join(map(digest_dir, bases)).encode()).hexdigest()[:8])
+    own = [(task_dir / "workspace", ".")] if (task_dir / "workspace").is_dir() else []
+    return Task(task_dir, suite, config, instr.read_text(), digest, copies=[*((b, ".") for b in bases), *own])
 
 
 FORMAT = TaskFormat("native", "task.toml, instruction.md, workspace/, grader/, solution/ (docs/tasks.md)", claims,

@@ -75,6 +75,7 @@ def test_builtin_suites_pass_their_own_check(cli):
     assert "smoke: 5 ok, 0 broken, 0 grader problem(s)" in out
     assert "coding: 24 ok, 0 broken, 0 grader problem(s)" in out
     assert "documents: 16 ok, 0 broken, 0 grader problem(s)" in out
+    assert "briefcase: 24 ok, 0 broken, 0 grader problem(s)" in out
 
 
 @pytest.fixture
