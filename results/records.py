@@ -156,6 +156,19 @@ class JudgeRecord(BaseModel):
     checks: list[CheckVerdict] = Field(default_factory=list)  # rubric checks, one verdict each (a judge panel)
 
 
+class Reading(BaseModel):
+    """How much of its task's sources a sample's commands opened (the bwrap sandbox, traced by strace): every opener
+    counts, `grep -r` included; tokens are ~4 bytes each, as `pertask tasks list` counts them. The files are in the
+    transcript."""
+
+    opened: int
+    sources: int
+    tokens_opened: int
+    tokens: int
+    needed: int = 0  # the sources its rubric's checks name (files_needed in checks.jsonl) ...
+    needed_opened: int = 0  # ... and how many of them it opened
+
+
 class SampleRecord(BaseModel):
     """One finished (task, model, epoch): one line of samples.jsonl."""
 
@@ -175,6 +188,7 @@ class SampleRecord(BaseModel):
     format_errors: int = 0
     compactions: int = 0  # times the built-in agent summarised the conversation to fit the model's context
     compaction_usd: float | None = 0.0  # what those summaries cost (part of usd); None: a price unknown
+    reading: Reading | None = None  # None: the sandbox did not trace it, or the task has no source files
     usage: Usage = Field(default_factory=Usage)
     usd: float | None = None  # None: the price is unknown, never silently 0
     price: PriceEntry | None = None

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from .assumptions import assumptions
 from .fmt import money as _money
+from .reading import reading_rows, render_reading
 from .runs import Relabel, with_baseline
 from .store import RunStore, model_of
 from .summary import summarize
@@ -51,7 +52,7 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
                                 "(its dollars are priced as stated)")
             skipped += [{**t, "run": str(d)} for t in manifest.skipped_tasks]
     summary = summarize(samples, with_baseline(order, baseline, relabel, run_dirs))
-    summary["skipped_tasks"] = skipped
+    summary["skipped_tasks"], summary["reading"] = skipped, reading_rows(samples)
     summary["run_labels"] = {str(d): name for d, name in relabel.runs.items()}
     _ledger(summary, run_dirs, samples, warnings, relabel)
     _cache_and_billing(summary, samples, warnings)
@@ -211,6 +212,7 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
         rate = f"; {where['samples_per_s']:.3g} samples/s over {where['span_s']:.1f} s" if where.get("samples_per_s") else ""
         console.print("ran: " + ", ".join(f"{k} ({v})" for k, v in where["where"].items()) + rate, highlight=False)
     render_judge(summary, console)
+    render_reading(summary, console)
     render_servers(summary, console)
     render_projections(summary, console)
     render_claims(summary, console)

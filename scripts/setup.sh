@@ -25,6 +25,8 @@ done
 # the tests also open the HTML report in a real headless Chromium (Debian's, driven by chromedriver).
 apt_pkgs=()
 command -v bwrap >/dev/null 2>&1 || apt_pkgs+=(bubblewrap)
+# strace tells which of a task's source files the agent's commands opened (harness/sandboxes/reads.py).
+command -v strace >/dev/null 2>&1 || apt_pkgs+=(strace)
 # poppler draws a PDF deliverable's pages as images for judges that take images.
 command -v pdftoppm >/dev/null 2>&1 || apt_pkgs+=(poppler-utils)
 if [ $dev = 1 ]; then

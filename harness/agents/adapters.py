@@ -36,6 +36,8 @@ class Adapter:
     models: dict[str, str] = field(default_factory=lambda: {"chat": "openai/{model}", "anthropic": "anthropic/{model}"})
     env: dict[str, str] = field(default_factory=dict)  # {model} is substituted
     log: str = ""  # a file in the sandbox's /tmp: kept as the agent's own transcript
+    python: tuple[int, int] = (3, 11)  # pip: the oldest interpreter the package installs on
+    driver: str = ""  # a script of pertask's (beside this file) that runs a library agent: copied into its home
 
 
 ADAPTERS = {
@@ -80,6 +82,13 @@ ADAPTERS = {
         "--no-check-update --analytics-disable --no-show-model-warnings --no-pretty --chat-history-file "
         "/tmp/aider.chat.md --input-history-file /tmp/aider.input.history < /dev/null",
         env={"HOME": "/tmp/agent-home", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}, log="aider.chat.md"),
+    # Stirrup, Artificial Analysis's harness (AA-Briefcase is built on it): a library, so pertask's driver runs it
+    # (harness/agents/stirrup_driver.py: its Chat Completions client, its code tool in the workspace, finish and
+    # abandon). It needs Python 3.12; its web tool's imports need lxml's html_clean, which it does not declare.
+    "stirrup": Adapter(
+        "pip", "stirrup==0.2.1 lxml_html_clean==0.4.7", "bin/python",
+        '{exe} "$(dirname {exe})/../stirrup_driver.py"', models={"chat": "{model}"},
+        env={"HOME": "/tmp/agent-home"}, log="stirrup.json", python=(3, 12), driver="stirrup_driver.py"),
 }
 
 DIALECT_NAMES = {"chat": "OpenAI Chat Completions", "responses": "OpenAI Responses", "anthropic": "Anthropic Messages"}
@@ -92,6 +101,36 @@ def describe() -> dict[str, str]:
                for name, a in ADAPTERS.items()}}
 
 
+def interpreter(name: str, oldest: tuple[int, int]) -> str:
+    """A Python of at least `oldest` for an agent's virtual environment: pertask's own, else the newest found on PATH
+    (python3.N) or in pyenv's versions."""
+    if sys.version_info[:2] >= oldest:
+        return sys.executable
+    found = [shutil.which(f"python3.{minor}") for minor in range(20, oldest[1] - 1, -1)]
+    found += sorted(glob.glob(str(Path.home() / ".pyenv" / "versions" / "3.*" / "bin" / "python3")), reverse=True)
+    for exe in filter(None, found):
+        try:
+            out = subprocess.run([exe, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True,
+                                 text=True, timeout=30).stdout.split()
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if len(out) == 2 and tuple(map(int, out)) >= oldest:
+            return exe
+    raise SpecError(f"--agent {name} needs Python {oldest[0]}.{oldest[1]} or newer, and none was found (pertask runs "
+                    f"on {sys.version_info[0]}.{sys.version_info[1]}; looked for python3.N on PATH and in ~/.pyenv): "
+                    "install one, e.g. `uv python install 3.12` or your distribution's python3.12")
+
+
+def base_prefix(home: Path) -> Path | None:
+    """The interpreter a virtual environment was made from (its pyvenv.cfg `home`): a sandbox must see it too."""
+    cfg = home / "pyvenv.cfg"
+    for line in cfg.read_text().splitlines() if cfg.is_file() else []:
+        key, _, value = line.partition("=")
+        if key.strip() == "home":
+            return Path(value.strip()).parent
+    return None
+
+
 def install(name: str, adapter: Adapter, note: Any = lambda _m: None) -> tuple[Path, Path]:
     """The adapter's installation, made once per package version and reused: its folder and its executable."""
     from results.store import cache_root, slug
@@ -102,9 +141,9 @@ def install(name: str, adapter: Adapter, note: Any = lambda _m: None) -> tuple[P
         shutil.rmtree(home, ignore_errors=True)
         home.mkdir(parents=True)
         if adapter.source == "pip":
-            steps = [[sys.executable, "-m", "venv", str(home)],
+            steps = [[interpreter(name, adapter.python), "-m", "venv", str(home)],
                      [str(home / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                      adapter.package]]
+                      *adapter.package.split()]]
         else:
             if shutil.which("npm") is None:
                 raise SpecError(f"--agent {name} is installed from npm, and npm is not on PATH (apt-get install npm), "
@@ -117,6 +156,8 @@ def install(name: str, adapter: Adapter, note: Any = lambda _m: None) -> tuple[P
                 shutil.rmtree(home, ignore_errors=True)
                 raise SpecError(f"installing {adapter.package} failed: {(proc.stderr or proc.stdout).strip()[-400:]}")
         (home / ".complete").write_text(adapter.package)
+    if adapter.driver:  # copied each time: the installation outlives a change to pertask's driver
+        shutil.copyfile(Path(__file__).with_name(adapter.driver), home / adapter.driver)
     found = sorted(glob.glob(str(home / adapter.exe)))
     if not found:
         raise SpecError(f"{adapter.package} installed into {home}, but it holds no {adapter.exe} for this platform "

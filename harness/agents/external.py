@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from providers.base import SpecError
 from results.records import ErrorClass
 from tasks.graders.base import read_verdict
 
-from .adapters import ADAPTERS, DIALECT_NAMES, QUIET, Adapter, describe, install
+from .adapters import ADAPTERS, DIALECT_NAMES, QUIET, Adapter, base_prefix, describe, install
 from .base import Agent, AgentResult, Assignment
 from .builtin import BuiltinAgent
 from .proxy import Meter, MeteringProxy
@@ -76,7 +77,8 @@ class CommandAgent:
             self.exe, self.mounts = exe, [exe.parent]
         else:
             home, self.exe = install(self.name, self.adapter, note)
-            self.mounts = [home]
+            base = base_prefix(home) if self.adapter.source == "pip" else None
+            self.mounts = [home, *([base] if base and not Path(sys.base_prefix).samefile(base) else [])]
 
     def unsuitable(self, model: Any) -> str:
         """Why this agent cannot work with that model ('' when it can): it speaks its own dialects only."""
@@ -139,8 +141,14 @@ class CommandAgent:
             exe = sandbox.agent_path(self.exe) if self.exe else None
             if sandbox.runs_images and (why := self.container_problem()):
                 raise SpecError(why)
+            # What a library agent's driver needs to know that a CLI agent is told by its flags.
+            told = {"PERTASK_MAX_TURNS": str(limits.max_turns),
+                    **({"PERTASK_CONTEXT": str(model.info.context)} if model.info.context else {})}
+            if job.system:  # a published benchmark's own system prompt (AA-Briefcase's), for an agent that takes one
+                (sandbox.tmp / "system.md").write_text(job.system)
+                told["PERTASK_SYSTEM_FILE"] = "/tmp/system.md"
             res = await sandbox.launch_agent(self.command(arg, exe), instruction=instruction,
-                                             env=self.environment(key, name), sock=sock, port=PORT,
+                                             env=self.environment(key, name) | told, sock=sock, port=PORT,
                                              timeout_s=limits.timeout_s, mounts=self.mounts,
                                              log=self.adapter.log if self.adapter else None)
         finally:

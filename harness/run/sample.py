@@ -14,12 +14,12 @@ from pathlib import Path
 from harness.agents.base import Assignment
 from harness.agents.builtin import transcript_json
 from harness.agents.judge import RUBRIC, deliverables, judge_sample, pdf_pages
-from harness.agents.panel import judge_rubric
+from harness.agents.panel import judge_rubric, task_checks
 from harness.sandboxes import Sandbox, make_sandbox
 from providers.balance import SAMPLE
 from providers.base import EndpointConfigError, Model, ModelCallError
 from results.prices import priced, sample_usd
-from results.records import ErrorClass, SampleRecord, now_iso
+from results.records import ErrorClass, Reading, SampleRecord, now_iso
 from results.store import RunStore, model_of, sample_id
 from tasks import Task
 from tasks.graders.review import review
@@ -121,6 +121,9 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, ctx: RunContext, 
                                           lambda: ctx.over_budget(plan), task.prompts.get("agent_system"),
                                           task.finish_tools))
     await sandbox.close()  # nothing the agent left running survives into grading
+    rec.reading, opened = _reading(task, sandbox.opened())
+    if rec.reading is not None:
+        transcript["opened"] = opened
     rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
     rec.compactions = len(res.compactions)
     rec.compaction_usd = None if any(c.usd is None for c in res.compactions) else \
@@ -184,6 +187,19 @@ async def grade_phase(task: Task, plan: RunPlan, ctx: RunContext, sandbox: Sandb
             if rec.judge.usage.calls:
                 ledger(ctx.store, rec.sample_id, ctx, judge=rec.judge.model)(
                     {"usage": rec.judge.usage.model_dump(), "usd": rec.judge.usd})
+
+
+def _reading(task: Task, opened: set[str] | None) -> tuple[Reading | None, list[str]]:
+    """The share of the task's source files the agent's commands opened, and which (for the transcript)."""
+    sources = dict(task.workspace_files()) if task.config.kind == "document" else {}  # what there is to read
+    if opened is None or not sources:
+        return None, []
+    hit = sorted(rel for rel in opened if rel in sources)
+    size = {rel: p.stat().st_size // 4 for rel, p in sources.items()}
+    named = {f for c in task_checks(task) for f in c.files_needed} if (task.grader_dir / CHECKS).is_file() else set()
+    needed = {rel for rel in sources if any(rel == f or rel.endswith("/" + f) for f in named)}
+    return Reading(opened=len(hit), sources=len(sources), tokens_opened=sum(size[r] for r in hit),
+                   tokens=sum(size.values()), needed=len(needed), needed_opened=len(needed & set(hit))), hit
 
 
 def _save_agent(store: RunStore, sandbox: Sandbox, rec: SampleRecord, transcript: dict) -> None:

@@ -29,6 +29,7 @@ class Sandbox(Protocol):
     isolated: ClassVar[bool]  # model-written commands cannot reach the network, the host or other samples
     runs_images: ClassVar[bool]  # it runs tasks that bring their own container image (Harbor, SWE-bench)
     needs: ClassVar[str]  # what this machine must have, said as how to install it ('' for nothing)
+    traces_reads: ClassVar[bool]  # it knows which workspace files the agent's commands opened (`opened()`)
 
     root: Path  # this sample's folder on the host: its workspace, /tmp and grading live under it
     workspace: Path  # the workspace on the host (a folder; for containers, where its copy is read back)
@@ -94,6 +95,11 @@ class Sandbox(Protocol):
 
     async def close(self) -> None:
         """The agent's loop is over: nothing it started outlives it."""
+        ...
+
+    def opened(self) -> set[str] | None:
+        """After `close`: the workspace files (relative paths) the agent's commands opened to read; None where the
+        backend does not trace them (traces_reads false, or this machine lacks the tracer)."""
         ...
 
     async def destroy(self) -> None:

@@ -26,6 +26,7 @@ from .base import SandboxError
 from .limits import CommandLimits, ResourceLimits
 from .local import PATH, HostSandbox
 from .output import OUTPUT_LIMIT, READ_LIMIT, CommandResult, truncate  # noqa: F401 (re-exported)
+from .reads import ReadTrace, strace_path
 from .session import RELAY, SERVER, Session, SessionError
 
 COPIED_OUT = ("/logs",)  # of a grader's mounts, the one whose contents come back (as a container's /logs does)
@@ -47,6 +48,7 @@ class BwrapSandbox(HostSandbox):
     name = "bwrap"
     isolated = True
     maps_paths = True
+    traces_reads = True  # where strace is installed (harness/sandboxes/reads.py)
     needs = "bubblewrap (apt-get install bubblewrap)"
 
     def __init__(self, root: Path, hidden: list[Path], workdir: str | None = None,
@@ -59,6 +61,7 @@ class BwrapSandbox(HostSandbox):
             raise SandboxError(f"the bwrap sandbox needs {self.needs}")
         self.session: Session | None = None  # one sandbox for all the agent's commands
         self.session_limits: CommandLimits | None = None  # its commands' cgroups, reused one command after another
+        self.reads: ReadTrace | None = None  # what the agent's commands open, over all its sessions
 
     @classmethod
     def available(cls) -> bool:
@@ -131,7 +134,7 @@ class BwrapSandbox(HostSandbox):
     def _session(self) -> Session:
         if self.session is None:
             self.session = Session(lambda cmd: self._argv(cmd, [], {}), self.workspace,
-                                   self._preexec(CommandLimits(self.limits, cgroups=False)))
+                                   self._preexec(CommandLimits(self.limits, cgroups=False)), trace=self.reads)
             # Made once, emptied after each command: making and removing cgroups costs more than the rest
             # of a command here.
             self.session_limits = CommandLimits(self.limits)
@@ -148,6 +151,8 @@ class BwrapSandbox(HostSandbox):
                 self.writable(), self.limits.disk_bytes, session.kill)
             if reply is None:
                 res = CommandResult(-1, "")
+            elif "error" in reply[0]:  # the server could not start it (a disk the command's own flood filled)
+                res = CommandResult(-1, f"[the command could not run: {reply[0]['error']}]")
             else:
                 h, data = reply
                 res = self._result(data, h["size"], h["exit"], h["timed_out"], h["flooded"], timeout_s, guard)
@@ -175,6 +180,13 @@ class BwrapSandbox(HostSandbox):
             await self.session.close()
             self.session_limits.release()
             self.session = None
+
+    def trace_reads(self) -> None:
+        """Costs each command its processes' opens stopping in strace (docs/benchmarks.md §20): document tasks only."""
+        self.reads = ReadTrace() if strace_path() else None
+
+    def opened(self) -> set[str] | None:
+        return None if self.reads is None else self.reads.under(self.workdir or str(self.workspace))
 
 
 @functools.cache

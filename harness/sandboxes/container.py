@@ -46,6 +46,7 @@ class ContainerSandbox(EngineContainer):
     name = "container"
     isolated = True
     runs_images = True
+    traces_reads = False
     needs = "podman (apt-get install podman runc)"
 
     @classmethod
@@ -245,6 +246,9 @@ class ContainerSandbox(EngineContainer):
         await self.end_session()
         if not self.keep_processes:
             await asyncio.to_thread(self.kill_all)
+
+    def opened(self) -> set[str] | None:
+        return None
 
     async def destroy(self) -> None:
         await self.end_session()

@@ -36,6 +36,7 @@ PATH = f"{Path(sys.executable).parent}:/usr/local/sbin:/usr/local/bin:/usr/sbin:
 
 class HostSandbox:
     runs_images = False
+    traces_reads = False
     workspaces_kind = "copy"
     maps_paths = False  # it can show the workspace at another path (a task's WORKDIR, /app) and map grader folders
 
@@ -61,7 +62,12 @@ class HostSandbox:
         box = cls(root, hidden, workdir=task.workdir, limits=limits,
                   env=task.environment.env if task.environment else None)
         box.readonly = list(task.readonly)  # enforced where the backend binds paths (bwrap), said elsewhere
+        if task.config.kind == "document":  # sources to read: which of them the agent opened, where traced
+            box.trace_reads()
         return box
+
+    def trace_reads(self) -> None:
+        return None
 
     @classmethod
     def workspaces(cls, keep: bool) -> str:
@@ -210,6 +216,9 @@ class HostSandbox:
         await self.close()
 
     async def close(self) -> None:
+        return None
+
+    def opened(self) -> set[str] | None:
         return None
 
     async def _run(self, argv: list[str], plain_env: dict[str, str] | None, timeout_s: float,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .limits import CommandLimits
+from .reads import ReadTrace
 
 SERVER = Path(__file__).with_name("command_server.py")
 RELAY = Path(__file__).with_name("relay.py")  # an external agent's route to the metering proxy (relay.py)
@@ -37,27 +38,31 @@ class SandboxUnavailable(RuntimeError):
 
 class Session:
     def __init__(self, argv_for: Callable[[str], list[str]] | None, cwd: Path, preexec: Callable[[], None] | None,
-                 argv: list[str] | None = None, env: dict[str, str] | None = None):
+                 argv: list[str] | None = None, env: dict[str, str] | None = None, trace: ReadTrace | None = None):
         """`argv_for` wraps the server's command line in the sandbox; or `argv` starts the server itself
         (a container's: its own interpreter, the server's source on the command line; `env`, what the
         engine's client needs to reach its daemon — never a key, and not passed into the container)."""
         self.env = env or {"PATH": os.environ.get("PATH", "")}
         # -I -S: no user site, no environment, no site-packages: the server needs the standard library only.
         self.argv = argv or argv_for(f"exec {shlex.quote(sys.executable)} -I -S {shlex.quote(str(SERVER))}")
-        self.cwd, self.preexec = cwd, preexec
+        self.cwd, self.preexec, self.trace = cwd, preexec, trace  # trace: the files its commands open (reads.py)
         self.proc: asyncio.subprocess.Process | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.lock = asyncio.Lock()
 
     async def _start(self) -> None:
         self.loop = asyncio.get_running_loop()
+        argv, fds = self.trace.wrap(self.argv) if self.trace is not None else (self.argv, ())
         try:
             self.proc = await asyncio.create_subprocess_exec(
-                *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, cwd=self.cwd, env=self.env,
+                *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, cwd=self.cwd, env=self.env, pass_fds=fds,
                 start_new_session=True, preexec_fn=self.preexec, limit=1 << 20)
         except (OSError, subprocess.SubprocessError) as exc:  # the overlay or the exec failed before it ran
             raise SandboxUnavailable(f"the sandbox could not start: {exc}") from exc
+        finally:
+            if self.trace is not None:
+                self.trace.started()
         try:
             await self._read(30)
         except SessionError as exc:  # bubblewrap exited before the server said it was ready

@@ -98,10 +98,10 @@ def _ident(name: str) -> str:
 def rubric_jsonl(tid: str, week: int, spec: dict) -> str:
     file = spec["file"].rsplit("/", 1)[-1]
     rows = [{"check_id": f"{tid}-{i}", "task_id": tid, "week": week, "check_type": kind, "scoring_type": "binary",
-             "taskdoer_output_file": file, "files_needed": needed, "check_description": text,
+             "taskdoer_output_file": file, "files_needed": spec["needs"], "check_description": text,
              "score_1_criteria": "The deliverable states or computes this correctly.",
              "score_0_criteria": "The deliverable is missing this, or states something else."}
-            for i, (kind, text, needed) in enumerate(spec["rubric"], 1)]
+            for i, (kind, text) in enumerate(spec["rubric"], 1)]
     for kind, text in (("AQ", "Which deliverable is the sounder analysis: right figures from the right sources, "
                               "corrections applied, conclusions that follow?"),
                        ("P", "Which deliverable would a manager rather receive: clear structure, readable tables "

@@ -25,10 +25,21 @@ class Pile:
         d = dt.date.fromisoformat(self.sc.start) + dt.timedelta(weeks=week - 1, days=weekday)
         return dt.datetime.combine(d, dt.time(hour, 0))
 
-    def mail(self, root: Path, when: dt.datetime, who: str, subject: str, body: str, **kw) -> None:
+    def mail(self, root: Path, when: dt.datetime, who: str, subject: str, body: str, key: str = "") -> None:
         slug = "".join(c if c.isalnum() else "-" for c in subject.lower())[:40].strip("-")
-        eml(root / "mail" / f"{when:%Y%m%d-%H%M}-{slug}.eml", address(who, self.sc.domain),
-            f"all-staff@{self.sc.domain}", when, subject, body, **kw)
+        path = root / "mail" / f"{when:%Y%m%d-%H%M}-{slug}.eml"
+        eml(path, address(who, self.sc.domain), f"all-staff@{self.sc.domain}", when, subject, body)
+        self.plant(key, root, path)
+
+    def put(self, key: str, root: Path, path: Path, data: bytes | str) -> None:
+        write(path, data)
+        self.plant(key, root, path)
+
+    def plant(self, key: str, root: Path, path: Path) -> None:
+        """Where a planted fact is (a path in the task's workspace): the rubric's files_needed, a careful reader's
+        reading list."""
+        if key:
+            self.w.files[key] = f"{root.name}/{path.relative_to(root).as_posix()}"
 
     # ---------------------------------------------------------------------------------------------- shared/
     def shared(self, root: Path) -> None:
@@ -41,13 +52,13 @@ class Pile:
         write(root / "org-chart.csv", "name,role,email\n" + "".join(
             f"{p},{roles.get(p, nz.rnd.choice(['Coordinator', 'Manager', 'Specialist', 'Associate']))},"
             f"{p.lower().replace(' ', '.')}@{sc.domain}\n" for p in nz.people))
-        write(root / "finance" / "price-list.xlsx", xlsx_bytes({"Prices": [["Unit", sc.price.capitalize()]] + [
+        self.put("price-list", root, root / "finance" / "price-list.xlsx", xlsx_bytes({"Prices": [["Unit", sc.price.capitalize()]] + [
             [u, w.old_price[u]] for u in sc.units]}))
-        write(root / "wiki" / "finance" / "overhead-allocation.md",
+        self.put("overhead-page", root, root / "wiki" / "finance" / "overhead-allocation.md",
               f"# Overhead allocation\n\nCentral overhead is allocated to each {sc.unit_kind} at "
               f"{OVERHEAD[1]:.0%} of its revenue, week by week. Contribution = revenue - direct cost - allocated "
               f"overhead.\n\n{nz.paragraph(8)}\n")
-        write(root / "wiki" / "vendors" / "vendor-scorecard.md",
+        self.put("scorecard-page", root, root / "wiki" / "vendors" / "vendor-scorecard.md",
               f"# Vendor scorecard (current)\n\nThis page replaces the 2025 scorecard. Each vendor is scored over the "
               f"weeks under review as: score = on-time % - {NEW_RULE} x defect %, where on-time % is the share of "
               f"{sc.supplies} marked on time and defect % is defective units over units delivered. The vendor with "
@@ -68,7 +79,7 @@ class Pile:
                     (self.analyst, f"prelim for {unit} this week: about {value:,} {sc.volume}, final numbers Friday"))
         summary = [["Unit", sc.volume_short, "Direct cost"]] + [
             [u, w.volume_raw[k][u], w.cost_raw[k][u]] for u in sc.units]
-        write(root / "finance" / f"summary-week-{k:02d}.xlsx", xlsx_bytes({"Summary": summary}))
+        self.put(f"summary-{k}", root, root / "finance" / f"summary-week-{k:02d}.xlsx", xlsx_bytes({"Summary": summary}))
         self.mail(root, self.day(k, 4, 10), self.cfo, f"Week {k} summary",
                   f"Hi all,\n\nThe week {k} summary is in finance/summary-week-{k:02d}.xlsx ({sc.volume} and direct "
                   f"cost by {sc.unit_kind}).\n\n{self.cfo}")
@@ -79,34 +90,34 @@ class Pile:
             show = (lambda x: f"{int(x):,}") if c.field == "volume" else money
             if c.how == "v2":
                 fixed = [[u, w.volume(c.week, u, k), w.cost(c.week, u, k)] for u in sc.units]
-                write(root / "finance" / f"summary-week-{c.week:02d}-v2.xlsx",
+                self.put(f"summary-{c.week}", root, root / "finance" / f"summary-week-{c.week:02d}-v2.xlsx",
                       xlsx_bytes({"Summary": [summary[0]] + fixed}))
                 self.mail(root, self.day(k, 4, 15), self.cfo, f"Week {c.week} summary v2",
                           f"All,\n\nOne line of the week {c.week} summary was wrong. summary-week-{c.week:02d}-v2.xlsx "
-                          f"replaces it; please use v2 from now on.\n\n{self.cfo}")
+                          f"replaces it; please use v2 from now on.\n\n{self.cfo}", f"v2-mail-{c.week}")
             else:
                 self.mail(root, self.day(k, 4 if c.known == c.week else 1, 16), self.cfo,
                           f"Correction: week {c.week} {what} for {c.unit}",
                           f"All,\n\nThe week {c.week} summary has {what} for {c.unit} as {show(c.raw)}. That is wrong "
                           f"(a duplicated import); the right figure is {show(c.right)}. Everything else stands.\n\n"
-                          f"{self.cfo}")
+                          f"{self.cfo}", f"correction-{c.week}-{c.field}")
         rows = ["date,vendor,units,defective_units,on_time"] + [
             f"{self.day(k, d.day):%Y-%m-%d},{d.vendor},{d.units},{d.defects},{'yes' if d.on_time else 'no'}"
             for d in w.deliveries[k]]
-        write(root / "ops" / f"deliveries-week-{k:02d}.csv", "\n".join(rows) + "\n")
+        self.put(f"deliveries-{k}", root, root / "ops" / f"deliveries-week-{k:02d}.csv", "\n".join(rows) + "\n")
         meetings = {1: self.transcript(k, "ops-weekly"), 3: self.transcript(k, "leadership")}
         if k == 2:
             self.incident(root, chat, meetings)
         if k == 3:
             vendor, n = w.late_fixed
             fixed = w.vendor_rows(range(3, 4))
-            write(root / "ops" / "deliveries-week-03-corrected.csv", "\n".join(rows[:1] + [
+            self.put("deliveries-3", root, root / "ops" / "deliveries-week-03-corrected.csv", "\n".join(rows[:1] + [
                 f"{self.day(3, d.day):%Y-%m-%d},{d.vendor},{d.units},{d.defects},{'yes' if d.on_time else 'no'}"
                 for d in fixed]) + "\n")
             self.mail(root, self.day(3, 4, 17), self.ops, "Week 3 deliveries export corrected",
                       f"Hi,\n\nThe gate scanner's clock was an hour out on Tuesday: {n} {sc.supplies} from {vendor} "
                       f"were marked late but arrived on time. ops/deliveries-week-03-corrected.csv is the fixed "
-                      f"export and replaces deliveries-week-03.csv.\n\n{self.ops}")
+                      f"export and replaces deliveries-week-03.csv.\n\n{self.ops}", "deliveries-mail")
         if k == 5:
             self.price_and_overhead(root)
         for weekday in range(5):
@@ -118,8 +129,9 @@ class Pile:
             self.mail(root, when.replace(minute=i), nz.who(), nz.rnd.choice(MAIL_SUBJECTS),
                       f"Hi all,\n\n{nz.paragraph(nz.rnd.randint(4, 12))}\n\nThanks,\n{nz.who()}")
         for weekday, (name, lines) in meetings.items():
-            write(root / "meetings" / f"{self.day(k, weekday):%Y-%m-%d}-{name}.pdf",
-                  pdf_bytes(f"{sc.company} - {name.replace('-', ' ')} - week {k}", lines))
+            self.put(name if name == "incident-review" else "", root,
+                     root / "meetings" / f"{self.day(k, weekday):%Y-%m-%d}-{name}.pdf",
+                     pdf_bytes(f"{sc.company} - {name.replace('-', ' ')} - week {k}", lines))
         for i in range(2):
             write(root / "memos" / f"memo-week-{k:02d}-{i}.docx",
                   docx_bytes(f"{nz.rnd.choice(sc.topics).capitalize()}: notes", [nz.paragraph(8) for _ in range(4)]))
@@ -145,23 +157,23 @@ class Pile:
         meetings[2] = ("incident-review", lines + self.noise.transcript(40))
         self.mail(root, self.day(2, 3, 11), w.owner, "Root-cause report: new date",
                   f"Hi {self.ops.split()[0]},\n\nThe vendor logs arrive late, so I need until {w.due_moved} for the "
-                  f"root-cause report (not {w.due_first}). I'll share a draft before then.\n\n{w.owner}")
+                  f"root-cause report (not {w.due_first}). I'll share a draft before then.\n\n{w.owner}", "due-mail")
 
     def price_and_overhead(self, root: Path) -> None:
         sc, w = self.sc, self.w
         table = [["Unit", "Current price", "New price from week 5"]] + [
             [u, f"{w.old_price[u]:.2f}", f"{w.new_price_announced[u]:.2f}"] for u in sc.units]
-        write(root / "memos" / "price-change.docx", docx_bytes(
+        self.put("price-memo", root, root / "memos" / "price-change.docx", docx_bytes(
             "Price change from week 5", [f"From Monday of week 5 the {sc.price} changes as below.",
                                          self.noise.paragraph(5)], table))
-        write(root / "memos" / "overhead-update.docx", docx_bytes(
+        self.put("overhead-memo", root, root / "memos" / "overhead-update.docx", docx_bytes(
             "Overhead allocation from week 5", [
                 f"From week 5 central overhead is allocated at {OVERHEAD[5]:.0%} of revenue instead of "
                 f"{OVERHEAD[1]:.0%}. Weeks 1 to 4 keep the old rate.", self.noise.paragraph(4)]))
         u = sc.units[2]
         self.mail(root, self.day(5, 2, 14), self.cfo, f"Correction to the price memo: {u}",
                   f"All,\n\nThe price memo has the wrong new price for {u}: it is {w.new_price[u]:.2f}, not "
-                  f"{w.new_price_announced[u]:.2f}. The other prices are right.\n\n{self.cfo}")
+                  f"{w.new_price_announced[u]:.2f}. The other prices are right.\n\n{self.cfo}", "price-mail")
 
 
 def write_scenario(dest: Path, w: World) -> dict[str, Path]:

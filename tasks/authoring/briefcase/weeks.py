@@ -7,6 +7,20 @@ from __future__ import annotations
 from .world import NEW_RULE, OLD_RULE, World
 
 
+def needs(w: World, *keys: str) -> list[str]:
+    """The files a careful reader opens for a task: where its planted facts are (pile.py's record of them)."""
+    return sorted({w.files[k] for k in keys if k in w.files})
+
+
+def revenue_sources(w: World, weeks: range, as_of: int) -> list[str]:
+    """What weekly revenue rests on: the summaries (or their v2), the corrections known by then, the prices."""
+    keys = [f"summary-{k}" for k in weeks] + ["price-list"]
+    keys += [f"correction-{c.week}-{c.field}" for c in w.corrections if c.known <= as_of and c.week in weeks]
+    if weeks.stop > 5:
+        keys += ["price-memo", "price-mail"]
+    return needs(w, *keys)
+
+
 def xcell(file, sheet, row, col, value, formula=False, refs=(), name=""):
     return {"name": name, "kind": "xlsx_cell", "file": file, "sheet": sheet, "row": row, "col": col,
             "value": value, "formula": formula, "refs": list(refs)}
@@ -24,7 +38,8 @@ def week1(w: World) -> dict:
     checks += [xcell(f, "Model", u, "Revenue", rev[u], True, ["Inputs"], f"revenue_{u}_formula") for u in sc.units]
     checks.append(xcell(f, "Model", "Total", "Revenue", round(sum(rev.values()), 2), True, name="total_formula"))
     c = w.corrections[0]
-    return dict(file=f, doc={"kind": "xlsx", "sheets": [{"name": "Inputs", "rows": inputs},
+    return dict(file=f, needs=revenue_sources(w, range(1, 2), 1),
+                doc={"kind": "xlsx", "sheets": [{"name": "Inputs", "rows": inputs},
                                                          {"name": "Model", "rows": model}]}, checks=checks,
                 ask=f"Build the baseline revenue model for week 1 as `{f}`. Sheet `Inputs`: columns Unit, Volume, "
                     f"Price, one row per {sc.unit_kind} ({', '.join(sc.units)}), with week 1's {sc.volume} and the "
@@ -32,10 +47,9 @@ def week1(w: World) -> dict:
                     f"Revenue is a formula over `Inputs` (volume times price), and a last row labelled Total whose "
                     f"Revenue is a SUM formula. Finance will change the inputs, so the model must recompute.",
                 traps=[{"check": f"volume_{u0}", "right": c.right, "raw": c.raw}],
-                rubric=[("A", f"Uses the corrected week 1 {sc.volume} for {u0} ({c.right:,}), not {c.raw:,}.",
-                         ["finance/summary-week-01.xlsx"]),
-                        ("A", f"Total week 1 revenue is {sum(rev.values()):,.2f}.", []),
-                        ("C", "Revenue cells are formulas over the inputs, so the model recomputes.", [])])
+                rubric=[("A", f"Uses the corrected week 1 {sc.volume} for {u0} ({c.right:,}), not {c.raw:,}."),
+                        ("A", f"Total week 1 revenue is {sum(rev.values()):,.2f}."),
+                        ("C", "Revenue cells are formulas over the inputs, so the model recomputes.")])
 
 
 def week2(w: World) -> dict:
@@ -59,7 +73,7 @@ def week2(w: World) -> dict:
     checks.append({"name": "owner", "kind": "docx_section", "file": f, "section": "Actions", "value": w.owner})
     checks.append({"name": "due_date", "kind": "docx_section", "file": f, "section": "Actions", "value": w.due_moved})
     u1 = sc.units[1]
-    return dict(file=f, doc=doc, checks=checks,
+    return dict(file=f, doc=doc, checks=checks, needs=needs(w, "incident-review", "due-mail"),
                 ask=f"Write the memo on {sc.incident} as `{f}`: headings Summary, Impact and Actions. Under Impact a "
                     f"table with columns Unit, Lost, Cost: one row per affected {sc.unit_kind} with its {sc.lost} and "
                     f"their cost (lost times unit cost), then a row labelled Total. Under Actions, who owes the "
@@ -67,9 +81,9 @@ def week2(w: World) -> dict:
                 traps=[{"check": f"lost_{u1}", "right": w.incident[u1]["lost"], "raw": w.incident[u1]["estimate"]},
                        {"check": "due_date", "right": w.due_moved, "raw": w.due_first}],
                 rubric=[("A", f"Gives {u1}'s {sc.lost} as {w.incident[u1]['lost']} (the review's final figure), not "
-                              f"the early estimate of {w.incident[u1]['estimate']}.", []),
-                        ("A", f"The total cost is {total:,.2f}.", []),
-                        ("C", f"The root-cause report is due {w.due_moved} (moved from {w.due_first}).", [])])
+                              f"the early estimate of {w.incident[u1]['estimate']}."),
+                        ("A", f"The total cost is {total:,.2f}."),
+                        ("C", f"The root-cause report is due {w.due_moved} (moved from {w.due_first}).")])
 
 
 def week3(w: World) -> dict:
@@ -97,7 +111,7 @@ def week3(w: World) -> dict:
     checks += [{"name": f"on_time_{v}", "kind": "pptx_table", "file": f, "slide": titles[2], "row": v,
                 "col": "On-time", "value": c["on_time"], "tol": 0.051} for v, c in card.items()]
     c = w.corrections[1]
-    return dict(file=f, doc=doc, checks=checks,
+    return dict(file=f, doc=doc, checks=checks, needs=revenue_sources(w, range(3, 4), 3) + needs(w, "deliveries-3"),
                 ask=f"Make the week 3 operations review deck as `{f}`, four slides titled exactly: "
                     + "; ".join(f'"{t}"' for t in titles) + ". Slide 1: a table with columns Metric, Value and rows "
                     f"Total volume (week 3's {sc.volume}) and Total revenue (week 3). Slide 2: a bar chart, one "
@@ -107,9 +121,9 @@ def week3(w: World) -> dict:
                 traps=[{"check": f"chart_{u3}", "right": c.right, "raw": c.raw},
                        {"check": f"on_time_{fixed}", "right": card[fixed]["on_time"],
                         "raw": w.scorecard(range(3, 4), corrected=False)[fixed]["on_time"]}],
-                rubric=[("A", f"The chart shows {u3} at {c.right:,} (the v2 summary), not {c.raw:,}.", []),
-                        ("A", f"{fixed}'s week 3 on-time rate is {card[fixed]['on_time']:.1f}% (corrected export).", []),
-                        ("C", "The deck notes that the week 3 summary and deliveries export were corrected.", [])])
+                rubric=[("A", f"The chart shows {u3} at {c.right:,} (the v2 summary), not {c.raw:,}."),
+                        ("A", f"{fixed}'s week 3 on-time rate is {card[fixed]['on_time']:.1f}% (corrected export)."),
+                        ("C", "The deck notes that the week 3 summary and deliveries export were corrected.")])
 
 
 def week4(w: World) -> dict:
@@ -132,6 +146,7 @@ def week4(w: World) -> dict:
                    "value": worst})
     fixed = sc.vendors[1]
     return dict(file=f, doc=doc, checks=checks,
+                needs=needs(w, "scorecard-page", *(f"deliveries-{k}" for k in range(1, 5))),
                 ask=f"Score the four vendors over weeks 1-4 as the vendor scorecard page defines it, and write the "
                     f"result as the PDF `{f}`: one line per vendor that names it and gives its on-time % (one "
                     f"decimal), defect % and score (one decimal), then a line starting `Recommendation:` that names "
@@ -140,7 +155,7 @@ def week4(w: World) -> dict:
                         "raw": min(old, key=lambda v: old[v]["score"])},
                        {"check": f"on_time_{fixed}", "right": card[fixed]["on_time"],
                         "raw": w.scorecard(range(1, 5), corrected=False)[fixed]["on_time"]}],
-                rubric=[("A", f"Recommends ending the contract with {worst}.", ["wiki/vendors/vendor-scorecard.md"]),
+                rubric=[("A", f"Recommends ending the contract with {worst}."),
                         ("A", f"Scores use on-time % - {NEW_RULE} x defect % (the current page), not the archived "
-                              f"{OLD_RULE} x rule.", []),
-                        ("C", "Uses the corrected week 3 deliveries export.", [])])
+                              f"{OLD_RULE} x rule."),
+                        ("C", "Uses the corrected week 3 deliveries export.")])

@@ -4,7 +4,7 @@ from week 5 on, a correction that arrives in week 5 fixes a week 4 figure."""
 
 from __future__ import annotations
 
-from .weeks import xcell
+from .weeks import needs, revenue_sources, xcell
 from .world import OVERHEAD, World
 
 
@@ -26,7 +26,8 @@ def week5(w: World) -> dict:
     checks += [xcell(f, "Impact", "Total", "Change", change, True, name="total_change"),
                xcell(f, "Impact", "Total", "Revenue at new price", round(sum(new.values()), 2), True,
                      name="total_new_revenue")]
-    return dict(file=f, doc={"kind": "xlsx", "sheets": [{"name": "Prices", "rows": prices},
+    return dict(file=f, needs=revenue_sources(w, range(5, 6), 5),
+                doc={"kind": "xlsx", "sheets": [{"name": "Prices", "rows": prices},
                                                          {"name": "Impact", "rows": impact}]}, checks=checks,
                 ask=f"Model the week 5 price change as `{f}`. Sheet `Prices`: columns Unit, Old price, New price, "
                     f"Volume (week 5's {sc.volume}), one row per {sc.unit_kind}. Sheet `Impact`: columns Unit, Revenue "
@@ -34,9 +35,9 @@ def week5(w: World) -> dict:
                     "`Prices`, and a last row labelled Total with SUM formulas.",
                 traps=[{"check": f"new_price_{u2}", "right": w.new_price[u2], "raw": w.new_price_announced[u2]}],
                 rubric=[("A", f"{u2}'s new price is {w.new_price[u2]:.2f} (the correction mail), not "
-                              f"{w.new_price_announced[u2]:.2f} (the memo).", ["memos/price-change.docx"]),
-                        ("A", f"The week 5 revenue change from the new prices totals {change:,.2f}.", []),
-                        ("C", "Revenue cells are formulas over the Prices sheet.", [])])
+                              f"{w.new_price_announced[u2]:.2f} (the memo)."),
+                        ("A", f"The week 5 revenue change from the new prices totals {change:,.2f}."),
+                        ("C", "Revenue cells are formulas over the Prices sheet.")])
 
 
 def contribution(w: World, as_of: int, weeks: range, rate=None) -> dict[str, dict]:
@@ -75,6 +76,7 @@ def week6(w: World) -> dict:
                 "value": tot["contribution"], "tol": 1.0}]
     careless = contribution(w, 4, range(1, 7), OVERHEAD[1])
     return dict(file=f, doc=doc, checks=checks,
+                needs=revenue_sources(w, range(1, 7), 6) + needs(w, "overhead-page", "overhead-memo"),
                 ask=f"Write the contribution memo for weeks 1-6 as `{f}`: headings Summary, Contribution by "
                     f"{sc.unit_kind} and Method. Under the second, a table with columns Unit, Revenue, Direct cost, "
                     f"Overhead, Contribution (weeks 1-6 summed, one row per {sc.unit_kind}, then a row labelled "
@@ -84,10 +86,10 @@ def week6(w: World) -> dict:
                        {"check": "total_overhead", "right": tot["overhead"],
                         "raw": round(sum(t["overhead"] for t in contribution(w, 6, range(1, 7), OVERHEAD[1]).values()),
                                      2)}],
-                rubric=[("A", f"Total contribution for weeks 1-6 is {tot['contribution']:,.2f}.", []),
+                rubric=[("A", f"Total contribution for weeks 1-6 is {tot['contribution']:,.2f}."),
                         ("A", f"Overhead is {OVERHEAD[1]:.0%} of revenue for weeks 1-4 and {OVERHEAD[5]:.0%} from week "
-                              "5.", ["memos/overhead-update.docx"]),
-                        ("C", f"The week 4 direct cost for {u1} is the corrected one.", [])])
+                              "5."),
+                        ("C", f"The week 4 direct cost for {u1} is the corrected one.")])
 
 
 def week7(w: World) -> dict:
@@ -116,15 +118,15 @@ def week7(w: World) -> dict:
     checks.append({"name": f"share_{u0}", "kind": "pptx_table", "file": f, "slide": titles[1], "row": u0,
                    "col": "Share", "value": round(100 * by_unit[u0] / grand, 1), "tol": 0.051})
     raw6 = round(sum(w.revenue(6, u, 5) for u in sc.units), 2)
-    return dict(file=f, doc=doc, checks=checks,
+    return dict(file=f, doc=doc, checks=checks, needs=revenue_sources(w, range(1, 8), 7),
                 ask=f"Make the board update as `{f}`, four slides titled exactly: " + "; ".join(f'"{t}"' for t in titles)
                     + ". Slide 1: a line chart of total revenue by week, categories W1 to W7, one series. Slide 2: a "
                     f"table with columns Unit, Revenue, Share % (weeks 1-7 summed, share of the total with one "
                     f"decimal), one row per {sc.unit_kind}. Slides 3 and 4: short bullets.",
                 traps=[{"check": "trend_W6", "right": totals[5], "raw": raw6}],
-                rubric=[("A", f"Week 6 total revenue is {totals[5]:,.2f} (after the week 6 correction).", []),
-                        ("A", f"Week 7 total revenue is {totals[6]:,.2f} (the v2 summary).", []),
-                        ("C", "Revenue from week 5 uses the new prices, with the corrected price.", [])])
+                rubric=[("A", f"Week 6 total revenue is {totals[5]:,.2f} (after the week 6 correction)."),
+                        ("A", f"Week 7 total revenue is {totals[6]:,.2f} (the v2 summary)."),
+                        ("C", "Revenue from week 5 uses the new prices, with the corrected price.")])
 
 
 def week8(w: World) -> dict:
@@ -143,7 +145,8 @@ def week8(w: World) -> dict:
                xcell(f, "Summary", units[0], "Share", tot[units[0]] / grand, True, name=f"share_{units[0]}",
                      ) | {"tol": 0.0005}]
     c = w.corrections[0]
-    return dict(file=f, doc={"kind": "xlsx", "sheets": [{"name": "Weekly", "rows": weekly},
+    return dict(file=f, needs=revenue_sources(w, range(1, 9), 8),
+                doc={"kind": "xlsx", "sheets": [{"name": "Weekly", "rows": weekly},
                                                          {"name": "Summary", "rows": summary}]}, checks=checks,
                 ask=f"Build the quarter-to-date model as `{f}`. Sheet `Weekly`: columns Week, then one per "
                     f"{sc.unit_kind} ({', '.join(units)}); rows W1 to W8 with each week's revenue. Sheet `Summary`: "
@@ -151,6 +154,6 @@ def week8(w: World) -> dict:
                     "Share a formula (total over the grand total, as a fraction), and a last row labelled Total.",
                 traps=[{"check": f"week1_{units[0]}", "right": w.revenue(1, units[0], 8),
                         "raw": round(c.raw * w.old_price[units[0]], 2)}],
-                rubric=[("A", f"Revenue over weeks 1-8 totals {grand:,.2f}.", []),
-                        ("A", f"Week 1 revenue for {units[0]} uses the corrected {sc.volume}.", []),
-                        ("C", "Totals and shares are formulas over the weekly sheet.", [])])
+                rubric=[("A", f"Revenue over weeks 1-8 totals {grand:,.2f}."),
+                        ("A", f"Week 1 revenue for {units[0]} uses the corrected {sc.volume}."),
+                        ("C", "Totals and shares are formulas over the weekly sheet.")])

@@ -54,6 +54,7 @@ class World:
     due_moved: str = ""
     deliveries: dict[int, list[Delivery]] = field(default_factory=dict)  # as the weekly export has them
     late_fixed: tuple[str, int] = ("", 0)  # week 3's corrected export: this vendor's n deliveries were on time
+    files: dict[str, str] = field(default_factory=dict)  # a planted fact -> the source file that states it (pile.py)
 
     # ------------------------------------------------------------------ figures as known in week `as_of`
     def volume(self, week: int, unit: str, as_of: int) -> int:

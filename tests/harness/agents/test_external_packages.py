@@ -135,3 +135,26 @@ def test_mini_swe_agent_drives_an_anthropic_model_in_its_own_dialect(fake, cli, 
     s = solve(cli, out, f"anthropic:claude-opus-4-8@{server.url}", "mini-swe-agent")
     assert all(r["dialect"] == "anthropic" for r in server.requests)
     _billed_by_hand(s, server, OPUS)
+
+
+def test_stirrup_from_pypi_solves_a_task_through_the_proxy_billed_by_pertask(fake, cli, tmp_path, monkeypatch):
+    """Stirrup, Artificial Analysis's harness (a library: pertask's driver runs it with its own client, code tool and
+    AA's finish and abandon tools), installed from PyPI into an environment of Python 3.12 or newer: its calls are
+    metered by the proxy, tokens as the fake reported them and dollars by hand (Stirrup counts neither)."""
+    usage = [{"prompt_tokens": 1800, "completion_tokens": 70, "cached_tokens": 0},
+             {"prompt_tokens": 2100, "completion_tokens": 25, "cached_tokens": 1536}]
+    turns = [{"content": "Rewriting the median.", "usage": usage[0],
+              "tool_calls": [{"name": "code_exec", "arguments": {"cmd": REWRITE}}]},
+             {"content": "", "usage": usage[1],
+              "tool_calls": [{"name": "finish", "arguments": {"reason": "median fixed", "paths": ["stats/core.py"]}}]}]
+    server = fake({"model": "m", "default": turns})
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
+    (tmp_path / "prices.toml").write_text(PRICES.replace('output = 8.0', 'output = 8.0\ncached_input = 0.5'))
+    out = tmp_path / "run"
+    s = solve(cli, out, f"openai-compatible:m@{server.url}", "stirrup", "--prices", tmp_path / "prices.toml")
+    assert len(server.requests) == s["usage"]["calls"] == 2, "every call of the agent went through the proxy, once"
+    assert (s["usage"]["input_uncached"], s["usage"]["input_cached"], s["usage"]["output"]) == (2364, 1536, 95)
+    assert s["usd"] == pytest.approx((2364 * 2.0 + 1536 * 0.5 + 95 * 8.0) / 1e6, abs=1e-12)
+    log = json.loads(json.loads((out / s["transcript"]).read_text())["messages"][-1]["log"])
+    assert log["finish"]["reason"] == "median fixed", "Stirrup's own history is kept"
+    no_upstream_key(out)
