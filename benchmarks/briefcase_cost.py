@@ -68,6 +68,12 @@ def ceiling_script(task) -> dict:
                                                                                         "arguments": {}}]}]}]}
 
 
+def totals(calls: list[dict]) -> dict[str, int]:
+    u = [Usage(**c["usage"]) for c in calls]
+    return {"prompt": sum(x.input_total for x in u), "cached": sum(x.input_cached for x in u),
+            "output": sum(x.output for x in u)}
+
+
 def price(calls: list[dict], catalog: Catalog) -> dict[str, float]:
     out = {}
     for provider, model in MODELS:
@@ -86,12 +92,12 @@ def main() -> None:
         path.write_text(json.dumps(script))
         t0 = time.perf_counter()
         code = pertask(["run", "--suite", "briefcase", "--model", f"scripted:{path}", "--out", f"{d}/run",
-                        "--concurrency", "4"])
+                        "--concurrency", "4", "--no-preflight"])
         wall = time.perf_counter() - t0
         assert code == 0
         samples = [json.loads(x) for x in (Path(d) / "run" / "samples.jsonl").read_text().splitlines()]
         calls = [c for s in samples for c in json.loads((Path(d) / "run" / s["transcript"]).read_text())["calls"]]
-        tok = {k: sum(c["usage"][k] for c in calls) for k in ("prompt_tokens", "cached_tokens", "completion_tokens")}
+        tok = totals(calls)
         opened = [s["reading"] for s in samples if s.get("reading")]
         print(f"careful reader, 24 tasks: mean score {sum(s['score'] for s in samples) / len(samples):.2f}, "
               f"{sum(s['turns'] for s in samples) / len(samples):.1f} turns a task, {wall:.0f} s for the suite here")
@@ -100,24 +106,23 @@ def main() -> None:
                   f"(of {min(r['sources'] for r in opened)}-{max(r['sources'] for r in opened)}), "
                   f"{sum(r['tokens_opened'] for r in opened) / sum(r['tokens'] for r in opened):.2%} of the source "
                   "tokens")
-        print(f"  tokens a task: {tok['prompt_tokens'] / 24:,.0f} prompt ({tok['cached_tokens'] / 24:,.0f} of them "
-              f"cached), {tok['completion_tokens'] / 24:,.0f} output")
+        print(f"  tokens a task: {tok['prompt'] / 24:,.0f} prompt ({tok['cached'] / 24:,.0f} of them "
+              f"cached), {tok['output'] / 24:,.0f} output")
         for model, usd in price(calls, catalog).items():
             print(f"  {model:28} ${usd / 24:.4f} a task, ${usd:.2f} the suite (the floor)")
         task = next(t for t in suite.tasks if t.id == CEILING_TASK)
         path.write_text(json.dumps(ceiling_script(task)))
         t0 = time.perf_counter()
         code = pertask(["run", "--suite", "briefcase", "--task", CEILING_TASK, "--model",
-                        f"scripted:{path}#context={WINDOW}", "--out", f"{d}/ceiling"])
+                        f"scripted:{path}#context={WINDOW}", "--out", f"{d}/ceiling", "--no-preflight"])
         wall = time.perf_counter() - t0
         assert code == 0
         (s,) = [json.loads(x) for x in (Path(d) / "ceiling" / "samples.jsonl").read_text().splitlines()]
         calls = json.loads((Path(d) / "ceiling" / s["transcript"]).read_text())["calls"]
-        tok = {k: sum(c["usage"][k] for c in calls) for k in ("prompt_tokens", "cached_tokens", "completion_tokens")}
+        tok = totals(calls)
         print(f"ceiling, {CEILING_TASK}: {s['turns']} turns, {s['compactions']} compactions, {len(calls)} calls, "
               f"{wall:.0f} s here; opened {s['reading']['opened'] if s.get('reading') else '?'} files")
-        print(f"  tokens: {tok['prompt_tokens']:,} prompt ({tok['cached_tokens']:,} cached), "
-              f"{tok['completion_tokens']:,} output")
+        print(f"  tokens: {tok['prompt']:,} prompt ({tok['cached']:,} cached), {tok['output']:,} output")
         for model, usd in price(calls, catalog).items():
             print(f"  {model:28} ${usd:.2f} for the task (500 turns in a {WINDOW:,}-token window)")
 

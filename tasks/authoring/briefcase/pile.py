@@ -25,10 +25,11 @@ class Pile:
         d = dt.date.fromisoformat(self.sc.start) + dt.timedelta(weeks=week - 1, days=weekday)
         return dt.datetime.combine(d, dt.time(hour, 0))
 
-    def mail(self, root: Path, when: dt.datetime, who: str, subject: str, body: str, key: str = "") -> None:
+    def mail(self, root: Path, when: dt.datetime, who: str, subject: str, body: str, key: str = "",
+             attachments: list[tuple[str, bytes]] = ()) -> None:
         slug = "".join(c if c.isalnum() else "-" for c in subject.lower())[:40].strip("-")
         path = root / "mail" / f"{when:%Y%m%d-%H%M}-{slug}.eml"
-        eml(path, address(who, self.sc.domain), f"all-staff@{self.sc.domain}", when, subject, body)
+        eml(path, address(who, self.sc.domain), f"all-staff@{self.sc.domain}", when, subject, body, attachments)
         self.plant(key, root, path)
 
     def put(self, key: str, root: Path, path: Path, data: bytes | str) -> None:
@@ -79,10 +80,12 @@ class Pile:
                     (self.analyst, f"prelim for {unit} this week: about {value:,} {sc.volume}, final numbers Friday"))
         summary = [["Unit", sc.volume_short, "Direct cost"]] + [
             [u, w.volume_raw[k][u], w.cost_raw[k][u]] for u in sc.units]
-        self.put(f"summary-{k}", root, root / "finance" / f"summary-week-{k:02d}.xlsx", xlsx_bytes({"Summary": summary}))
+        book = xlsx_bytes({"Summary": summary})
+        self.put(f"summary-{k}", root, root / "finance" / f"summary-week-{k:02d}.xlsx", book)
         self.mail(root, self.day(k, 4, 10), self.cfo, f"Week {k} summary",
-                  f"Hi all,\n\nThe week {k} summary is in finance/summary-week-{k:02d}.xlsx ({sc.volume} and direct "
-                  f"cost by {sc.unit_kind}).\n\n{self.cfo}")
+                  f"Hi all,\n\nThe week {k} summary is attached and in finance/summary-week-{k:02d}.xlsx "
+                  f"({sc.volume} and direct cost by {sc.unit_kind}).\n\n{self.cfo}",
+                  attachments=[(f"summary-week-{k:02d}.xlsx", book)])
         for c in w.corrections:
             if c.known != k:
                 continue
@@ -111,13 +114,15 @@ class Pile:
         if k == 3:
             vendor, n = w.late_fixed
             fixed = w.vendor_rows(range(3, 4))
-            self.put("deliveries-3", root, root / "ops" / "deliveries-week-03-corrected.csv", "\n".join(rows[:1] + [
+            corrected = "\n".join(rows[:1] + [
                 f"{self.day(3, d.day):%Y-%m-%d},{d.vendor},{d.units},{d.defects},{'yes' if d.on_time else 'no'}"
-                for d in fixed]) + "\n")
+                for d in fixed]) + "\n"
+            self.put("deliveries-3", root, root / "ops" / "deliveries-week-03-corrected.csv", corrected)
             self.mail(root, self.day(3, 4, 17), self.ops, "Week 3 deliveries export corrected",
                       f"Hi,\n\nThe gate scanner's clock was an hour out on Tuesday: {n} {sc.supplies} from {vendor} "
                       f"were marked late but arrived on time. ops/deliveries-week-03-corrected.csv is the fixed "
-                      f"export and replaces deliveries-week-03.csv.\n\n{self.ops}", "deliveries-mail")
+                      f"export and replaces deliveries-week-03.csv.\n\n{self.ops}", "deliveries-mail",
+                      [("deliveries-week-03-corrected.csv", corrected.encode())])
         if k == 5:
             self.price_and_overhead(root)
         for weekday in range(5):
