@@ -92,3 +92,32 @@ def test_every_task_ships_rubric_checks_in_aa_briefcases_form():
         deliverable = json.loads((task.grader_dir / "checks.py").read_text().split("EXPECTED = json.loads(r'''")[1]
                                  .split("''')")[0])[0]["file"]
         assert {c.taskdoer_output_file for c in checks} == {deliverable.rsplit("/", 1)[-1]}
+
+
+def test_a_judge_panel_grades_a_briefcase_task_by_its_rubric_on_the_deliverable_alone(tmp_path, cli):
+    """The same suite under a judge, as published benchmarks run: each binary check of the task's checks.jsonl is
+    judged on the deliverable it names (the .docx, rendered), never a source file, and billed as the judge's."""
+    task = "northwind-w2-incident"
+    src, suite = generated("briefcase"), tmp_path / "suite"
+    for name in (task, "_bases/northwind-shared", "_bases/northwind-w01", "_bases/northwind-w02"):
+        shutil.copytree(src / name, suite / name)
+    owner = json.loads((suite / task / "grader" / "checks.py").read_text().split("EXPECTED = json.loads(r'''")[1]
+                       .split("''')")[0])[-2]["value"]  # the action's owner, as the memo must name them
+    verdict = {"score": 1, "reasoning": "the memo states it"}
+    script = tmp_path / "judge.json"
+    script.write_text(json.dumps({"model": "j", "bill": {"input": 1.0, "output": 2.0}, "conversations": [
+        {"match": "Early count of", "turns": [{"content": json.dumps({"score": 1, "reasoning": "SAW A SOURCE"})}]},
+        {"match": owner, "turns": [{"content": json.dumps(verdict)}]}],
+        "default": [{"content": json.dumps({"score": 0, "reasoning": "not shown"})}]}))
+    prices = tmp_path / "prices.toml"
+    prices.write_text('[[price]]\nprovider = "scripted"\nmodel = "j"\ninput = 1.0\noutput = 2.0\n')
+    code, out, err = cli("run", "--suite", suite, "--model", "oracle", "--judge", f"scripted:{script}",
+                         "--out", tmp_path / "run", "--prices", prices, "--json")
+    assert code == 0, err
+    (rec,) = [json.loads(x) for x in (tmp_path / "run" / "samples.jsonl").read_text().splitlines()]
+    assert rec["passed"] is True and rec["score"] == 1.0  # the deterministic checks decide pass and score
+    checks = rec["judge"]["checks"]
+    binary = [c for c in load_checks(suite / task / "grader" / "checks.jsonl") if c.binary]
+    assert [c["check_id"] for c in checks] == [c.check_id for c in binary]
+    assert all(c["passed"] and c["reasons"] == "the memo states it" for c in checks), checks
+    assert rec["judge"]["score"] == 1.0 and rec["judge"]["usd"] > 0 and rec["usd"] == 0  # the judge's, not the model's

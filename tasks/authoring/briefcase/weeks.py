@@ -21,9 +21,15 @@ def revenue_sources(w: World, weeks: range, as_of: int) -> list[str]:
     return needs(w, *keys)
 
 
-def xcell(file, sheet, row, col, value, formula=False, refs=(), name=""):
+def xcell(file, sheet, row, col, value, formula=False, refs=(), name="", tol=None):
+    """A workbook's cell found by its row's label (column A) and its column's header (row 1), evaluated."""
     return {"name": name, "kind": "xlsx_cell", "file": file, "sheet": sheet, "row": row, "col": col,
-            "value": value, "formula": formula, "refs": list(refs)}
+            "value": value, "formula": formula, "refs": list(refs), **({"tol": tol} if tol is not None else {})}
+
+
+def workbook(**sheets: list[list]) -> dict:
+    """A reference .xlsx for deliver.py: its sheets in order, a cell "=..." a formula."""
+    return {"kind": "xlsx", "sheets": [{"name": name, "rows": rows} for name, rows in sheets.items()]}
 
 
 def week1(w: World) -> dict:
@@ -39,8 +45,7 @@ def week1(w: World) -> dict:
     checks.append(xcell(f, "Model", "Total", "Revenue", round(sum(rev.values()), 2), True, name="total_formula"))
     c = w.corrections[0]
     return dict(file=f, needs=revenue_sources(w, range(1, 2), 1),
-                doc={"kind": "xlsx", "sheets": [{"name": "Inputs", "rows": inputs},
-                                                         {"name": "Model", "rows": model}]}, checks=checks,
+                doc=workbook(Inputs=inputs, Model=model), checks=checks,
                 ask=f"Build the baseline revenue model for week 1 as `{f}`. Sheet `Inputs`: columns Unit, Volume, "
                     f"Price, one row per {sc.unit_kind} ({', '.join(sc.units)}), with week 1's {sc.volume} and the "
                     f"current {sc.price}. Sheet `Model`: columns Unit, Revenue, one row per {sc.unit_kind} where "

@@ -4,7 +4,7 @@ from week 5 on, a correction that arrives in week 5 fixes a week 4 figure."""
 
 from __future__ import annotations
 
-from .weeks import needs, revenue_sources, xcell
+from .weeks import needs, revenue_sources, workbook, xcell
 from .world import OVERHEAD, World
 
 
@@ -27,8 +27,7 @@ def week5(w: World) -> dict:
                xcell(f, "Impact", "Total", "Revenue at new price", round(sum(new.values()), 2), True,
                      name="total_new_revenue")]
     return dict(file=f, needs=revenue_sources(w, range(5, 6), 5),
-                doc={"kind": "xlsx", "sheets": [{"name": "Prices", "rows": prices},
-                                                         {"name": "Impact", "rows": impact}]}, checks=checks,
+                doc=workbook(Prices=prices, Impact=impact), checks=checks,
                 ask=f"Model the week 5 price change as `{f}`. Sheet `Prices`: columns Unit, Old price, New price, "
                     f"Volume (week 5's {sc.volume}), one row per {sc.unit_kind}. Sheet `Impact`: columns Unit, Revenue "
                     f"at old price, Revenue at new price, Change, one row per {sc.unit_kind}, each a formula over "
@@ -143,11 +142,10 @@ def week8(w: World) -> dict:
     checks += [xcell(f, "Summary", u, "Total", round(tot[u], 2), True, ["Weekly"], f"total_{u}") for u in units]
     checks += [xcell(f, "Summary", "Total", "Total", round(grand, 2), True, name="grand_total"),
                xcell(f, "Summary", units[0], "Share", tot[units[0]] / grand, True, name=f"share_{units[0]}",
-                     ) | {"tol": 0.0005}]
+                     tol=0.0005)]
     c = w.corrections[0]
     return dict(file=f, needs=revenue_sources(w, range(1, 9), 8),
-                doc={"kind": "xlsx", "sheets": [{"name": "Weekly", "rows": weekly},
-                                                         {"name": "Summary", "rows": summary}]}, checks=checks,
+                doc=workbook(Weekly=weekly, Summary=summary), checks=checks,
                 ask=f"Build the quarter-to-date model as `{f}`. Sheet `Weekly`: columns Week, then one per "
                     f"{sc.unit_kind} ({', '.join(units)}); rows W1 to W8 with each week's revenue. Sheet `Summary`: "
                     "columns Unit, Total, Share, one row per unit where Total is a SUM formula over `Weekly` and "
