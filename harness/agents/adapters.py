@@ -118,7 +118,8 @@ def interpreter(name: str, oldest: tuple[int, int]) -> str:
             return exe
     raise SpecError(f"--agent {name} needs Python {oldest[0]}.{oldest[1]} or newer, and none was found (pertask runs "
                     f"on {sys.version_info[0]}.{sys.version_info[1]}; looked for python3.N on PATH and in ~/.pyenv): "
-                    "install one, e.g. `uv python install 3.12` or your distribution's python3.12")
+                    f"install one, e.g. `uv python install {oldest[0]}.{oldest[1]}` or your distribution's "
+                    f"python{oldest[0]}.{oldest[1]}")
 
 
 def base_prefix(home: Path) -> Path | None:

@@ -6,6 +6,7 @@ the internet, and it never sees the upstream key."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
 
@@ -198,3 +199,18 @@ def test_an_agent_log_pointing_at_a_host_file_is_not_read(fake, monkeypatch, tmp
     agent = res.messages[-1]
     assert "agent.log ->" in agent["content"], "the link was made"
     assert "log" not in agent and secret.read_text() not in json.dumps(res.messages)
+
+
+def test_an_agent_that_needs_a_newer_python_than_any_here_says_so_in_one_line(cli, tmp_path, monkeypatch):
+    """An agent package's interpreter is found or the run stops before it starts, naming what to install."""
+    from harness.agents import adapters
+
+    monkeypatch.setitem(adapters.ADAPTERS, "stirrup", dataclasses.replace(adapters.ADAPTERS["stirrup"], python=(3, 99)))
+    monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))  # not installed yet: the interpreter is looked for
+    script = tmp_path / "s.json"
+    script.write_text(json.dumps({"model": "m", "default": [{"content": "done"}]}))
+    code, out, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", f"scripted:{script}",
+                         "--agent", "stirrup", "--out", tmp_path / "run")
+    assert code == 2 and "needs Python 3.99 or newer, and none was found" in err, err
+    (line,) = [x for x in err.splitlines() if "error" in x]
+    assert "needs Python 3.99" in line and "uv python install 3.99" in line

@@ -137,6 +137,17 @@ def test_mini_swe_agent_drives_an_anthropic_model_in_its_own_dialect(fake, cli, 
     _billed_by_hand(s, server, OPUS)
 
 
+def _python_312() -> bool:
+    from harness.agents.adapters import interpreter
+    from providers.base import SpecError
+
+    try:
+        return bool(interpreter("stirrup", (3, 12)))
+    except SpecError:
+        return False
+
+
+@pytest.mark.skipif(not _python_312(), reason="Stirrup needs Python 3.12 or newer, and this machine has none")
 def test_stirrup_from_pypi_solves_a_task_through_the_proxy_billed_by_pertask(fake, cli, tmp_path, monkeypatch):
     """Stirrup, Artificial Analysis's harness (a library: pertask's driver runs it with its own client, code tool and
     AA's finish and abandon tools), installed from PyPI into an environment of Python 3.12 or newer: its calls are
