@@ -67,6 +67,9 @@ class Environment:
     solution: Path | None = None  # copied to /solution for the oracle
     env: dict[str, str] = field(default_factory=dict)  # its ENV lines: set by a sandbox that emulates the image
     finish: str = ""  # a last build step of pertask's own (SWE-bench: the repository's later history pruned)
+    # A stack pertask builds an image of (harness/sandboxes/images.py STACKS: "documents") for a task that brings no
+    # image of its own: used under --sandbox container; bubblewrap stands in for it (the host has the same stack).
+    stack: str = ""
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from .errors import TaskError
 from .formats import TaskFormat
 from .graders import check_config
-from .model import Task, TaskConfig, digest_dir
+from .model import Environment, Task, TaskConfig, digest_dir
 
 
 def claims(task_dir: Path) -> bool:
@@ -43,8 +43,10 @@ def load_task(task_dir: Path, suite: str) -> Task:
     if not ((sol / "solve.sh").is_file() or (sol / "files").is_dir()):
         raise TaskError(sol, "solution/", "needs solve.sh or files/ (the oracle applies it)")
     check_config(config.grader, task_dir, cfg_path)
+    # A document task's tools (office libraries) as an image, for a run that puts every task in a container.
+    env = Environment(stack="documents") if config.kind == "document" else None
     if config.base is None:
-        return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir))
+        return Task(task_dir, suite, config, instr.read_text(), digest_dir(task_dir), environment=env)
     layers = [config.base] if isinstance(config.base, str) else config.base
     bases = [task_dir.parent / "_bases" / name for name in layers]
     for b in bases:
@@ -54,7 +56,8 @@ def load_task(task_dir: Path, suite: str) -> Task:
     digest = digest_dir(task_dir) + "+" + (digest_dir(bases[0])[:8] if isinstance(config.base, str) else
                                            hashlib.sha256("".join(map(digest_dir, bases)).encode()).hexdigest()[:8])
     own = [(task_dir / "workspace", ".")] if (task_dir / "workspace").is_dir() else []
-    return Task(task_dir, suite, config, instr.read_text(), digest, copies=[*((b, ".") for b in bases), *own])
+    return Task(task_dir, suite, config, instr.read_text(), digest, copies=[*((b, ".") for b in bases), *own],
+                environment=env)
 
 
 FORMAT = TaskFormat("native", "task.toml, instruction.md, workspace/, grader/, solution/ (docs/tasks.md)", claims,

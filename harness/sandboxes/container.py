@@ -145,11 +145,14 @@ class ContainerSandbox(EngineContainer):
                 return await box.run(command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts)
             finally:
                 await box.destroy()
-        if binds:  # (ro_binds, the grading folders bubblewrap would bind, are copied in by `mounts` here)
-            raise SandboxError("the container sandbox runs only graders that need no host folder (Harbor's verifier)")
-        if not mounts and not env and self._has_python():
+        # A grader's host folders (bubblewrap binds them) are copied in at their own paths, the writable ones back
+        # out after: the grader reads and writes where it would on the host.
+        own = {str(p): p for p in [*(ro_binds or []), *(binds or [])]}
+        if not mounts and not own and not env and self._has_python():
             return await self._session_run(command, timeout_s)
         await self.end_session()
+        for target, src in own.items():
+            await asyncio.to_thread(self.upload, src, target)
         for target, src in (mounts or {}).items():
             if target == "/logs":
                 self._podman("exec", self.container, "sh", "-c", "rm -rf /logs && mkdir -p /logs/verifier /logs/agent")
@@ -161,6 +164,8 @@ class ContainerSandbox(EngineContainer):
             res.output += quota.message(over, self.limits.disk_bytes)
         if mounts and "/logs" in mounts:
             await asyncio.to_thread(self.download, "/logs", mounts["/logs"])
+        for b in binds or []:
+            await asyncio.to_thread(self.download, str(b), b)
         return res
 
     async def _watched(self, work, kill, on_top: bool = False) -> tuple[Any, int]:

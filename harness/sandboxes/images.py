@@ -33,6 +33,9 @@ BASE_IMAGE = "localhost/pertask-base:bookworm"
 # `python` and a pip that installs system-wide, as in the python:3 images a substituted FROM usually names.
 BASE_PACKAGES = "python3,python3-pip,python3-venv,python-is-python3,ca-certificates,procps"
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+# Stacks a task may ask for without an image of its own (tasks/model.py Environment.stack): the Python packages
+# added to the base image, at the versions this host runs (the checks a grader runs read files with them too).
+STACKS = {"documents": ("openpyxl", "python-docx", "python-pptx", "pypdf", "fpdf2")}
 
 
 class ImageError(RuntimeError):
@@ -127,6 +130,21 @@ def build_env() -> list[str]:
         if os.path.isfile(path):  # TLS to the package index is trusted as on the host
             args += ["--volume", f"{path}:{path}:ro"]
     return args
+
+
+def stack_layer(stack: str) -> str:
+    """The RUN step that adds a stack to the base image: its packages pinned to the host's versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    if stack not in STACKS:
+        raise ImageError(f"unknown stack '{stack}' (valid: {', '.join(STACKS)})")
+    pins = []
+    for pkg in STACKS[stack]:
+        try:
+            pins.append(f"{pkg}=={version(pkg)}")
+        except PackageNotFoundError:
+            pins.append(pkg)
+    return "python3 -m pip install --no-cache-dir -q " + " ".join(pins)
 
 
 def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path | None, image: str | None,

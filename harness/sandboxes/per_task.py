@@ -14,7 +14,7 @@ from collections.abc import Callable
 from tasks import Task
 
 from . import backend_class, engines
-from .images import Image, ImageError, task_image
+from .images import BASE_IMAGE, Image, ImageError, stack_layer, task_image
 
 
 class BackendError(ValueError):
@@ -45,8 +45,8 @@ def _image_for(task: Task, forced: str | None, subs: dict[str, str], note: Calla
     env = task.environment
     if env is None:
         if forced is not None and backend_class(forced).runs_images:
-            raise BackendError(f"task {task.id} brings no container image: --sandbox container runs Harbor and "
-                               "SWE-bench tasks; leave --sandbox unset to run each task where it needs")
+            raise BackendError(f"task {task.id} brings no container image: --sandbox container runs Harbor, "
+                               "SWE-bench and document tasks; leave --sandbox unset to run each task where it needs")
         return None
     if not (forced is not None and backend_class(forced).runs_images or forced is None and env.needs_build):
         if env.needs_build:
@@ -59,7 +59,10 @@ def _image_for(task: Task, forced: str | None, subs: dict[str, str], note: Calla
                            f"install {eng.name} ({eng.install}), or choose another with --container-engine")
     note(f"image of {task.id}: looking in the cache (a build can take minutes)")
     try:
-        image = task_image(task.id, task.digest, env.context, env.dockerfile, env.image, subs, env.finish)
+        if env.stack and env.dockerfile is None and env.image is None:  # pertask's own image of the task's stack
+            image = task_image(task.id, task.digest, None, None, BASE_IMAGE, subs, stack_layer(env.stack))
+        else:
+            image = task_image(task.id, task.digest, env.context, env.dockerfile, env.image, subs, env.finish)
     except ImageError as exc:
         raise BackendError(str(exc)) from None
     if image.built:

@@ -18,9 +18,11 @@ class ChecksGrader:
     async def grade(self, grader_dir: Path, workspace: Path, out_dir: Path, run: RunCommand,
                     timeout_s: float) -> GradeResult:
         out = out_dir / "checks.json"
-        cmd = " ".join(shlex.quote(x) for x in [
-            sys.executable, "-I", str(tool(grader_dir, "run_checks.py")), str(grader_dir / "checks.py"),
-            str(workspace), str(out)])
+        # The workspace is the command's working directory (wherever the sandbox shows it); the interpreter pertask's
+        # own under bubblewrap, in a container (a document task's image) the image's python3.
+        cmd = f"py={shlex.quote(sys.executable)}; [ -x \"$py\" ] || py=python3; \"$py\" " + " ".join(
+            shlex.quote(x) for x in ["-I", str(tool(grader_dir, "run_checks.py")), str(grader_dir / "checks.py"), ".",
+                                     str(out)])
         res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[out_dir], env={"PYTHONDONTWRITEBYTECODE": "1"})
         if res.timed_out:
             return GradeResult(0.0, False, [], f"checks timed out after {timeout_s:.0f}s")

@@ -195,6 +195,9 @@ def check(spec, ws):
         want = [t.lower() for t in spec["titles"]]
         it = iter(titles)
         assert all(t in it for t in want), f"slide titles {titles} do not include {want} in that order"
+    elif kind == "pptx_text":
+        text = _slide(_slides(_file(ws, f)), spec["slide"])["text"]
+        assert _is(text, spec["value"], spec), f"slide {spec['slide']!r} does not say {spec['value']!r}"
     elif kind == "pptx_table":
         _in_tables(_slide(_slides(_file(ws, f)), spec["slide"])["tables"], spec)
     elif kind == "pptx_chart":

@@ -98,12 +98,14 @@ def week7(w: World) -> dict:
     by_unit = {u: round(sum(w.revenue(k, u, 7) for k in range(1, 8)), 2) for u in sc.units}
     grand = sum(by_unit.values())
     titles = ["Revenue trend", f"Revenue by {sc.unit_kind}", "Risks", "Decisions needed"]
+    card = w.scorecard(range(1, 5))  # week 4's scorecard: the board decides on its recommendation
+    worst = min(card, key=lambda v: card[v]["score"])
     doc = {"kind": "pptx", "slides": [
         {"title": titles[0], "chart": {"type": "line", "categories": weeks, "series": {"Revenue": totals}}},
         {"title": titles[1], "table": [["Unit", "Revenue", "Share %"]] + [
             [u, f"{v:,.2f}", f"{100 * v / grand:.1f}"] for u, v in by_unit.items()]},
         {"title": titles[2], "bullets": ["Vendor performance.", "Price change take-up."]},
-        {"title": titles[3], "bullets": ["Approve the vendor change."]}]}
+        {"title": titles[3], "bullets": [f"Approve ending the contract with {worst}."]}]}
     checks = [{"name": "titles", "kind": "pptx_titles", "file": f, "titles": titles},
               {"name": "trend", "kind": "pptx_chart", "file": f, "slide": titles[0], "categories": weeks,
                "values": totals},
@@ -114,14 +116,17 @@ def week7(w: World) -> dict:
     checks += [{"name": f"revenue_{u}", "kind": "pptx_table", "file": f, "slide": titles[1], "row": u,
                 "col": "Revenue", "value": v} for u, v in by_unit.items()]
     u0 = sc.units[0]
+    checks.append({"name": "decision", "kind": "pptx_text", "file": f, "slide": titles[3], "value": worst})
     checks.append({"name": f"share_{u0}", "kind": "pptx_table", "file": f, "slide": titles[1], "row": u0,
                    "col": "Share", "value": round(100 * by_unit[u0] / grand, 1), "tol": 0.051})
     raw6 = round(sum(w.revenue(6, u, 5) for u in sc.units), 2)
-    return dict(file=f, doc=doc, checks=checks, needs=revenue_sources(w, range(1, 8), 7),
+    return dict(file=f, doc=doc, checks=checks,
+                needs=revenue_sources(w, range(1, 8), 7) + needs(w, "scorecard-page", *(f"deliveries-{k}" for k in range(1, 5))),
                 ask=f"Make the board update as `{f}`, four slides titled exactly: " + "; ".join(f'"{t}"' for t in titles)
                     + ". Slide 1: a line chart of total revenue by week, categories W1 to W7, one series. Slide 2: a "
                     f"table with columns Unit, Revenue, Share % (weeks 1-7 summed, share of the total with one "
-                    f"decimal), one row per {sc.unit_kind}. Slides 3 and 4: short bullets.",
+                    f"decimal), one row per {sc.unit_kind}. Slide 3: short bullets. Slide 4: the decisions the board "
+                    "must take, among them the vendor whose contract the scorecard of weeks 1-4 says to end.",
                 traps=[{"check": "trend_W6", "right": totals[5], "raw": raw6}],
                 rubric=[("A", f"Week 6 total revenue is {totals[5]:,.2f} (after the week 6 correction)."),
                         ("A", f"Week 7 total revenue is {totals[6]:,.2f} (the v2 summary)."),

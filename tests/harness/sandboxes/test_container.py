@@ -6,6 +6,7 @@ as a user on an offline machine would do."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -111,3 +112,21 @@ def test_the_same_tasks_run_on_docker(tb2, cli, tmp_path, dockerd):
     left = subprocess.run(["docker", "ps", "-a", "--filter", "label=pertask=sample", "--format", "{{.Names}}"],
                           capture_output=True, text=True).stdout.split()
     assert left == [], "no container outlives its sample"
+
+
+def test_a_document_task_runs_in_an_image_of_the_office_stack_under_sandbox_container(cli, tmp_path):
+    """A document task brings no image; under --sandbox container it gets pertask's image of the document stack (the
+    base image and the office libraries at the host's versions), where its reference writes the deliverable and its
+    checks read it with the image's own python3."""
+    from tasks.loader import generated
+
+    task, src, suite = "northwind-w1-baseline", generated("briefcase"), tmp_path / "suite"
+    for name in (task, "_bases/northwind-shared", "_bases/northwind-w01"):
+        shutil.copytree(src / name, suite / name)
+    code, out, err = cli("tasks", "check", "--suite", suite, "--sandbox", "container")
+    assert code == 0 and "1 ok, 0 broken, 0 grader problem(s)" in out, err
+    (image,) = [i for i in _images() if i.startswith(f"localhost/pertask-task/{task}:")]
+    probe = subprocess.run([*engine_cli(), "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
+                            "--ulimit", "nproc=4096:4096", image, "python3", "-c",
+                            "import openpyxl, docx, pptx, pypdf, fpdf; print('stack ok')"], capture_output=True, text=True)
+    assert probe.stdout.strip() == "stack ok", probe.stderr
