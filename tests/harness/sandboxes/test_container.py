@@ -125,7 +125,14 @@ def test_a_document_task_runs_in_an_image_of_the_office_stack_under_sandbox_cont
         shutil.copytree(src / name, suite / name)
     code, out, err = cli("tasks", "check", "--suite", suite, "--sandbox", "container")
     assert code == 0 and "1 ok, 0 broken, 0 grader problem(s)" in out, err
-    (image,) = [i for i in _images() if i.startswith(f"localhost/pertask-task/{task}:")]
+    # The image the run used, as the run names it (found in the engine's store now, not built again).
+    from harness.sandboxes.images import stack_layer, task_image
+    from tasks.loader import load_suite
+
+    (loaded,) = load_suite(str(suite)).tasks
+    image = task_image(task, loaded.digest, None, None, BASE_IMAGE, {}, stack_layer(loaded.environment.stack))
+    assert not image.built and image.name in _images()
+    image = image.name
     probe = subprocess.run([*engine_cli(), "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
                             "--ulimit", "nproc=4096:4096", image, "python3", "-c",
                             "import openpyxl, docx, pptx, pypdf, fpdf; print('stack ok')"], capture_output=True, text=True)
