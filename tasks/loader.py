@@ -48,26 +48,28 @@ def load_suite(name: str, fmt: str | None = None) -> Suite:
     forced = get_format(fmt) if fmt else None
     if is_hub(name):  # a published dataset, fetched into (or found in) pertask's cache
         path, origin = fetch(name)
-        suite = _load_path(path, forced)
-        suite.origin, suite.name = origin, origin.split("/", 1)[1].split("@")[0]  # not the snapshot's commit
+        suite = _named(_load_path(path, forced), origin.split("/", 1)[1].split("@")[0])  # not the snapshot's commit
+        suite.origin = origin
         suite.hidden.append(cache_dir())  # the snapshot's files are links into the cache's blobs
-        for task in suite.tasks:
-            task.suite = suite.name
         return suite
     if (SUITES_ROOT / name).is_dir():
         path = SUITES_ROOT / name
     elif name in GENERATED:
-        suite = _load_path(generated(name), forced)
-        suite.name = name  # not the cache folder's name, which carries the generator's digest
-        for task in suite.tasks:
-            task.suite = name
-        return suite
+        return _named(_load_path(generated(name), forced), name)  # not the cache folder's name (the digest's)
     elif Path(name).exists():
         path = Path(name).resolve()
     else:
         raise SuiteError(f"unknown suite '{name}' (built-in suites: {', '.join(builtin_suites())}; "
                          "or give a folder of tasks, a SWE-bench task repo, a .jsonl of instances or hf:OWNER/NAME)")
     return _load_path(path, forced)
+
+
+def _named(suite: Suite, name: str) -> Suite:
+    """A suite loaded from a cache folder, called by the name the user gave it."""
+    suite.name = name
+    for task in suite.tasks:
+        task.suite = name
+    return suite
 
 
 def _load_path(path: Path, forced) -> Suite:

@@ -183,10 +183,10 @@ class BwrapSandbox(HostSandbox):
 
     def trace_reads(self) -> None:
         """Costs each command its processes' opens stopping in strace (docs/benchmarks.md §20): document tasks only."""
-        self.reads = ReadTrace() if strace_path() else None
+        self.reads = ReadTrace(self.workdir or str(self.workspace)) if strace_path() else None
 
     def opened(self) -> set[str] | None:
-        return None if self.reads is None else self.reads.under(self.workdir or str(self.workspace))
+        return None if self.reads is None else self.reads.opened()
 
 
 @functools.cache

@@ -145,9 +145,10 @@ class ContainerSandbox(EngineContainer):
                 return await box.run(command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts)
             finally:
                 await box.destroy()
-        # A grader's host folders (bubblewrap binds them) are copied in at their own paths, the writable ones back
-        # out after: the grader reads and writes where it would on the host.
-        own = {str(p): p for p in [*(ro_binds or []), *(binds or [])]}
+        # A grader's host folders (bubblewrap binds them) that its command names are copied in at their own paths,
+        # the writable ones back out after: it reads and writes where it would on the host. One that reaches its
+        # folders through `mounts` (Harbor's verifier, at /tests) names none, and nothing is copied twice.
+        own = {str(p): p for p in [*(ro_binds or []), *(binds or [])] if str(p) in command}
         if not mounts and not own and not env and self._has_python():
             return await self._session_run(command, timeout_s)
         await self.end_session()
@@ -165,7 +166,8 @@ class ContainerSandbox(EngineContainer):
         if mounts and "/logs" in mounts:
             await asyncio.to_thread(self.download, "/logs", mounts["/logs"])
         for b in binds or []:
-            await asyncio.to_thread(self.download, str(b), b)
+            if str(b) in own:
+                await asyncio.to_thread(self.download, str(b), b)
         return res
 
     async def _watched(self, work, kill, on_top: bool = False) -> tuple[Any, int]:

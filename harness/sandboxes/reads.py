@@ -1,8 +1,9 @@
 """Which files a sample's commands opened: its sandbox runs under strace (from outside: the agent's commands cannot
 see, stop or write the trace), filtered in the kernel to successful opens (seccomp-bpf, so other system calls run
-at full speed), its lines read from a pipe by a thread here and kept as a set of paths. A flood of opens costs the
-flooder its own time (strace waits on the pipe), never the harness's disk; past MAX_PATHS distinct paths the set
-stops growing and says so.
+at full speed), its lines read from a pipe by a thread here and kept as a set of the workspace's paths (what
+Python's imports and the system's libraries open is dropped as it comes). A flood of opens costs the flooder its own
+time (strace waits on the pipe), never the harness's disk or memory: past MAX_PATHS distinct paths the set stops
+growing.
 
 Every opener counts: `cat`, Python's open(), the file tools, and `grep -r`, which opens everything it searches.
 """
@@ -26,9 +27,10 @@ def strace_path() -> str | None:
 
 
 class ReadTrace:
-    def __init__(self) -> None:
+    def __init__(self, root: str) -> None:
+        """`root`: the workspace as the sandbox shows it; the paths kept are those under it, relative to it."""
+        self.prefix = root.rstrip("/").encode() + b"/"
         self.paths: set[str] = set()
-        self.overflow = False
         self._fd: int | None = None
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -56,19 +58,16 @@ class ReadTrace:
                 if b"O_WRONLY" in line or b"O_DIRECTORY" in line or b"O_PATH" in line:
                     continue  # written or walked, not read
                 m = OPENED.search(line)
-                if m is None:
+                if m is None or not m.group(1).startswith(self.prefix):
                     continue
                 with self._lock:
                     if len(self.paths) < MAX_PATHS:
-                        self.paths.add(os.fsdecode(m.group(1)))
-                    else:
-                        self.overflow = True
+                        self.paths.add(os.fsdecode(m.group(1)[len(self.prefix):]))
 
-    def under(self, root: str) -> set[str]:
-        """The opened paths inside `root` (as the sandbox saw it), relative to it; called once the sandbox is closed
-        (its tracer gone, so each reader sees the end of its pipe and stops)."""
+    def opened(self) -> set[str]:
+        """The workspace's files opened, relative to it; called once the sandbox is closed (its tracer gone, so each
+        reader sees the end of its pipe and stops)."""
         for t in self._threads:
             t.join(timeout=5)
-        prefix = root.rstrip("/") + "/"
         with self._lock:
-            return {p[len(prefix):] for p in self.paths if p.startswith(prefix)}
+            return set(self.paths)
