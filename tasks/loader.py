@@ -8,8 +8,11 @@ from pathlib import Path
 
 from .errors import SuiteError, TaskError
 from .formats import all_formats, get_format
+from .gitsource import git_cache
 from .hub import cache_dir, fetch, is_hub
 from .model import Suite, digest_dir
+from .registry import fetch as fetch_named
+from .registry import is_known
 
 SUITES_ROOT = Path(__file__).parent / "suites"
 # Built-in suites too large to ship: generated on first use into pertask's cache by their authoring module (its
@@ -46,6 +49,12 @@ def load_suite(name: str, fmt: str | None = None) -> Suite:
     """A built-in suite by name, or a path: a suite format's own (a SWE-bench .jsonl or task repo), else a
     folder of task folders, each loaded by the first task format that claims it (or by `fmt`)."""
     forced = get_format(fmt) if fmt else None
+    if name not in GENERATED and is_known(name) and not Path(name).exists():  # a public benchmark by name
+        path, origin, ds = fetch_named(name)
+        suite = _named(_load_path(path, forced), name)
+        suite.origin = origin
+        suite.hidden.append(git_cache() if ds.source == "git" else cache_dir())  # other versions of it, too
+        return suite
     if is_hub(name):  # a published dataset, fetched into (or found in) pertask's cache
         path, origin = fetch(name)
         suite = _named(_load_path(path, forced), origin.split("/", 1)[1].split("@")[0])  # not the snapshot's commit
@@ -59,8 +68,9 @@ def load_suite(name: str, fmt: str | None = None) -> Suite:
     elif Path(name).exists():
         path = Path(name).resolve()
     else:
-        raise SuiteError(f"unknown suite '{name}' (built-in suites: {', '.join(builtin_suites())}; "
-                         "or give a folder of tasks, a SWE-bench task repo, a .jsonl of instances or hf:OWNER/NAME)")
+        raise SuiteError(f"unknown suite '{name}' (built-in suites: {', '.join(builtin_suites())}; public benchmarks "
+                         "by name: `pertask datasets list`; or give a folder of tasks, a SWE-bench task repo, a .jsonl "
+                         "of instances or hf:OWNER/NAME)")
     return _load_path(path, forced)
 
 

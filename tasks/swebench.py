@@ -62,7 +62,7 @@ def is_task_repo(path: Path) -> bool:
 
 
 def claims(path: Path) -> bool:
-    return path.is_file() and path.suffix == ".jsonl" or path.is_dir() and is_task_repo(path)
+    return path.is_file() and path.suffix in (".jsonl", ".parquet") or path.is_dir() and is_task_repo(path)
 
 
 def load_suite(path: Path) -> Suite:
@@ -105,7 +105,7 @@ def patched_files(patch: str) -> list[str]:
 def load_instances(path: Path, cache: Path) -> tuple[list[Task], list[TaskError], list[Path]]:
     """A JSONL file: (tasks, errors, paths the sandbox must hide: the materialized graders, the file, the repos)."""
     tasks, errors, hidden, seen = [], [], [cache, path], {}
-    for line_no, line in enumerate(path.read_text().splitlines(), 1):
+    for line_no, line in _rows(path):
         if not line.strip():
             continue
         at = f"line {line_no}: "
@@ -124,6 +124,19 @@ def load_instances(path: Path, cache: Path) -> tuple[list[Task], list[TaskError]
         except TaskError as exc:
             errors.append(exc)
     return tasks, errors, hidden
+
+
+def _rows(path: Path) -> list[tuple[int, str]]:
+    """(row number, its JSON) of a .jsonl file, or of the .parquet file the hub publishes the dataset as."""
+    if path.suffix != ".parquet":
+        return list(enumerate(path.read_text().splitlines(), 1))
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except Exception as exc:  # noqa: BLE001 (pyarrow raises its own kinds for a file that is not parquet)
+        raise SuiteError(f"{path}: not a parquet file of instances ({str(exc).splitlines()[0][:120]})") from None
+    return [(i, json.dumps(row, default=str)) for i, row in enumerate(rows, 1)]
 
 
 def load_task_repo(root: Path, cache: Path) -> tuple[list[Task], list[TaskError]]:

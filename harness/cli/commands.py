@@ -65,10 +65,12 @@ async def _proxy(a: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_providers(a: argparse.Namespace | None = None) -> int:
+def cmd_listing(a: argparse.Namespace) -> int:
+    """providers, datasets: a table that takes no arguments."""
     from providers.profiles import describe
+    from tasks.registry import listing
 
-    print("\n".join(describe()))
+    print("\n".join(describe() if a.cmd == "providers" else listing()))
     return 0
 
 

@@ -24,9 +24,9 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--config", type=Path, metavar="FILE",
                    help="an experiment file (TOML): suite, models with their settings, prices, node; see "
                         "harness/cli/experiment.py. Flags given here win over it")
-    r.add_argument("--suite", help=f"built-in ({', '.join(builtin_suites())}), a folder of tasks, a SWE-bench task "
-                                   "repo, a .jsonl of instances, or a published dataset by name: hf:OWNER/NAME[@REV] "
-                                   "(AA-Briefcase-Lite, GDPval; fetched into pertask's cache)")
+    r.add_argument("--suite", help=f"built-in ({', '.join(builtin_suites())}), a public benchmark by name "
+                                   "(terminal-bench@2.0, swe-bench-verified, ...: `pertask datasets list`), a folder "
+                                   "of tasks, a SWE-bench task repo, a .jsonl of instances, or hf:OWNER/NAME[@REV]")
     r.add_argument("--task-format", metavar="NAME", help=f"read the suite as this format ({', '.join(FORMATS)}; "
                                                           "default: the first that claims each path)")
     r.add_argument("--model", action="append", metavar="SPEC",
@@ -160,6 +160,8 @@ def make_parser() -> argparse.ArgumentParser:
                                      "resumable)")
     rl.add_argument("where", nargs="?", type=Path, default=Path("runs"), help="default: ./runs")
     rl.add_argument("--json", action="store_true")
+    sub.add_parser("datasets", help="list the public benchmarks --suite fetches by name").add_argument(
+        "action", choices=["list"])
     sub.add_parser("providers", help="list the endpoint profiles: wire, base URL, key variable, reasoning, settings")
     px = sub.add_parser("proxy", help="serve one model through the metering proxy, for an agent run outside pertask")
     px.add_argument("--model", required=True, metavar="SPEC", help="as for run (its key stays in this process)")

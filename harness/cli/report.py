@@ -10,9 +10,9 @@ from results.projection import project
 from results.report import load_summary, render_table
 from results.reports import files as report_files
 from results.reports import write as write_report
+from results.rundirs import list_runs, render_runs
 
 from .console import UsageError, err
-from .rundirs import cmd_runs
 
 
 def cmd_report(a: argparse.Namespace) -> int:
@@ -55,7 +55,8 @@ def cmd_view(a: argparse.Namespace) -> int:
 
 
 def cmd_list_runs(a: argparse.Namespace) -> int:
-    return cmd_runs(a.where, a.json)
+    render_runs(list_runs(a.where), a.where, a.json)
+    return 0
 
 
 

@@ -1,5 +1,5 @@
 """Where runs live: the default run directory (the same command resumes the same run) and `pertask runs`, a
-table of run directories (results/rundirs.py reads them)."""
+table of run directories (results/rundirs.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from results.rundirs import list_runs, render_runs
 
 # What makes two commands the same run: the samples they plan and how those are produced.
 IDENTITY = ("suite", "task_format", "model", "task", "limit", "epochs", "max_turns", "max_tokens", "temperature",
@@ -28,8 +26,3 @@ def default_out(a: Any, suite_name: str) -> Path:
         given["panel"] = a.panel
     key = json.dumps(given, sort_keys=True, default=str)
     return Path("runs") / f"{suite_name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
-
-
-def cmd_runs(where: Path, as_json: bool) -> int:
-    render_runs(list_runs(where), where, as_json)
-    return 0

@@ -162,3 +162,38 @@ def test_duplicate_ids_and_broken_instances_are_named(task_repo, tmp_path, monke
     errors = [str(e) for e in suite.errors]
     assert any("line 2: instance_id" in e and "also on line 1" in e for e in errors), errors
     assert any("line 3: log_parser" in e and "parse_log_nothing" in e for e in errors), errors
+
+
+def test_swe_bench_verified_by_name_runs_each_row_in_its_image_under_the_published_name(task_repo, cli, tmp_path,
+                                                                                      monkeypatch):
+    """`--suite swe-bench-verified`: the dataset's rows (as the hub publishes them, a parquet file) from a hub cache
+    filled beforehand, offline; each row names its image as swebench names it, found under that name in the engine's
+    store, where this test built it (on a machine with a registry, the engine pulls it)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from harness.sandboxes import engines
+    from tests.tasks.aa_scenario import COMMIT, hub_cache
+
+    monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    root, inst = task_repo
+    first = tmp_path / "built"
+    run_json(cli, "run", "--suite", root, "--model", "null", "--out", first, *SUB)
+    built = json.loads((first / "manifest.json").read_text())["images"][IID]["name"]
+    published = "swebench/sweb.eval.x86_64.demo_1776_calc-1:latest"
+    subprocess.run([*engines.cli(), "tag", built, f"docker.io/{published}"], check=True)
+
+    def rows(folder: Path) -> Path:
+        (folder / "data").mkdir(parents=True)
+        pq.write_table(pa.Table.from_pylist([{**inst, "image": published}]), folder / "data" / "test-00000-of-00001.parquet")
+        return folder
+
+    hub_cache(tmp_path / "cache" / "hub", "SWE-bench/SWE-bench_Verified", rows)
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "swe-bench-verified", "--model", "oracle", "--model", "null", "--out", out)
+    scores = {s["model"]: s["score"] for s in load_samples(out)}
+    assert scores == {"oracle": 1.0, "null": 0.0}, load_samples(out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["suite"] == "swe-bench-verified"
+    assert manifest["suite_path"] == f"hf:SWE-bench/SWE-bench_Verified@{COMMIT}"
