@@ -30,7 +30,8 @@ SERIAL = {
     "containers": ("tests/harness/sandboxes/test_container.py", "tests/harness/sandboxes/test_container_redteam.py",
                    "tests/harness/agents/test_container_external.py", "tests/harness/agents/test_external_packages.py",
                    "tests/harness/agents/test_external.py", "tests/tasks/test_swebench_image.py",
-                   "tests/harness/run/test_ray.py", "tests/tasks/test_swebench.py", "tests/tasks/test_harbor.py"),
+                   "tests/harness/run/test_ray.py", "tests/tasks/test_swebench.py", "tests/tasks/test_harbor.py",
+                   "tests/tasks/test_harbor_verifier.py"),
 }
 
 

@@ -17,6 +17,7 @@ process group is killed, and only when it timed out or flooded.
 
 import json
 import os
+import resource
 import select
 import signal
 import sys
@@ -63,6 +64,10 @@ def run(req: dict, wake: int) -> None:
             if req.get("gate"):
                 os.read(gate_r, 1)  # in its cgroups before it can fork
             os.setsid()
+            # The sandbox's file-size cap as a hard limit: only the harness's own verifier may lift it (a container
+            # holds it as a soft limit, so that the verifier's installs can).
+            cap = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+            resource.setrlimit(resource.RLIMIT_FSIZE, (cap, cap))
             null = os.open("/dev/null", os.O_RDONLY)
             os.dup2(null, 0)
             os.dup2(out_w, 1)

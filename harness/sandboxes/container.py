@@ -159,7 +159,8 @@ class ContainerSandbox(EngineContainer):
                 self._podman("exec", self.container, "sh", "-c", "rm -rf /logs && mkdir -p /logs/verifier /logs/agent")
             else:
                 await asyncio.to_thread(self.upload, src, target)
-        res, over = await self._watched(self._exec(command, timeout_s, env or {}), self.kill_all, on_top=True)
+        res, over = await self._watched(self._exec(command, timeout_s, env or {}, verifier=bool(mounts)), self.kill_all,
+                                        on_top=True)
         res = res or CommandResult(-1, "")
         if over:
             res.output += quota.message(over, self.limits.disk_bytes)

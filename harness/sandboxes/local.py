@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -176,7 +177,9 @@ class HostSandbox:
         if fresh:
             raise SandboxError("a fresh sandbox of the task's own image needs the container sandbox")
         argv, plain_env = self._command(command, binds or [], env or {}, mounts, ro_binds)
-        guard = CommandLimits(self.limits)
+        # A verifier (given its /tests) installs what it needs, wheels of gigabytes among them: no file-size cap.
+        guard = CommandLimits(dataclasses.replace(self.limits, file_bytes=resource.getrlimit(resource.RLIMIT_FSIZE)[1])
+                              if mounts else self.limits)
         started: list[int] = []
         try:
             res, over = await quota.watched(self._run(argv, plain_env, timeout_s, guard, self._preexec(guard), started),

@@ -14,8 +14,8 @@ steps. Here the script is kept and only the fetching is rewritten:
   sandbox's interpreter (its version and platform, asked first), cached, and copied in at /pertask-wheels
   only now, after the agent, with the tests.
 
-Anything else that needs the network (a curl of data, a git clone) is left as written and fails
-visibly; `unhandled` names it, so the loader can say so.
+Anything else that needs the network (a curl of data, a git clone, a pip install of a URL) is left as written
+and fails visibly; `unhandled` names it, so the loader can say so.
 """
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ def _requirements(args: str, plan: OfflinePlan) -> None:
         elif w in ("-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-c", "--constraint", "--target",
                    "-t", "--python", "-p", "-e", "--editable"):
             skip_next = True
+        elif "://" in w or w.startswith("git+"):  # a URL is fetched, not resolved from the index: offline, it fails
+            plan.unhandled.append(f"pip install {w[:60]}")
         elif not w.startswith(("-", ".", "/")):
             plan.packages.append(w)
 
@@ -119,13 +121,20 @@ def plan_offline(test_sh: str) -> OfflinePlan:
 
 
 def prologue(packages: list[str]) -> str:
-    """Run first in the sandbox: a fresh environment of its own python3 with the wheels copied in."""
+    """Run first in the sandbox: a fresh environment of its own python3 with the wheels copied in, first on PATH.
+
+    - It sees the image's own packages (--system-site-packages), as the tests' imports may need them, but holds its
+      own copy of every package the script names (--ignore-installed), as uvx's environment would.
+    - It is made without ensurepip, which slim images lack, with the pip wheel that came with the others.
+    - First on PATH, so a script that runs a bare `pytest` or `python3 -m pytest` (expecting what it installed) gets
+      this environment's, plugins included."""
     pkgs = " ".join(shlex.quote(p) for p in packages)
     return ("PERTASK_VENV=/tmp/pertask-verifier; rm -rf \"$PERTASK_VENV\"; "
-            "\"${PERTASK_BASE_PY:-python3}\" -m venv \"$PERTASK_VENV\" && "
-            f"\"$PERTASK_VENV/bin/python\" -m pip install -q --no-index --find-links /pertask-wheels {pkgs} "
+            "\"${PERTASK_BASE_PY:-python3}\" -m venv --system-site-packages --without-pip \"$PERTASK_VENV\" && "
+            "\"$PERTASK_VENV/bin/python\" \"$(ls /pertask-wheels/pip-*.whl | head -n 1)/pip\" install -q "
+            f"--disable-pip-version-check --ignore-installed --no-index --find-links /pertask-wheels {pkgs} "
             "|| echo 'pertask: the offline verifier could not install its packages'; "
-            "export PERTASK_VENV PERTASK_PY=\"$PERTASK_VENV/bin/python\"\n")
+            "export PERTASK_VENV PERTASK_PY=\"$PERTASK_VENV/bin/python\" PATH=\"$PERTASK_VENV/bin:$PATH\"; hash -r\n")
 
 
 PROBE = "\"${PERTASK_BASE_PY:-python3}\" -c 'import sys, sysconfig; print(\"%d.%d\" % sys.version_info[:2], sysconfig.get_platform())'"
@@ -133,7 +142,7 @@ PROBE = "\"${PERTASK_BASE_PY:-python3}\" -c 'import sys, sysconfig; print(\"%d.%
 
 def download_wheels(packages: list[str], python: str, platform: str, cache: Path) -> Path:
     """Wheels of `packages` for that interpreter, from the host's package index, cached by what was asked."""
-    key = hashlib.sha256(f"{sorted(packages)}\0{python}\0{platform}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{sorted(packages)}\0{python}\0{platform}\0+pip".encode()).hexdigest()[:16]
     dest = cache / key
     if (dest / ".complete").is_file():
         return dest
@@ -142,7 +151,7 @@ def download_wheels(packages: list[str], python: str, platform: str, cache: Path
     plats = [f"manylinux_2_{n}_{arch}" for n in (17, 28, 31, 34, 36)] + [f"manylinux2014_{arch}", f"linux_{arch}"]
     argv = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--dest", str(dest),
             "--only-binary=:all:", "--python-version", python, "--implementation", "cp",
-            *(a for p in plats for a in ("--platform", p)), *packages]
+            *(a for p in plats for a in ("--platform", p)), *packages, "pip"]  # pip: it installs the rest
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         raise RuntimeError(f"pip download {' '.join(packages)} for Python {python}: "
