@@ -274,6 +274,9 @@ class RunManifest(BaseModel):
     container_engine: str = ""  # podman or docker, where any task ran in a container
     container_root_mapped: bool | None = None  # whether a container's root was an unprivileged host user
     image_substitutions: dict[str, str] = Field(default_factory=dict)
+    # --offline-images: per registry image, the local base that stood in for it and what differs (its Python, its
+    # distribution).
+    image_notes: dict[str, str] = Field(default_factory=dict)
     # Tasks of the suite that could not be loaded (each file, field and reason): not in any figure of the run.
     skipped_tasks: list[dict[str, str]] = Field(default_factory=list)
     started_at: str = Field(default_factory=now_iso)

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .errors import TaskError
+from .errors import SuiteError, TaskError
 
 Layer = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
@@ -148,3 +148,21 @@ class Suite:
     errors: list[TaskError] = field(default_factory=list)  # broken tasks are skipped, each with its reason
     hidden: list[Path] = field(default_factory=list)  # more paths the agent must not see (besides dir)
     origin: str = ""  # where it came from when not a folder of the user's: hf:OWNER/NAME@COMMIT
+
+    def select(self, ids: list[str] | None = None, limit: int | None = None, shard: str | None = None) -> list[Task]:
+        """The tasks a run takes: those of `ids`, the first `limit`, then shard I of N ("I/N": every Nth from the
+        Ith, so that N machines running shards 1/N .. N/N share the suite)."""
+        tasks = self.tasks
+        if ids:
+            if unknown := sorted(set(ids) - {t.id for t in tasks}):
+                raise SuiteError(f"unknown task id(s) in suite {self.name}: {', '.join(unknown)}")
+            tasks = [t for t in tasks if t.id in ids]
+        tasks = tasks[:limit] if limit else tasks
+        if shard:
+            i, _, n = shard.partition("/")
+            if not (i.isdigit() and n.isdigit() and 1 <= int(i) <= int(n)):
+                raise SuiteError(f"--shard {shard}: expected I/N with 1 <= I <= N, e.g. 2/8")
+            tasks = tasks[int(i) - 1::int(n)]
+        if not tasks:
+            raise SuiteError(f"suite {self.name} has no runnable task" + (" in this selection" if ids or shard else ""))
+        return tasks

@@ -30,7 +30,7 @@ def cmd_tasks(a: argparse.Namespace) -> int:
             # Valid files are not enough: the oracle must pass every task and doing nothing must not.
             from harness.run.checks import check_oracles
 
-            problems = asyncio.run(check_oracles(s, a.concurrency, a.sandbox, substitutions(a.substitute_image),
+            problems = asyncio.run(check_oracles(s, a.concurrency, a.sandbox, substitutions(a),
                                                  note=note))
             for p in problems:
                 print(f"error: {s.name}/{p}", file=sys.stderr)
@@ -71,6 +71,15 @@ def cmd_listing(a: argparse.Namespace) -> int:
     from tasks.registry import listing
 
     print("\n".join(describe() if a.cmd == "providers" else listing()))
+    return 0
+
+
+def cmd_images(a: argparse.Namespace) -> int:
+    from harness.sandboxes.images import RELEASES, base_image
+
+    for release in a.release or RELEASES:
+        note(f"{release}: built from Debian's archive the first time (about 90 s), then found in the engine's store")
+        print(f"{base_image(release)}  {RELEASES[release].about()}")
     return 0
 
 

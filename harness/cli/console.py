@@ -3,7 +3,12 @@ commands parse alike."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from harness.sandboxes.bases import Substitutions
 
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 
@@ -12,12 +17,13 @@ class UsageError(Exception):
     pass
 
 
-def substitutions(pairs: list[str]) -> dict[str, str]:
-    """--substitute-image NAME=LOCAL, as run and tasks check take it."""
+def substitutions(a) -> Substitutions:
+    """--substitute-image NAME=LOCAL and --offline-images, as run and tasks check take them."""
+    from harness.sandboxes.bases import Substitutions
     from harness.sandboxes.images import parse_substitutions
 
     try:
-        return parse_substitutions(pairs)
+        return Substitutions(parse_substitutions(a.substitute_image), a.offline_images)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

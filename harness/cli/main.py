@@ -37,6 +37,7 @@ COMMANDS = {
     "runs": "harness.cli.report:cmd_list_runs",
     "providers": "harness.cli.commands:cmd_listing",
     "datasets": "harness.cli.commands:cmd_listing",
+    "images": "harness.cli.commands:cmd_images",
     "proxy": "harness.cli.commands:cmd_proxy",
     "pairwise": "harness.cli.report:cmd_judged",
     "grade": "harness.cli.report:cmd_judged",

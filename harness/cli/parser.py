@@ -9,6 +9,7 @@ from pathlib import Path
 from harness.run.executors import EXECUTORS
 from harness.run.server_watch import SCRAPE_EVERY_S
 from harness.sandboxes import SANDBOXES
+from harness.sandboxes.bases import RELEASES
 from harness.sandboxes.engines import ENGINES
 from results.cost import BILL_FROM
 from results.reports import REPORTS
@@ -42,6 +43,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="agents at work at once (default 4); finished ones are graded beside them")
     r.add_argument("--limit", type=int, help="only the first N tasks")
     r.add_argument("--task", action="append", metavar="ID", help="only these task ids (repeatable)")
+    r.add_argument("--shard", metavar="I/N", help="only every Nth task from the Ith (after --task and --limit)")
     r.add_argument("--out", type=Path, help="run directory; give an existing one to resume (default: runs/DATE-SUITE)")
     r.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
     r.add_argument("--protocol", choices=["tools", "text"], help="agent protocol for every model (default: per model)")
@@ -75,6 +77,9 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL",
                    help="build FROM NAME (or a task's docker_image NAME) from the local image LOCAL instead, on a "
                         "machine without registry access; recorded in the manifest (repeatable)")
+    r.add_argument("--offline-images", action="store_true", help="with no image registry: build every python:, "
+                   "debian: and ubuntu: image on the closest local Debian base (`pertask images base`); the manifest "
+                   "says which Python and release stood in")
     r.add_argument("--agent", metavar="SPEC", help="who works on each task: builtin (pertask's own loop, the default), "
                                                  "mini-swe-agent, aider (PyPI), claude-code, codex (npm), each installed "
                                                  "into the cache on first use, NAME:PATH (that agent from your own "
@@ -133,6 +138,7 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--concurrency", type=int, default=4, help="samples checked at once (default 4)")
     t.add_argument("--sandbox", choices=list(SANDBOXES), help="as for run (default: each task where it needs)")
     t.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL", help="as for run")
+    t.add_argument("--offline-images", action="store_true", help="as for run")
     t.add_argument("--container-engine", choices=list(ENGINES), help="as for run")
     rp = sub.add_parser("reprice", help="recompute a run's dollars from stored usage (no model is called)")
     rp.add_argument("run", type=Path)
@@ -162,6 +168,9 @@ def make_parser() -> argparse.ArgumentParser:
     rl.add_argument("--json", action="store_true")
     sub.add_parser("datasets", help="list the public benchmarks --suite fetches by name").add_argument(
         "action", choices=["list"])
+    im = sub.add_parser("images", help="build pertask's local Debian bases from the package archive (no registry)")
+    im.add_argument("action", choices=["base"])
+    im.add_argument("release", nargs="*", choices=list(RELEASES), help="default: all three")
     sub.add_parser("providers", help="list the endpoint profiles: wire, base URL, key variable, reasoning, settings")
     px = sub.add_parser("proxy", help="serve one model through the metering proxy, for an agent run outside pertask")
     px.add_argument("--model", required=True, metavar="SPEC", help="as for run (its key stays in this process)")

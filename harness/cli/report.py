@@ -40,7 +40,7 @@ def cmd_reprice(a: argparse.Namespace) -> int:
 
 
 def cmd_view(a: argparse.Namespace) -> int:
-    from .viewer import serve_viewer
+    from results.viewer_server import serve_viewer
 
     if not a.where.is_dir():
         raise UsageError(f"pertask view: {a.where} is not a folder of runs")

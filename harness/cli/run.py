@@ -50,15 +50,7 @@ def cmd_run(a: argparse.Namespace) -> int:
     suite = load_suite(a.suite, a.task_format)
     for e in suite.errors:
         warn(f"skipping broken task: {e}")
-    tasks = suite.tasks
-    if a.task:
-        unknown = sorted(set(a.task) - {t.id for t in tasks})
-        if unknown:
-            raise UsageError(f"unknown task id(s) in suite {suite.name}: {', '.join(unknown)}")
-        tasks = [t for t in tasks if t.id in a.task]
-    tasks = tasks[: a.limit] if a.limit else tasks
-    if not tasks:
-        raise UsageError(f"suite {suite.name} has no runnable task")
+    tasks = suite.select(a.task, a.limit, a.shard)
     from providers.registry import model_key
 
     keys = [model_key(m) for m in a.model]
@@ -80,7 +72,7 @@ async def _run(a, suite, tasks, catalog) -> int:
         out = a.out or default_out(a, suite.name)
         judges = [setup.judge(spec, catalog, warn) for spec in a.judge or []]
         models.extend(judges)  # closed with the others; not models under test
-        subs = substitutions(a.substitute_image)
+        subs = substitutions(a)
         sandbox, images = setup.sandboxes(tasks, a.sandbox, subs, warn, note)
         if a.ray_address and a.executor != "ray":
             raise UsageError("--ray-address is for --executor ray")

@@ -12,15 +12,15 @@ from results.prices import Catalog
 from tasks import Suite
 
 from .coordinator import open_store, run_plan
-from .plan import RunPlan
+from .plan import RunPlan, Substitutions
 
 
 async def check_oracles(suite: Suite, concurrency: int = 4, sandbox: str | None = None,
-                        substitutions: dict[str, str] | None = None, note=lambda _: None) -> list[str]:
+                        substitutions: Substitutions | None = None, note=lambda _: None) -> list[str]:
     """One problem line per task whose grader cannot tell a solution from no work; [] when all hold."""
     if not suite.tasks:
         return []
-    subs, unbuilt = substitutions or {}, {}
+    subs, unbuilt = substitutions if substitutions is not None else Substitutions(), {}
     images = prepare_images(suite.tasks, sandbox, subs, note, unbuilt)
     problems = [f"{task}: {why}" for task, why in unbuilt.items()]
     runnable = [t for t in suite.tasks if t.id not in unbuilt]

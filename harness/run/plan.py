@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from harness.agents.base import Agent
 from harness.agents.builtin import BuiltinAgent
 from harness.sandboxes import default_backend
+from harness.sandboxes.bases import Substitutions
 from harness.sandboxes.limits import ResourceLimits
 from providers.base import Model, Sampling
 from results.store import RunStore
@@ -70,7 +71,8 @@ class RunPlan:
     sandbox: str = field(default_factory=default_backend)  # --sandbox: a name of harness.sandboxes.SANDBOXES
     experiment: dict = field(default_factory=dict)  # --config: the experiment file's path and content
     images: dict[str, Image] = field(default_factory=dict)  # task id -> its image: it runs in a container
-    substitutions: dict[str, str] = field(default_factory=dict)  # --substitute-image NAME=LOCAL
+    # --substitute-image NAME=LOCAL, and --offline-images's stand-ins
+    substitutions: Substitutions = field(default_factory=Substitutions)
     agent: Agent = field(default_factory=BuiltinAgent)  # --agent: pertask's own loop, or an external one
     executor: Executor | None = None  # --executor: where samples run; None: this process
     scrape_every_s: float = SCRAPE_EVERY_S  # --scrape-every: a served model's /metrics during the run

@@ -10,8 +10,9 @@ Image substitution (`--substitute-image NAME=LOCAL`): a `FROM NAME` (or a task's
 built from LOCAL instead, for machines that cannot reach an image registry. It is part of the cache
 key and recorded in the manifest; with no substitution nothing is changed.
 
-`pertask images base` builds `localhost/pertask-base:bookworm` (Debian 12 with Python 3, pip, procps)
-from Debian's package archive with mmdebstrap: no registry needed.
+`pertask images base` builds `localhost/pertask-base:RELEASE` (Debian 11, 12 or 13 with its Python 3, pip, procps)
+from Debian's package archive with mmdebstrap: no registry needed; `--offline-images` maps registry images onto them
+(harness/sandboxes/bases.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from results.store import cache_root
 
 from . import engines
+from .bases import RELEASES
 
 BASE_IMAGE = "localhost/pertask-base:bookworm"
 # `python` and a pip that installs system-wide, as in the python:3 images a substituted FROM usually names.
@@ -84,26 +86,34 @@ def parse_substitutions(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def base_image() -> str:
-    """The local Debian base, built on first use (about 90 s) and then taken from podman's store."""
-    if image_id(BASE_IMAGE):
-        return BASE_IMAGE
-    tar = cache_root() / "images" / "pertask-base-bookworm-1.tar"  # the number changes with BASE_PACKAGES
+def base_image(release: str = "bookworm") -> str:
+    """A local Debian base (harness/sandboxes/bases.py), built on first use (about 90 s) and then taken from the
+    engine's store."""
+    name = RELEASES[release].image
+    if image_id(name):
+        return name
+    tar = cache_root() / "images" / f"pertask-base-{release}-1.tar"  # the number changes with BASE_PACKAGES
     if not tar.is_file():
         if shutil.which("mmdebstrap") is None:
             raise ImageError("building the base image needs mmdebstrap (apt-get install mmdebstrap)")
         tar.parent.mkdir(parents=True, exist_ok=True)
         partial = tar.with_suffix(".partial.tar")
-        _run(["mmdebstrap", "--variant=minbase", f"--include={BASE_PACKAGES}", "bookworm", str(partial)],
-             "mmdebstrap (the base image)")
+        _run(["mmdebstrap", "--variant=minbase", f"--include={BASE_PACKAGES}", release, str(partial)],
+             f"mmdebstrap (the {release} base image)")
         partial.replace(tar)
-    raw = BASE_IMAGE.replace("pertask-base", "pertask-base-rootfs")
+    raw = name.replace("pertask-base", "pertask-base-rootfs")
     _run([*engine_cli(), "import", "--change", "CMD [\"bash\"]", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:"
           "/usr/sbin:/usr/bin:/sbin:/bin", "--change", "ENV PIP_BREAK_SYSTEM_PACKAGES=1", str(tar), raw],
-         "podman import (the base image)")
+         f"podman import (the {release} base image)")
     # The imported root directory is read-only (0555); images from a registry have 0755.
-    _run([*engine_cli(), "build", "-t", BASE_IMAGE, "-"], "the base image", input=f"FROM {raw}\nRUN chmod 755 /\n")
-    return BASE_IMAGE
+    _run([*engine_cli(), "build", "-t", name, "-"], f"the {release} base image", input=f"FROM {raw}\nRUN chmod 755 /\n")
+    return name
+
+
+def _bases_named(*texts: str) -> None:
+    """Build the local bases these names or Dockerfile lines use, before the engine looks for them."""
+    for release in sorted({m for t in texts for m in re.findall(r"localhost/pertask-base:(\w+)", t)} & set(RELEASES)):
+        base_image(release)
 
 
 FROM = re.compile(r"^(\s*FROM\s+)((?:--\S+\s+)*)(\S+)(.*)$", re.IGNORECASE | re.MULTILINE)
@@ -155,8 +165,7 @@ def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path
         if image is None:
             raise ImageError(f"task {task_id}: no environment/Dockerfile and no docker_image")
         local = subs.get(image, image)
-        if local == BASE_IMAGE:
-            base_image()
+        _bases_named(local)
         found = image_id(local)
         if found is None:
             _run([*engine_cli(), "pull", local], f"podman pull {local} (task {task_id})")
@@ -170,8 +179,7 @@ def task_image(task_id: str, digest: str, context: Path | None, dockerfile: Path
         text, used = substitute_from(dockerfile.read_text(), subs)
     if finish:
         text = f"{text.rstrip()}\nRUN {finish}\n"
-    if BASE_IMAGE in used.values() or re.search(rf"^\s*FROM\s+{re.escape(BASE_IMAGE)}\b", text, re.M):
-        base_image()
+    _bases_named(*used.values(), *re.findall(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", text, re.M | re.I))
     key = hashlib.sha256(f"{digest}\0{sorted(used.items())}\0{text}".encode()).hexdigest()[:16]
     tag = f"localhost/pertask-task/{task_id.lower()}:{key}"
     found = image_id(tag)

@@ -19,7 +19,7 @@ assert CHROMIUM and DRIVER  # the module above skips (or fails under PERTASK_REQ
 
 @pytest.fixture
 def viewer(tmp_path):
-    from harness.cli.viewer import start_in_thread
+    from results.viewer_server import start_in_thread
 
     runs = tmp_path / "runs"
     runs.mkdir()

@@ -1,5 +1,5 @@
-"""`pertask view [RUNS_DIR]`: a local web app over run directories, on loopback, from the standard library
-(no framework, no CDN). It lists the runs, shows a run's summary (the figures of `report --json`), filters
+"""The server behind `pertask view [RUNS_DIR]`: a local web app over run directories, on loopback, from the standard
+library (no framework, no CDN). It lists the runs, shows a run's summary (the figures of `report --json`), filters
 its samples, opens a transcript with its failed checks, and follows a run that is still writing (the page
 polls). It only reads: a run directory is written by its run alone."""
 
@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from results.browse import Viewer
-from results.report import load_summary, to_json
+from .browse import Viewer
+from .report import load_summary, to_json
 
 ASSETS = Path(str(resources.files("results").joinpath("data")))  # the viewer's page ships with the report's assets
 

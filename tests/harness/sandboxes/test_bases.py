@@ -1,0 +1,68 @@
+"""`--offline-images`: every registry base image Terminal-Bench 2 names stands on the closest Debian base pertask
+builds from the package archive (harness/sandboxes/bases.py); the manifest says what differs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness.sandboxes.bases import Substitutions, stand_in
+from tests.conftest import load_samples, run_json
+from tests.tasks.test_harbor import TOML, write
+
+# The seven FROM images of Terminal-Bench 2.0's Dockerfiles, and the base each gets.
+TB2_BASES = {"python:3.13-slim-bookworm": "trixie", "ubuntu:24.04": "trixie", "python:3.11-slim": "bookworm",
+             "python:3.10-slim-bookworm": "bookworm", "debian:bullseye-slim": "bullseye", "debian:13.0-slim": "trixie",
+             "python:3.11": "bookworm"}
+
+
+@pytest.mark.parametrize("name, release", TB2_BASES.items())
+def test_each_registry_image_gets_the_closest_release(name, release):
+    got, note = stand_in(name)
+    assert got.name == release and note.startswith(f"{name}: Debian {got.debian} ({release}) with Python")
+    assert ("which Debian does not ship" in note) == (name == "python:3.10-slim-bookworm"), note
+    assert ("Ubuntu's archive is not reached" in note) == name.startswith("ubuntu"), note
+
+
+def test_what_has_no_stand_in_is_left_and_a_given_substitution_wins():
+    assert stand_in("ghcr.io/acme/tool:1.2") is None and stand_in("node:20-bookworm") is None
+    subs = Substitutions({"python:3.11-slim": "localhost/mine:1"}, offline=True)
+    assert subs.get("python:3.11-slim") == "localhost/mine:1" and "python:3.11-slim" not in subs.notes
+    assert subs["docker.io/library/python:3.12"] == "localhost/pertask-base:trixie", "3.12: the newer of two nearest"
+    assert "ghcr.io/acme/tool:1.2" not in subs
+    assert "python:3.13" not in Substitutions({}, offline=False), "without the flag nothing is substituted"
+
+
+# A task written for Python 3.13 on bookworm, installing a Debian package at build time (the archive is reached).
+PY313 = {
+    "task.toml": TOML,
+    "instruction.md": "Write the Python version to /app/version.txt.\n",
+    "environment/Dockerfile": "FROM python:3.13-slim-bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends "
+                              "jq && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\n",
+    "tests/test.sh": "v=$(python3 -c 'import sys; print(\"%d.%d\" % sys.version_info[:2])'); "
+                     "if [ \"$(cat /app/version.txt)\" = \"$v\" ] && [ \"$v\" = 3.13 ] && command -v jq; "
+                     "then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n",
+    "solution/solve.sh": "python3 -c 'import sys; print(\"%d.%d\" % sys.version_info[:2])' > /app/version.txt\n",
+}
+
+
+def test_one_flag_builds_a_python_313_task_on_trixie(tmp_path, cli):
+    write(tmp_path / "tb2" / "py313", PY313)
+    code, out, err = cli("tasks", "check", "--suite", tmp_path / "tb2", "--offline-images")
+    assert code == 0 and "1 ok, 0 broken" in out, (out, err)
+    run = tmp_path / "run"
+    run_json(cli, "run", "--suite", tmp_path / "tb2", "--model", "oracle", "--out", run, "--offline-images")
+    (s,) = load_samples(run)
+    assert s["score"] == 1.0, s["grader"]
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["image_substitutions"] == {"python:3.13-slim-bookworm": "localhost/pertask-base:trixie"}
+    assert manifest["image_notes"]["python:3.13-slim-bookworm"].endswith("Debian 13 (trixie) with Python 3.13")
+
+
+def test_the_base_command_builds_or_finds_each_release(cli):
+    code, out, err = cli("images", "base", "trixie")  # built by the test above, or now
+    assert code == 0 and out.strip() == "localhost/pertask-base:trixie  Debian 13 (trixie) with Python 3.13", (out, err)
+    with pytest.raises(SystemExit) as stop:
+        cli("images", "base", "sid")
+    assert stop.value.code == 2
