@@ -75,6 +75,8 @@ class Model:
     serves_metrics: bool = False  # a server of its own (vLLM): started, scraped, watched by the harness
     over_http: bool = False  # reached over HTTP: the run checks it with a preflight request first
     launches: bool = False  # pertask starts its server on this node (its hardware is this machine's)
+    # It calls nothing outside its process (oracle, null): a Ray worker makes its own copy from the spec.
+    self_contained: bool = False
 
     async def generate(self, request: ChatRequest) -> ModelOutput:
         raise NotImplementedError

@@ -26,6 +26,7 @@ class NullModel(Model):
     """Submits at once without touching the workspace."""
 
     wants_reference = False
+    self_contained = True
 
     def __init__(self, info: ModelInfo):
         self.info = info
@@ -42,6 +43,7 @@ class OracleModel(Model):
     """Applies the task's reference solution: its files by write_file, then its script by bash."""
 
     wants_reference = True
+    self_contained = True
 
     def __init__(self, info: ModelInfo):
         self.info = info

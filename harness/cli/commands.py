@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+from harness.run.executors import make_executor
 from harness.sandboxes import engines
 from providers.registry import build_model
 from results.prices import Catalog
@@ -30,8 +31,8 @@ def cmd_tasks(a: argparse.Namespace) -> int:
             # Valid files are not enough: the oracle must pass every task and doing nothing must not.
             from harness.run.checks import check_oracles
 
-            problems = asyncio.run(check_oracles(s, a.concurrency, a.sandbox, substitutions(a),
-                                                 note=note))
+            problems = asyncio.run(check_oracles(s, a.concurrency, a.sandbox, substitutions(a), note=note,
+                                                 executor=make_executor(a.executor, a.ray_address)))
             for p in problems:
                 print(f"error: {s.name}/{p}", file=sys.stderr)
             broken += len(problems)

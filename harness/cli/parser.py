@@ -139,6 +139,8 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--sandbox", choices=list(SANDBOXES), help="as for run (default: each task where it needs)")
     t.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL", help="as for run")
     t.add_argument("--offline-images", action="store_true", help="as for run")
+    t.add_argument("--executor", choices=list(EXECUTORS), default="local", help="as for run: ray spreads the check")
+    t.add_argument("--ray-address", metavar="ADDR", help="as for run")
     t.add_argument("--container-engine", choices=list(ENGINES), help="as for run")
     rp = sub.add_parser("reprice", help="recompute a run's dollars from stored usage (no model is called)")
     rp.add_argument("run", type=Path)

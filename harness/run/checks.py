@@ -12,11 +12,12 @@ from results.prices import Catalog
 from tasks import Suite
 
 from .coordinator import open_store, run_plan
-from .plan import RunPlan, Substitutions
+from .plan import Executor, RunPlan, Substitutions
 
 
 async def check_oracles(suite: Suite, concurrency: int = 4, sandbox: str | None = None,
-                        substitutions: Substitutions | None = None, note=lambda _: None) -> list[str]:
+                        substitutions: Substitutions | None = None, note=lambda _: None,
+                        executor: Executor | None = None) -> list[str]:
     """One problem line per task whose grader cannot tell a solution from no work; [] when all hold."""
     if not suite.tasks:
         return []
@@ -30,7 +31,7 @@ async def check_oracles(suite: Suite, concurrency: int = 4, sandbox: str | None 
     models = [build_model("oracle", catalog), build_model("null", catalog)]
     with tempfile.TemporaryDirectory(prefix="pertask-check-") as tmp:
         plan = RunPlan(suite, runnable, models, Path(tmp) / "run", concurrency=concurrency, images=images,
-                       substitutions=subs)
+                       substitutions=subs, executor=executor)
         if sandbox:
             plan.sandbox = sandbox
         store = open_store(plan)

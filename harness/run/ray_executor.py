@@ -37,7 +37,7 @@ class RayExecutor:
     def unsuitable(self, plan: Any) -> str:
         if plan.agent.external or plan.judges:
             return "--executor ray runs pertask's own agent without a judge, for now (not --agent or --judge)"
-        not_http = [m.info.spec for m in plan.models if not m.over_http]
+        not_http = [m.info.spec for m in plan.models if not (m.over_http or m.self_contained)]
         if not_http:
             return (f"--executor ray: {', '.join(not_http)} cannot be called over HTTP, which a worker's calls need "
                     "(through the coordinator's proxy)")
@@ -58,12 +58,12 @@ class RayExecutor:
 
         store = ctx.store
         sid = sample_id(model.info.spec, task.id, epoch)
-        meter = Meter(sid, model, on_call=ledger(store, sid, ctx))
-        key = self.proxy.open(meter)
-        job = {"info": model.info, "profile": model.profile, "proxy": f"{self.proxy.url}/v1", "key": key,
-               "suite": plan.suite, "task": task, "epoch": epoch, "sampling": plan.sampling,
+        # A model the worker reaches through the coordinator's proxy, metered here; the oracle and null are made there.
+        key = None if model.self_contained else self.proxy.open(Meter(sid, model, on_call=ledger(store, sid, ctx)))
+        job = {"info": model.info, "profile": None if key is None else model.profile, "proxy": f"{self.proxy.url}/v1",
+               "key": key, "suite": plan.suite, "task": task, "epoch": epoch, "sampling": plan.sampling,
                "max_turns": plan.max_turns, "sandbox": plan.sandbox, "images": plan.images, "hidden": ctx.hidden,
-               "session_id": ctx.session_id}
+               "session_id": ctx.session_id, "substitutions": dict(plan.substitutions)}
         started = now_iso()
         try:
             out = await _remote.remote(job)
@@ -73,7 +73,8 @@ class RayExecutor:
                                                                                      "error": rec.error_detail})
             return rec
         finally:
-            self.proxy.close(key)
+            if key is not None:
+                self.proxy.close(key)
         rec = SampleRecord.model_validate_json(out["record"])
         rec.replica = model.replica_of(sid)  # the coordinator's balancer kept it there
         rec.transcript = store.write_transcript(model.info.spec, task.id, epoch, out["transcript"])

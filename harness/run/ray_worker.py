@@ -14,6 +14,19 @@ from pathlib import Path
 from typing import Any
 
 
+def _images_here(job: dict[str, Any]) -> None:
+    """The task's image on this node: the coordinator's tag, built here the first time (the same Dockerfile, digest and
+    substitutions give the same tag), then found in this node's engine store."""
+    from harness.sandboxes.images import image_id
+    from harness.sandboxes.per_task import prepare_images
+
+    image = job["images"].get(job["task"].id)
+    if image is not None and image_id(image.name) is None:
+        from harness.sandboxes.bases import Substitutions
+
+        prepare_images([job["task"]], job["sandbox"], Substitutions(job["substitutions"]))
+
+
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     return asyncio.run(_run(job))
 
@@ -26,8 +39,15 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
     from .plan import RunContext, RunPlan
     from .sample import run_sample
 
-    info = job["info"].model_copy(update={"base_url": job["proxy"], "replicas": []})
-    model = HTTPModel(info, api_key=job["key"], profile=job["profile"])
+    if job["key"] is None:  # the oracle or null: nothing to call
+        from providers.registry import build_model
+        from results.prices import Catalog
+
+        model = build_model(job["info"].spec, Catalog.load())
+    else:
+        info = job["info"].model_copy(update={"base_url": job["proxy"], "replicas": []})
+        model = HTTPModel(info, api_key=job["key"], profile=job["profile"])
+    _images_here(job)
     root = Path(tempfile.mkdtemp(prefix="pertask-ray-"))
     try:
         store = RunStore(root)

@@ -165,8 +165,24 @@ def test_what_the_ray_executor_cannot_run_is_refused_before_the_run_directory_is
     code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--ray-address", "10.0.0.5:6379",
                        "--out", tmp_path / "a")
     assert code == 2 and "--ray-address is for --executor ray" in err
-    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--executor", "ray", "--out", tmp_path / "b")
-    assert code == 2 and "oracle cannot be called over HTTP" in err and not (tmp_path / "b").exists()
+    judge = _script(tmp_path)
+    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--executor", "ray", "--judge", f"scripted:{judge}",
+                       "--out", tmp_path / "b")
+    assert code == 2 and "without a judge" in err and not (tmp_path / "b").exists()
+
+
+def test_the_oracle_and_null_prove_a_suite_across_the_cluster(cluster, cli, tmp_path):
+    """`tasks check` and a run of the reference models on Ray: a worker makes its own oracle and null (they call
+    nothing), so validating a benchmark of hundreds of tasks spreads over the nodes."""
+    code, out, err = cli("tasks", "check", "--suite", "smoke", "--executor", "ray", "--ray-address", cluster)
+    assert code == 0 and "smoke: 5 ok, 0 broken, 0 grader problem(s)" in out, (out, err)
+    run_json(cli, "run", "--suite", "smoke", "--model", "oracle", "--model", "null", "--concurrency", "2",
+             "--executor", "ray", "--ray-address", cluster, "--out", tmp_path / "ray")
+    got = load_samples(tmp_path / "ray")
+    assert len(got) == 10 and all(s["executor"] == "ray" and s["error"] == "none" for s in got)
+    assert {s["passed"] for s in got if s["model"] == "oracle"} == {True}
+    assert {s["passed"] for s in got if s["model"] == "null"} == {False}, "partial credit at most, never a pass"
+    assert len({s["node"] for s in got}) == 2, "both nodes took samples"
 
 
 def test_a_container_task_runs_in_its_image_on_a_ray_worker(cluster, cli, tmp_path):
