@@ -19,9 +19,11 @@ or `#label=NAME`. A resume against the same model on another port therefore skip
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,18 @@ from results.records import ModelInfo
 
 from .base import Model, SpecError
 from .profiles import SETTINGS, WIRES, Profile, generic, parse_settings, profiles
+
+# Models built while this is set are only priced, never called (`run --estimate`): a missing key is no error.
+_PRICING_ONLY = contextvars.ContextVar("pricing_only", default=False)
+
+
+@contextlib.contextmanager
+def pricing_only(on: bool = True) -> Iterator[None]:
+    token = _PRICING_ONLY.set(on)
+    try:
+        yield
+    finally:
+        _PRICING_ONLY.reset(token)
 
 PROTOCOLS = ("tools", "text")
 
@@ -122,7 +136,7 @@ def _hosted(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str
         profile = profiles()[kind]
         key_env, base_url = profile.key_env, url or profile.base_url
         key = os.environ.get(key_env, "")
-        if not key:
+        if not key and not _PRICING_ONLY.get():
             raise SpecError(f"--model {spec}: the environment variable {key_env} is not set (it holds the API key)")
     if not name:
         raise SpecError(f"--model {spec}: no model name after '{kind}:'")

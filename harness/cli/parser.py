@@ -115,6 +115,9 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--scrape-every", type=float, default=SCRAPE_EVERY_S, metavar="S",
                    help=f"seconds between scrapes of a vLLM server's /metrics: the resolution of its load over time "
                         f"and busy share (default {SCRAPE_EVERY_S:g})")
+    r.add_argument("--estimate", nargs="*", type=Path, metavar="RUN",
+                   help="run nothing: print each model's samples, tokens and dollars at list prices (a 95%% range), "
+                        "from earlier runs of the suite (these, or every one under ./runs; a pilot: --limit 5)")
     r.add_argument("--fresh", action="store_true",
                    help="without --out: a new dated run directory, instead of the one this same command resumes")
     r.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")

@@ -13,7 +13,7 @@ from harness.run.plan import RunPlan
 from harness.run.server_watch import start_servers
 from harness.sandboxes import engines
 from providers.base import Sampling
-from providers.registry import build_model
+from providers.registry import build_model, pricing_only
 from results.assumptions import assumptions
 from results.prices import Catalog
 from results.projection import ProjectionError, check_targets, project
@@ -63,9 +63,17 @@ def cmd_run(a: argparse.Namespace) -> int:
 async def _run(a, suite, tasks, catalog) -> int:
     models, store = [], None
     try:
-        for spec in a.model:  # every spec is checked (keys included) before any task starts
-            models.append(build_model(spec, catalog, a.protocol, a.vllm_arg, a.max_connections))
-            models[-1].info.batch = a.batch_pricing
+        with pricing_only(a.estimate is not None):  # an estimate calls no model: it needs no key
+            for spec in a.model:  # every spec is checked (keys included) before any task starts
+                models.append(build_model(spec, catalog, a.protocol, a.vllm_arg, a.max_connections))
+                models[-1].info.batch = a.batch_pricing
+        if a.estimate is not None:  # what it would cost, and nothing run
+            from results.estimate import earlier_runs, estimate, render
+
+            runs = earlier_runs(suite.name, a.estimate)
+            print("\n".join(render(estimate([m.info for m in models], [t.id for t in tasks], a.epochs, runs), suite.name,
+                                    runs)))
+            return 0
         node = setup.run_node(a.node, a.gpu_type, a.gpus, a.gpu_hour_usd, a.bill_from, models, warn)
         if a.project_on:
             check_targets(a.project_on.split(","), catalog)
