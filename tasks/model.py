@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -149,9 +150,12 @@ class Suite:
     hidden: list[Path] = field(default_factory=list)  # more paths the agent must not see (besides dir)
     origin: str = ""  # where it came from when not a folder of the user's: hf:OWNER/NAME@COMMIT
 
-    def select(self, ids: list[str] | None = None, limit: int | None = None, shard: str | None = None) -> list[Task]:
+    def select(self, ids: list[str] | None = None, limit: int | None = None, shard: str | None = None,
+               sample: int | None = None) -> list[Task]:
         """The tasks a run takes: those of `ids`, the first `limit`, then shard I of N ("I/N": every Nth from the
-        Ith, so that N machines running shards 1/N .. N/N share the suite)."""
+        Ith, so that N machines running shards 1/N .. N/N share the suite), then `sample` of them drawn at random
+        (seeded: the same draw every time; a pilot for an estimate, unlike a shard, follows no pattern of the
+        suite's order)."""
         tasks = self.tasks
         if ids:
             if unknown := sorted(set(ids) - {t.id for t in tasks}):
@@ -163,6 +167,9 @@ class Suite:
             if not (i.isdigit() and n.isdigit() and 1 <= int(i) <= int(n)):
                 raise SuiteError(f"--shard {shard}: expected I/N with 1 <= I <= N, e.g. 2/8")
             tasks = tasks[int(i) - 1::int(n)]
+        if sample:
+            drawn = set(random.Random(0).sample(range(len(tasks)), min(sample, len(tasks))))
+            tasks = [t for i, t in enumerate(tasks) if i in drawn]
         if not tasks:
             raise SuiteError(f"suite {self.name} has no runnable task" + (" in this selection" if ids or shard else ""))
         return tasks

@@ -18,12 +18,12 @@ class UsageError(Exception):
 
 
 def substitutions(a) -> Substitutions:
-    """--substitute-image NAME=LOCAL and --offline-images, as run and tasks check take them."""
+    """--substitute-image NAME=LOCAL, --image-namespace and --offline-images, as run and tasks check take them."""
     from harness.sandboxes.bases import Substitutions
     from harness.sandboxes.images import parse_substitutions
 
     try:
-        return Substitutions(parse_substitutions(a.substitute_image), a.offline_images)
+        return Substitutions(parse_substitutions(a.substitute_image), a.offline_images, a.image_namespace or "")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

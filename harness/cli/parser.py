@@ -44,6 +44,8 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--limit", type=int, help="only the first N tasks")
     r.add_argument("--task", action="append", metavar="ID", help="only these task ids (repeatable)")
     r.add_argument("--shard", metavar="I/N", help="only every Nth task from the Ith (after --task and --limit)")
+    r.add_argument("--sample", type=int, metavar="N", help="only N tasks drawn at random, the same every time (a "
+                                                           "pilot for --estimate)")
     r.add_argument("--out", type=Path, help="run directory; give an existing one to resume (default: runs/DATE-SUITE)")
     r.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
     r.add_argument("--protocol", choices=["tools", "text"], help="agent protocol for every model (default: per model)")
@@ -80,6 +82,8 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--offline-images", action="store_true", help="with no image registry: build every python:, "
                    "debian: and ubuntu: image on the closest local Debian base (`pertask images base`); the manifest "
                    "says which Python and release stood in")
+    r.add_argument("--image-namespace", metavar="NS", help="SWE-bench's instance images (swebench/NAME) from NS/NAME: "
+                                                           "a mirror of docker.io's swebench namespace")
     r.add_argument("--agent", metavar="SPEC", help="who works on each task: builtin (pertask's own loop, the default), "
                                                  "mini-swe-agent, aider (PyPI), claude-code, codex (npm), each installed "
                                                  "into the cache on first use, NAME:PATH (that agent from your own "
@@ -142,6 +146,7 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--sandbox", choices=list(SANDBOXES), help="as for run (default: each task where it needs)")
     t.add_argument("--substitute-image", action="append", default=[], metavar="NAME=LOCAL", help="as for run")
     t.add_argument("--offline-images", action="store_true", help="as for run")
+    t.add_argument("--image-namespace", metavar="NS", help="as for run")
     t.add_argument("--executor", choices=list(EXECUTORS), default="local", help="as for run: ray spreads the check")
     t.add_argument("--ray-address", metavar="ADDR", help="as for run")
     t.add_argument("--container-engine", choices=list(ENGINES), help="as for run")

@@ -44,13 +44,13 @@ def cmd_run(a: argparse.Namespace) -> int:
         raise UsageError("--disk-gb must be more than 0")
     if a.scrape_every < 0.2:
         raise UsageError("--scrape-every must be at least 0.2 (seconds)")
-    for name in ("epochs", "concurrency", "limit", "max_turns", "gpus", "max_connections"):
+    for name in ("epochs", "concurrency", "limit", "max_turns", "gpus", "max_connections", "sample"):
         if getattr(a, name) is not None and getattr(a, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
     suite = load_suite(a.suite, a.task_format)
     for e in suite.errors:
         warn(f"skipping broken task: {e}")
-    tasks = suite.select(a.task, a.limit, a.shard)
+    tasks = suite.select(a.task, a.limit, a.shard, a.sample)
     from providers.registry import model_key
 
     keys = [model_key(m) for m in a.model]

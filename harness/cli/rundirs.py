@@ -22,6 +22,6 @@ def default_out(a: Any, suite_name: str) -> Path:
     given = {k: getattr(a, k, None) for k in IDENTITY}
     if isinstance(given["judge"], list) and len(given["judge"]) == 1:
         given["judge"] = given["judge"][0]  # one judge: the same run as before judges could be repeated
-    given |= {k: getattr(a, k) for k in ("panel", "shard") if getattr(a, k, None) not in (None, "draw")}
+    given |= {k: getattr(a, k) for k in ("panel", "shard", "sample") if getattr(a, k, None) not in (None, "draw")}
     key = json.dumps(given, sort_keys=True, default=str)
     return Path("runs") / f"{suite_name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"

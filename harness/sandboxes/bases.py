@@ -76,16 +76,20 @@ def stand_in(name: str) -> tuple[Release, str] | None:
 
 
 class Substitutions(dict):
-    """Image substitutions: NAME -> LOCAL as given (--substitute-image); with `offline` (--offline-images) also a
-    stand-in for every registry image above, filled in as images are looked up, and `notes` on what each differs in."""
+    """Image substitutions: NAME -> LOCAL as given (--substitute-image); with `namespace` (--image-namespace) SWE-bench's
+    instance images (swebench/NAME) from that namespace (a mirror); with `offline` (--offline-images) a stand-in for
+    every registry image above. Filled in as images are looked up; `notes` says what each differs in."""
 
-    def __init__(self, given: dict[str, str] | None = None, offline: bool = False):
+    def __init__(self, given: dict[str, str] | None = None, offline: bool = False, namespace: str = ""):
         super().__init__(given or {})
-        self.offline = offline
+        self.offline, self.namespace = offline, namespace.rstrip("/")
         self.notes: dict[str, str] = {}
 
     def _fill(self, name: str) -> bool:
         if dict.__contains__(self, name):
+            return True
+        if self.namespace and (m := re.match(r"(?:(?:index\.)?docker\.io/)?swebench/(.+)$", name)):
+            self[name], self.notes[name] = f"{self.namespace}/{m.group(1)}", f"{name}: from {self.namespace}"
             return True
         found = stand_in(name) if self.offline else None
         if found is None:

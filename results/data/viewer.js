@@ -99,9 +99,10 @@
     return get("/api/runs/" + encodeURIComponent(state.run) + "/sample?id=" + encodeURIComponent(sid)).then(function (t) {
       var r = t.record; $("transcript").hidden = false;
       $("t-title").textContent = r.model + " · " + r.task_id + " · epoch " + r.epoch + " · score " + (r.score === null ? "-" : r.score) + " · " + money(r.usd);
-      fill($("checks"), t.checks.map(function (c) {
+      var detail = (r.grader && r.grader.detail) ? [el("li", "note", r.grader.detail)] : [];  // what a 0 means, in a line
+      fill($("checks"), detail.concat(t.checks.map(function (c) {
         return el("li", c.passed ? "pass" : "fail", (c.passed ? "✓ " : "✗ ") + c.name + (c.message ? ": " + c.message : ""));
-      }));
+      })));
       var body = $("t-body"); body.replaceChildren();
       t.messages.forEach(function (m) {
         var d = el("div", "msg"); d.appendChild(el("div", "role", m.role.toUpperCase()));

@@ -123,8 +123,13 @@ def _judge(spec: dict, patch: str, res, log: Path, out_dir: Path, timeout_s: flo
     order = {t: i for i, t in enumerate(spec["FAIL_TO_PASS"] + spec["PASS_TO_PASS"])}
     checks.sort(key=lambda c: order.get(c["name"], len(order)))
     resolved = bool(report["resolved"])
-    return GradeResult(1.0 if resolved else 0.0, resolved, checks,
-                       f"{'resolved' if resolved else 'not resolved'} (swebench {spec['log_parser']})", output=kept(content))
+    # What a 0 means, named: the tests that still fail and the ones the change broke.
+    failing = [f"{kind} {'failing' if kind == 'FAIL_TO_PASS' else 'broken'}: {', '.join(tests[:5])}"
+               + (f" and {len(tests) - 5} more" if len(tests) > 5 else "")
+               for kind in ("FAIL_TO_PASS", "PASS_TO_PASS") if (tests := status[kind]["failure"])]
+    detail = "resolved" if resolved else "not resolved" + (f": {'; '.join(failing)}" if failing else "")
+    return GradeResult(1.0 if resolved else 0.0, resolved, checks, f"{detail} (swebench {spec['log_parser']})",
+                       output=kept(content))
 
 
 def eval_script(text: str) -> str:

@@ -154,3 +154,18 @@ def test_task_formats_are_looked_up_by_name(suite, cli, tmp_path):
     assert code == 2 and "is not a swebench suite" in err
     code, out, _ = cli("tasks", "list", "--suite", suite, "--task-format", "native")
     assert code == 0 and "5 tasks" in out
+
+
+def test_shards_share_a_suite_and_a_sample_is_the_same_draw_every_time(cli):
+    """--shard I/N: N machines running 1/N .. N/N run every task once between them; --sample N: a seeded draw."""
+    suite = load_suite("briefcase")
+    ids = [t.id for t in suite.tasks]
+    shards = [[t.id for t in suite.select(shard=f"{i}/5")] for i in range(1, 6)]
+    assert sorted(sum(shards, [])) == sorted(ids) and all(shards)
+    drawn = [t.id for t in suite.select(sample=6)]
+    assert drawn == [t.id for t in suite.select(sample=6)] and len(drawn) == 6
+    assert drawn == [i for i in ids if i in drawn], "in the suite's order"
+    assert len({i.split("-w")[1] for i in drawn}) > 2, "not one week of each scenario, as a shard of 8 would be"
+    for bad in ("0/4", "5/4", "a/b", "1"):
+        code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--shard", bad)
+        assert code == 2 and f"--shard {bad}: expected I/N" in err, err

@@ -131,6 +131,7 @@ def test_instance_image_is_built_and_graded_as_swebench_grades_it(task_repo, cli
     assert "PASSED tests/test_ops.py::test_clamp_high" in json.dumps(transcript["messages"]), "the fake ran"
     assert cheater["score"] == 0.0, cheater["grader"]
     assert [c["message"] for c in cheater["grader"]["checks"]] == ["FAIL_TO_PASS: FAILED", "PASS_TO_PASS: PASSED"]
+    assert cheater["grader"]["detail"].startswith("not resolved: FAIL_TO_PASS failing: tests/test_ops.py::test_clamp_high")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["images"][IID]["substituted"] == {"python:3.11-slim": BASE_IMAGE}
 

@@ -32,6 +32,11 @@ def test_what_has_no_stand_in_is_left_and_a_given_substitution_wins():
     assert subs["docker.io/library/python:3.12"] == "localhost/pertask-base:trixie", "3.12: the newer of two nearest"
     assert "ghcr.io/acme/tool:1.2" not in subs
     assert "python:3.13" not in Substitutions({}, offline=False), "without the flag nothing is substituted"
+    mirror = Substitutions({}, namespace="registry.local:5000/swebench/")
+    for name in ("swebench/sweb.eval.x86_64.astropy_1776_astropy-12907:latest",
+                 "docker.io/swebench/sweb.eval.x86_64.astropy_1776_astropy-12907:latest"):
+        assert mirror[name] == "registry.local:5000/swebench/sweb.eval.x86_64.astropy_1776_astropy-12907:latest"
+    assert "python:3.11" not in mirror and "ghcr.io/swebench/x" not in mirror
 
 
 # A task written for Python 3.13 on bookworm, installing a Debian package at build time (the archive is reached).
