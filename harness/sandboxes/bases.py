@@ -3,8 +3,8 @@ registry images each stands in for under `--offline-images`.
 
     pertask images base [RELEASE ...]     builds localhost/pertask-base:RELEASE (bullseye, bookworm, trixie)
 
-Each is Debian's minimal system with its own Python 3, pip, venv and procps, made by mmdebstrap (about 90 s and 250 MB
-each, once). A task's `FROM python:3.13-slim-bookworm` or `FROM ubuntu:24.04` then builds on the closest one:
+Each is Debian's minimal system with its own Python 3, pip, venv and procps, made by mmdebstrap (33-37 s and 175-251 MB
+each on a 2-core machine, once: benchmarks/offline_images.py). A task's `FROM python:3.13-slim-bookworm` or `FROM ubuntu:24.04` then builds on the closest one:
 
 - `python:X.Y...`: the release whose Python is X.Y (bullseye 3.9, bookworm 3.11, trixie 3.13), else the nearest
   version (a tie goes to the newer);

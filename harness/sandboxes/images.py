@@ -87,7 +87,7 @@ def parse_substitutions(pairs: list[str]) -> dict[str, str]:
 
 
 def base_image(release: str = "bookworm") -> str:
-    """A local Debian base (harness/sandboxes/bases.py), built on first use (about 90 s) and then taken from the
+    """A local Debian base (harness/sandboxes/bases.py), built on first use (under a minute) and then taken from the
     engine's store."""
     name = RELEASES[release].image
     if image_id(name):

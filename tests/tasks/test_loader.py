@@ -166,6 +166,8 @@ def test_shards_share_a_suite_and_a_sample_is_the_same_draw_every_time(cli):
     assert drawn == [t.id for t in suite.select(sample=6)] and len(drawn) == 6
     assert drawn == [i for i in ids if i in drawn], "in the suite's order"
     assert len({i.split("-w")[1] for i in drawn}) > 2, "not one week of each scenario, as a shard of 8 would be"
+    code, out, _ = cli("tasks", "list", "--suite", "smoke", "--shard", "2/3")  # tasks check takes the same
+    assert code == 0 and "smoke (version" in out and ", 2 tasks)" in out, out
     for bad in ("0/4", "5/4", "a/b", "1"):
         code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--shard", bad)
         assert code == 2 and f"--shard {bad}: expected I/N" in err, err
