@@ -30,6 +30,7 @@ from results.store import cache_root
 
 from . import engines
 from .bases import RELEASES
+from .build_causes import cause
 
 BASE_IMAGE = "localhost/pertask-base:bookworm"
 # `python` and a pip that installs system-wide, as in the python:3 images a substituted FROM usually names.
@@ -67,7 +68,8 @@ def _run(argv: list[str], what: str, timeout: float = 3600, **kw) -> subprocess.
         raise ImageError(f"{what}: timed out after {timeout:.0f}s") from None
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
-        raise ImageError(f"{what} failed:\n{tail}")
+        why = cause(f"{proc.stdout}\n{proc.stderr}")
+        raise ImageError(f"{what} failed{f': {why}' if why else ''}:\n{tail}")
     return proc
 
 

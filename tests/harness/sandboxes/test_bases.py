@@ -71,3 +71,32 @@ def test_the_base_command_builds_or_finds_each_release(cli):
     with pytest.raises(SystemExit) as stop:
         cli("images", "base", "sid")
     assert stop.value.code == 2
+
+
+@pytest.mark.parametrize("log, said", [
+    ("curl: (6) Could not resolve host: github.com\nError: building at STEP", "it fetches from github.com, which"),
+    ("--2026-12-07--  https://archive.org/x\nResolving archive.org... failed.\nwget: unable to resolve host address "
+     "‘archive.org’", "it fetches from archive.org, which"),
+    ("fatal: unable to access 'https://github.com/acme/tool.git/': Could not resolve host: github.com",
+     "it fetches from github.com, which"),
+    ("Error: creating build container: initializing source docker://ghcr.io/acme/base:1: pinging container registry "
+     "ghcr.io: Get \"https://ghcr.io/v2/\": dial tcp: lookup ghcr.io: no such host", "it pulls an image from ghcr.io"),
+    ("E: Version '1.2.3-1ubuntu1' for 'libfoo' was not found", "it pins libfoo=1.2.3-1ubuntu1, a version"),
+    ("E: Unable to locate package libssl1.1", "it installs libssl1.1, which the base image's"),
+    ("Error: building at STEP \"RUN make\": exit status 2", ""),
+])
+def test_a_failed_build_says_why_in_one_line(log, said):
+    from harness.sandboxes.build_causes import cause
+
+    assert cause(log).startswith(said) if said else cause(log) == ""
+
+
+def test_a_task_that_fetches_from_an_unreachable_host_is_named_with_its_cause(tmp_path, cli):
+    """`.invalid` never resolves, on any machine: the check names the host, and goes on with the other tasks."""
+    fetches = {**PY313, "environment/Dockerfile": "FROM python:3.11-slim\nRUN curl -fsSL https://files.example.invalid"
+                                                   "/tool.tgz -o /tmp/tool.tgz || python3 -c \"import urllib.request; "
+                                                   "urllib.request.urlopen('https://files.example.invalid/tool.tgz')\"\n"}
+    write(tmp_path / "tb2" / "fetches", fetches)
+    code, out, err = cli("tasks", "check", "--suite", tmp_path / "tb2", "--offline-images")
+    assert code == 1 and "fetches: " in err and "it fetches from files.example.invalid, which this machine does not " \
+                                                "reach" in err, err
