@@ -86,6 +86,7 @@ class Task:
     tests_dir: Path | None = None  # the hidden grader's folder when it is not grader/
     solution_script: Path | None = None
     checkout: tuple[Path, str] | None = None  # (local git repo, commit): the workspace is that commit
+    host_env: Any = None  # SWE-bench on the host: the repository's own environment (tasks/swebench_env.py: HostEnv)
     environment: Environment | None = None  # its own container image (the container sandbox)
     # A published benchmark's own wording (tasks/aa_briefcase.py): "agent_system" replaces the built-in agent's
     # system prompt, "judge_system" and "judge_user" the rubric judge's; absent, pertask's own are used.

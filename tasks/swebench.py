@@ -171,7 +171,16 @@ def _task(inst: dict, where: Path, at: str, cache: Path, task_dir: Path | None) 
         if repo is None:
             raise TaskError(where, f"{at}repo", f"no local clone of {inst['repo']} (an absolute path, or "
                             f"{repos_root()}/{inst['repo'].replace('/', '__')}), and no image named")
-        return _materialize(inst, f2p, p2p, cache, checkout=(repo, inst["base_commit"])), repo
+        host_env = None
+        if not Path(inst["repo"]).is_absolute():  # a repository swebench knows: its tests in its own environment
+            from .swebench_env import for_instance
+
+            try:
+                host_env = for_instance(inst, repo)
+            except SuiteError as exc:
+                raise TaskError(where, f"{at}version", str(exc)) from None
+        task = _materialize(inst, f2p, p2p, cache, checkout=(repo, inst["base_commit"]), host_env=host_env)
+        return task, repo
     if dockerfile is None and not inst.get("image"):
         raise TaskError(task_dir / "Dockerfile", "Dockerfile", "missing, and task.yaml names no image")
     if not isinstance(inst.get("eval_script"), str) or ">>>>> Start Test Output" not in inst["eval_script"]:
@@ -189,7 +198,7 @@ def _task(inst: dict, where: Path, at: str, cache: Path, task_dir: Path | None) 
 
 
 def _materialize(inst: dict, f2p: list[str], p2p: list[str], cache: Path, *, checkout=None,
-                 environment: Environment | None = None, extra_digest: str = "") -> Task:
+                 environment: Environment | None = None, extra_digest: str = "", host_env=None) -> Task:
     iid = re.sub(r"[^A-Za-z0-9._-]", "_", inst["instance_id"])
     d = cache / iid
     (d / "grader").mkdir(parents=True, exist_ok=True)
@@ -200,7 +209,8 @@ def _materialize(inst: dict, f2p: list[str], p2p: list[str], cache: Path, *, che
             "base_commit": inst["base_commit"], "FAIL_TO_PASS": f2p, "PASS_TO_PASS": p2p,
             "test_files": patched_files(inst["test_patch"]), "mode": "host" if checkout else "image",
             "eval_script": inst.get("eval_script", ""), "log_parser": inst.get("log_parser") or "parse_log_pytest",
-            "eval_type": inst.get("eval_type") or "pass_and_fail"}
+            "eval_type": inst.get("eval_type") or "pass_and_fail",
+            "test_cmd": host_env.spec.get("test_cmd", "") if host_env else ""}
     (d / "grader" / "spec.json").write_text(json.dumps(spec))
     (d / "solution" / "solve.sh").write_text(f"git apply --whitespace=nowarn <<'PERTASK_PATCH'\n{inst['patch']}PERTASK_PATCH\n")
     config = TaskConfig(id=iid, kind="coding", tags=["swebench", inst["repo"]],
@@ -211,7 +221,7 @@ def _materialize(inst: dict, f2p: list[str], p2p: list[str], cache: Path, *, che
         return Task(d, "", config, inst["problem_statement"], digest, layout="swebench", workdir=WORKDIR, copies=[],
                     tests_dir=d / "grader", solution_script=d / "solution" / "solve.sh", environment=environment)
     return Task(d, "", config, inst["problem_statement"], digest, layout="swebench", tests_dir=d / "grader",
-                solution_script=d / "solution" / "solve.sh", checkout=checkout)
+                solution_script=d / "solution" / "solve.sh", checkout=checkout, host_env=host_env)
 
 
 FORMAT = TaskFormat("swebench", "SWE-bench: a task repo (sweb.yaml, tasks/ID/) or a .jsonl of instances", claims,

@@ -88,7 +88,7 @@ class BwrapSandbox(HostSandbox):
         for h in self.hidden:  # defence in depth: hidden things that lie inside a visible directory
             if any(h.is_relative_to(v) for v in (*SYSTEM_DIRS, *_python_dirs())):
                 argv += ["--tmpfs", str(h)] if h.is_dir() else ["--ro-bind", "/dev/null", str(h)]
-        for b in ro_binds or []:
+        for b in [*self.tool_dirs, *(ro_binds or [])]:
             argv += ["--ro-bind", str(b), str(b)]
         for b in [self.workspace, *binds]:
             argv += ["--bind", str(b), str(b)]

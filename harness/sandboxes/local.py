@@ -56,12 +56,16 @@ class HostSandbox:
         self.overlay: tuple[list[Path], Path, Path] | None = None  # (lowers, upper, work) when copy-on-write
         self.files: overlay.DirView | overlay.OverlayView = overlay.DirView(self.workspace)
         self.readonly: list[str] = []  # workspace folders bound read-only over the writable workspace
+        self.tool_dirs: list[Path] = []  # host folders its commands need to see, read-only (a repository's environment)
 
     @classmethod
     def create(cls, task: Task, root: Path, hidden: list[Path], image: Image | None, limits: ResourceLimits | None,
                agent: Path | None) -> HostSandbox:
-        box = cls(root, hidden, workdir=task.workdir, limits=limits,
-                  env=task.environment.env if task.environment else None)
+        env = task.environment.env if task.environment else None
+        if task.host_env is not None and task.host_env.home is not None:  # its own Python first, seen read-only
+            env = {"PATH": f"{task.host_env.bin}:$PATH", "VIRTUAL_ENV": str(task.host_env.bin.parent)}
+        box = cls(root, hidden, workdir=task.workdir, limits=limits, env=env)
+        box.tool_dirs = task.host_env.dirs() if task.host_env is not None else []
         box.readonly = list(task.readonly)  # enforced where the backend binds paths (bwrap), said elsewhere
         if task.config.kind == "document":  # sources to read: which of them the agent opened, where traced
             box.trace_reads()
@@ -141,6 +145,7 @@ class HostSandbox:
         """A fresh sandbox of the same backend over a copy of the workspace as data (grading_copy.py): graders and
         the judge read only that, never the workspace the agent's commands could still shape (modes, links, FIFOs)."""
         box = type(self)(dest, self.hidden, self.workdir, self.limits, self.image_env)
+        box.tool_dirs = self.tool_dirs
         report = copy_workspace(self.files.entries(), box.workspace, self.workdir)
         box.tmp.mkdir(parents=True, exist_ok=True)
         # The copy is the harness's doing: what the graded code may write comes on top of it.

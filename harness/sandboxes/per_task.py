@@ -30,6 +30,13 @@ def prepare_images(tasks: list[Task], forced: str | None, subs: dict[str, str],
     images: dict[str, Image] = {}
     for task in tasks:
         try:
+            if task.host_env is not None and task.host_env.home is None:  # SWE-bench on the host: its own Python
+                from tasks.swebench_env import EnvError, build
+
+                try:
+                    build(task.host_env, note)
+                except EnvError as exc:
+                    raise BackendError(f"task {task.id}: {exc}") from None
             image = _image_for(task, forced, subs, note)
         except BackendError as exc:
             if problems is None:

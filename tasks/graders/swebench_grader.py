@@ -85,7 +85,7 @@ async def _on_host(spec: dict, grader_dir: Path, out_dir: Path, run: RunCommand,
            f"{{ echo 'pertask: test_patch does not apply'; exit 3; }}; "
            f"{{ echo '>>>>> Start Test Output'; "
            f"[ -d src ] && export PYTHONPATH=\"$PWD/src${{PYTHONPATH:+:$PYTHONPATH}}\"; "  # src layouts: the patched copy
-           f"{q(sys.executable)} -m pytest -rA -p no:cacheprovider {tests}; rc=$?; "
+           f"{_pytest(spec)} {tests}; rc=$?; "
            f"echo '>>>>> End Test Output'; echo \">>>>> Test Exit Code: $rc\"; }} > {q(str(log))} 2>&1")
     res = await run(started_cmd(cmd), timeout_s=timeout_s, binds=[out_dir], env={"PYTHONDONTWRITEBYTECODE": "1"})
     if res.exit_code == 3 and "test_patch does not apply" in res.output:
@@ -130,6 +130,16 @@ def _judge(spec: dict, patch: str, res, log: Path, out_dir: Path, timeout_s: flo
     detail = "resolved" if resolved else "not resolved" + (f": {'; '.join(failing)}" if failing else "")
     return GradeResult(1.0 if resolved else 0.0, resolved, checks, f"{detail} (swebench {spec['log_parser']})",
                        output=kept(content))
+
+
+def _pytest(spec: dict) -> str:
+    """The instance's environment's pytest as swebench's specification runs it (the sandbox puts that environment first
+    on PATH); for a repository swebench does not know, pertask's own interpreter. `python -m`: the workspace is on the
+    path."""
+    cmd = spec.get("test_cmd", "")
+    if cmd.startswith("pytest"):
+        return f"python -m {cmd}" + ("" if "cacheprovider" in cmd else " -p no:cacheprovider")
+    return f"{shlex.quote(sys.executable)} -m pytest -rA -p no:cacheprovider"
 
 
 def eval_script(text: str) -> str:
