@@ -22,31 +22,30 @@ def _turn(messages: list[dict[str, Any]]) -> int:
     return sum(1 for m in messages if m.get("role") == "assistant")
 
 
-class NullModel(Model):
-    """Submits at once without touching the workspace."""
+class _Reference(Model):
+    """What the two share: nothing to call, nothing to close; a Ray worker makes its own."""
 
-    wants_reference = False
     self_contained = True
 
     def __init__(self, info: ModelInfo):
         self.info = info
-
-    async def generate(self, request: ChatRequest) -> ModelOutput:
-        msg = {"role": "assistant", "content": None, "tool_calls": [_call(0, "submit", {})]}
-        return ModelOutput(msg, Usage(), "tool_calls")
 
     async def aclose(self) -> None:
         pass
 
 
-class OracleModel(Model):
+class NullModel(_Reference):
+    """Submits at once without touching the workspace."""
+
+    async def generate(self, request: ChatRequest) -> ModelOutput:
+        msg = {"role": "assistant", "content": None, "tool_calls": [_call(0, "submit", {})]}
+        return ModelOutput(msg, Usage(), "tool_calls")
+
+
+class OracleModel(_Reference):
     """Applies the task's reference solution: its files by write_file, then its script by bash."""
 
     wants_reference = True
-    self_contained = True
-
-    def __init__(self, info: ModelInfo):
-        self.info = info
 
     async def generate(self, request: ChatRequest) -> ModelOutput:
         ref = request.reference or {}
@@ -59,6 +58,3 @@ class OracleModel(Model):
         if not calls:
             calls = [_call(0, "submit", {})]
         return ModelOutput({"role": "assistant", "content": None, "tool_calls": calls}, Usage(), "tool_calls")
-
-    async def aclose(self) -> None:
-        pass
