@@ -21,6 +21,7 @@ from .output import CommandResult, Output, command_result
 # container's user namespace only: no mount, no raw socket, no device node, no module, no chroot.
 CAPS = "CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,SETGID,SETUID,NET_BIND_SERVICE"
 AGENT_DIR = Path("/opt/pertask-agent")  # an external agent's installation, read-only (harness/agents/external.py)
+VERIFIER_FILE_BYTES = 1 << 40  # the hard file-size limit a verifier may raise itself to (an engine takes a number)
 
 
 class EngineContainer:
@@ -54,7 +55,7 @@ class EngineContainer:
                 "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",  # not above the host's hard limits
                 # In bytes (ulimit -f counts KiB); a soft limit, which the agent's commands get as a hard one and the
                 # verifier lifts for its own installs (large wheels).
-                "--ulimit", f"fsize={self.limits.file_bytes}:-1", *eng.create_args,
+                "--ulimit", f"fsize={self.limits.file_bytes}:{VERIFIER_FILE_BYTES}", *eng.create_args,
                 "--workdir", "/", "--entrypoint", "sleep", "--label", "pertask=sample"]  # made below if missing
         if self.cpus:
             argv += ["--cpus", str(self.cpus)]
@@ -116,7 +117,8 @@ class EngineContainer:
 
     async def _exec(self, command: str, timeout_s: float, env: dict[str, str], verifier: bool = False) -> CommandResult:
         """One `exec`: the file-size cap made hard, or for the harness's verifier (`verifier`) lifted."""
-        command = f"ulimit -f {'unlimited' if verifier else self.limits.file_bytes >> 10} 2>/dev/null; {command}"
+        cap = '-S -f "$(ulimit -H -f)"' if verifier else f"-f {self.limits.file_bytes >> 10}"
+        command = f"ulimit {cap} 2>/dev/null; {command}"
         argv = [*engine_cli(), "exec", "--workdir", self.workdir]
         for k, v in env.items():
             argv += ["--env", f"{k}={v}"]
