@@ -57,7 +57,7 @@ def main() -> None:
             pilot = f"{d}/pilot-{pick[0][2:]}-{pick[1].replace('/', 'of')}"
             run("--model", spec, *pick, "--out", pilot, "--json")
             text = run("--model", TARGET, "--estimate", pilot)
-            line = next(ln for ln in text.splitlines() if ln.startswith("  24 samples"))
+            line = next(ln for ln in text.splitlines() if ln.startswith("  dollars: "))
             est, low, high = (float(x.replace(",", "")) for x in re.findall(r"\$([\d,.]+)", line))
             print(f"  pilot {' '.join(pick):<12} estimate ${est:.3f} (95%: ${low:.3f} to ${high:.3f}), "
                   f"error {est / actual - 1:+.1%}; the run {'inside' if low <= actual <= high else 'OUTSIDE'} the range")

@@ -120,7 +120,7 @@ def _pooled(seen: dict[str, dict[str, list[list[Usage]]]]) -> dict[str, list[lis
 
 
 def render(rows: list[Estimate], suite: str, runs: list[Path]) -> list[str]:
-    """The estimate, three lines a model, none over 80 columns but a long model name."""
+    """The estimate, four lines a model, none over 80 columns but a long model name."""
     def usd(v: float | None) -> str:
         return "unknown (no price)" if v is None else f"${v:,.2f}" if v >= 1 else f"${v:.4f}"
 
@@ -128,6 +128,6 @@ def render(rows: list[Estimate], suite: str, runs: list[Path]) -> list[str]:
              f"estimate for suite {suite}: no earlier run of it; run a pilot first (--sample 5), then estimate again"]
     for r in rows:
         span = "" if r.usd_low is None else f" (95%: {usd(r.usd_low)} to {usd(r.usd_high)})"
-        lines += [r.model, f"  {r.samples:,} samples, {r.input_tokens:,.0f} input and {r.output_tokens:,.0f} output "
-                           f"tokens: {usd(r.usd)}{span}", f"  from {r.basis}"]
+        lines += [r.model, f"  {r.samples:,} samples: {r.input_tokens:,.0f} input and {r.output_tokens:,.0f} output tokens",
+                  f"  dollars: {usd(r.usd)}{span}", f"  from {r.basis}"]
     return lines

@@ -31,7 +31,7 @@ SERIAL = {
                    "tests/harness/agents/test_container_external.py", "tests/harness/agents/test_external_packages.py",
                    "tests/harness/agents/test_external.py", "tests/tasks/test_swebench_image.py",
                    "tests/harness/run/test_ray.py", "tests/tasks/test_swebench.py", "tests/tasks/test_harbor.py",
-                   "tests/tasks/test_harbor_verifier.py", "tests/harness/sandboxes/test_bases.py"),
+                   "tests/tasks/test_harbor_verifier_images.py", "tests/harness/sandboxes/test_bases.py"),
 }
 
 

@@ -43,16 +43,16 @@ def test_a_pilot_prices_the_full_run_and_the_full_run_lands_in_its_range(cli, tm
     lines = _estimate(cli, "--model", spec, "--epochs", "2", "--estimate", pilot)
     assert lines[:2] == ["estimate for suite smoke, from 1 earlier run(s)", spec]
     assert max(map(len, lines[2:])) <= 80, lines
-    assert lines[2].startswith("  10 samples,"), "5 tasks x 2 epochs"
-    assert lines[3] == "  from 3 samples of this model on 3 of 5 tasks"
-    expected, low, high = _dollars(lines[2])
+    assert lines[2].startswith("  10 samples: "), "5 tasks x 2 epochs"
+    assert lines[4] == "  from 3 samples of this model on 3 of 5 tasks"
+    expected, low, high = _dollars(lines[3])
     full = tmp_path / "full"
     run_json(cli, "run", "--suite", "smoke", "--model", spec, "--prices", PRICES, "--no-preflight", "--epochs", "2",
              "--out", full)
     spent = sum(s["usd"] for s in load_samples(full))
     assert low <= spent <= high and low < expected < high, (low, expected, high, spent)
     # With every task seen, the estimate is the run's own dollars (the same calls at the same price).
-    row = _estimate(cli, "--model", spec, "--epochs", "2", "--estimate", full)[2]
+    row = _estimate(cli, "--model", spec, "--epochs", "2", "--estimate", full)[3]
     assert abs(_dollars(row)[0] - spent) < 0.005, (row, spent)
 
 
@@ -64,5 +64,5 @@ def test_a_model_that_has_not_run_is_estimated_from_the_tokens_of_those_that_hav
              "--out", "runs/pilot")
     lines = _estimate(cli, "--model", f"{spec}#label=twin", "--model", "zai:glm-5.2", "--estimate")
     assert any("samples of other models" in ln and "on 2 of 5 tasks" in ln for ln in lines), lines
-    glm = lines[lines.index("zai:glm-5.2") + 1]
+    glm = lines[lines.index("zai:glm-5.2") + 2]
     assert len(_dollars(glm)) == 3, "priced at GLM-5.2's own list price, with a range"
