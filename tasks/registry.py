@@ -37,6 +37,7 @@ class Dataset:
 
 TB_NEEDS = "a container engine; one image per task, built from its Dockerfile (about 1-3 GB each)"
 SWE_NEEDS = "a container engine and each instance's published image (swebench/sweb.eval.*, 1-7 GB each)"
+SWE_LICENCE = "see its dataset card"  # the SWE-bench project's code is MIT; the rows' card says theirs
 SWE_HF = "SWE-bench/SWE-bench"  # the rows swebench 5 reads: each names its image, eval script and log parser
 DATASETS = [
     Dataset("terminal-bench", "2.0", "git", "https://github.com/laude-institute/terminal-bench-2.git",
@@ -45,12 +46,12 @@ DATASETS = [
     Dataset("terminal-bench", "2.1", "git", "https://github.com/harbor-framework/terminal-bench-2-1.git", "main",
             89, "Apache-2.0", TB_NEEDS,
             "Terminal-Bench 2.1: 2.0 with 26 tasks fixed (timeouts, resources, reward hacking)"),
-    Dataset("swe-bench-verified", "", "hf", f"{SWE_HF}_Verified", "main", 500, "MIT", SWE_NEEDS,
+    Dataset("swe-bench-verified", "", "hf", f"{SWE_HF}_Verified", "main", 500, SWE_LICENCE, SWE_NEEDS,
             "SWE-bench Verified: 500 GitHub issues of 12 Python repositories, checked by people as solvable",
             rows="test"),
-    Dataset("swe-bench-lite", "", "hf", f"{SWE_HF}_Lite", "main", 300, "MIT", SWE_NEEDS,
+    Dataset("swe-bench-lite", "", "hf", f"{SWE_HF}_Lite", "main", 300, SWE_LICENCE, SWE_NEEDS,
             "SWE-bench Lite: 300 self-contained issues (its test split)", rows="test"),
-    Dataset("swe-bench-lite-dev", "", "hf", f"{SWE_HF}_Lite", "main", 23, "MIT", SWE_NEEDS,
+    Dataset("swe-bench-lite-dev", "", "hf", f"{SWE_HF}_Lite", "main", 23, SWE_LICENCE, SWE_NEEDS,
             "SWE-bench Lite's dev split: 23 issues of six smaller repositories (astroid, pydicom, sqlfluff, ...)",
             rows="dev"),
     Dataset("aa-briefcase-lite", "", "hf", "ArtificialAnalysis/AA-Briefcase-Lite", "main", 0,

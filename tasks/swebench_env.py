@@ -65,8 +65,9 @@ class HostEnv:
 
     def dirs(self) -> list[Path]:
         """The folders a sandbox shows (read-only): the environment, and the installation its interpreter lives in."""
-        real = (self.bin / "python").resolve()
-        return [self.home, real.parents[1]] if self.home else []
+        if self.home is None:  # not built (its task left out of the run): nothing to show
+            return []
+        return [self.home, (self.bin / "python").resolve().parents[1]]
 
 
 def _cache() -> Path:

@@ -39,6 +39,7 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
     from .plan import RunContext, RunPlan
     from .sample import run_sample
 
+    _images_here(job)  # before anything needs closing: a build that fails here is the node's trouble
     if job["key"] is None:  # the oracle or null: nothing to call
         from providers.registry import build_model
         from results.prices import Catalog
@@ -47,7 +48,6 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
     else:
         info = job["info"].model_copy(update={"base_url": job["proxy"], "replicas": []})
         model = HTTPModel(info, api_key=job["key"], profile=job["profile"])
-    _images_here(job)
     root = Path(tempfile.mkdtemp(prefix="pertask-ray-"))
     try:
         store = RunStore(root)
