@@ -165,7 +165,7 @@ def _environment(raw: dict, cfg_path: Path, dockerfile: Path, task_dir: Path) ->
         raise TaskError(cfg_path, "environment.cpus", f"must be a positive number, not {cpus!r}")
     memory = _size_mb(env.get("memory_mb", env.get("memory")), cfg_path, "memory")
     storage = _size_mb(env.get("storage_mb", env.get("storage")), cfg_path, "storage")
-    keep = ours.get("verifier_needs_processes", False)
+    keep = ours.get("verifier_needs_processes", True)  # Harbor leaves them running
     if not isinstance(keep, bool):
         raise TaskError(cfg_path, "pertask.verifier_needs_processes", f"must be true or false, not {keep!r}")
     has_file = dockerfile.is_file()

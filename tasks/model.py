@@ -64,7 +64,7 @@ class Environment:
     cpus: float | None = None
     memory_mb: int | None = None
     storage_mb: int | None = None  # recorded; podman on overlay has no per-container quota here
-    keep_processes: bool = False  # the verifier needs what the agent left running
+    keep_processes: bool = False  # what the agent left running stays for the verifier (Harbor tasks: by default)
     solution: Path | None = None  # copied to /solution for the oracle
     env: dict[str, str] = field(default_factory=dict)  # its ENV lines: set by a sandbox that emulates the image
     finish: str = ""  # a last build step of pertask's own (SWE-bench: the repository's later history pruned)

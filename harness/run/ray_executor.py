@@ -5,7 +5,9 @@ as many at once as it has CPUs and `--concurrency` bounds the cluster.
 The coordinator alone owns the run directory, its lock, the budget, resume and the report. A worker never
 holds a key: its agent calls the model through the coordinator's metering proxy (harness/agents/proxy.py) with a key
 of its sample's own, so every call is metered into the one call ledger as it is answered, and replicas keep
-the sample on one. The record and the transcript come back with the task's result. A worker that dies
+the sample on one; a judge's calls likewise, each judge with a key of its own (its ledger lines name the judge, not
+the rubric check: the check's votes are in the record). An external agent (--agent) runs on the worker as it runs
+locally, its own metering proxy in front of the coordinator's: its installation must be at the same path there. The record and the transcript come back with the task's result. A worker that dies
 mid-sample makes that sample an infra error (re-run on resume, never doubled); the coordinator dying is a
 kill -9 like any other. Without --ray-address a local Ray instance starts and stops with the run.
 """
@@ -35,9 +37,8 @@ class RayExecutor:
         self.nodes: list[str] = []
 
     def unsuitable(self, plan: Any) -> str:
-        if plan.agent.external or plan.judges:
-            return "--executor ray runs pertask's own agent without a judge, for now (not --agent or --judge)"
         not_http = [m.info.spec for m in plan.models if not (m.over_http or m.self_contained)]
+        not_http += [f"judge {j.info.spec}" for j in plan.judges if not j.over_http]
         if not_http:
             return (f"--executor ray: {', '.join(not_http)} cannot be called over HTTP, which a worker's calls need "
                     "(through the coordinator's proxy)")
@@ -60,8 +61,12 @@ class RayExecutor:
         sid = sample_id(model.info.spec, task.id, epoch)
         # A model the worker reaches through the coordinator's proxy, metered here; the oracle and null are made there.
         key = None if model.self_contained else self.proxy.open(Meter(sid, model, on_call=ledger(store, sid, ctx)))
+        # Each judge too, with a key of its own: its calls are metered here as they are answered, under its name.
+        judges = [(j.info, j.profile, self.proxy.open(Meter(sid, j, on_call=ledger(store, sid, ctx, judge=j.info.spec))))
+                  for j in plan.judges]
         job = {"info": model.info, "profile": None if key is None else model.profile, "proxy": f"{self.proxy.url}/v1",
-               "key": key, "suite": plan.suite, "task": task, "epoch": epoch, "sampling": plan.sampling,
+               "key": key, "judges": judges, "panel": plan.panel, "agent": plan.agent if plan.agent.external else None,
+               "suite": plan.suite, "task": task, "epoch": epoch, "sampling": plan.sampling,
                "max_turns": plan.max_turns, "sandbox": plan.sandbox, "images": plan.images, "hidden": ctx.hidden,
                "session_id": ctx.session_id, "substitutions": dict(plan.substitutions)}
         started = now_iso()
@@ -73,8 +78,9 @@ class RayExecutor:
                                                                                      "error": rec.error_detail})
             return rec
         finally:
-            if key is not None:
-                self.proxy.close(key)
+            for k in [key, *(j[2] for j in judges)]:
+                if k is not None:
+                    self.proxy.close(k)
         rec = SampleRecord.model_validate_json(out["record"])
         rec.replica = model.replica_of(sid)  # the coordinator's balancer kept it there
         rec.transcript = store.write_transcript(model.info.spec, task.id, epoch, out["transcript"])

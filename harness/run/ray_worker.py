@@ -48,6 +48,9 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
     else:
         info = job["info"].model_copy(update={"base_url": job["proxy"], "replicas": []})
         model = HTTPModel(info, api_key=job["key"], profile=job["profile"])
+    # The judges, through the coordinator's proxy too: their calls are metered there (the ledger written here goes).
+    judges = [HTTPModel(info.model_copy(update={"base_url": job["proxy"], "replicas": []}), api_key=key, profile=profile)
+              for info, profile, key in job["judges"]]
     root = Path(tempfile.mkdtemp(prefix="pertask-ray-"))
     try:
         store = RunStore(root)
@@ -55,7 +58,8 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
         scratch = root / "workspaces"
         scratch.mkdir()
         plan = RunPlan(job["suite"], [job["task"]], [model], root, sampling=job["sampling"],
-                       max_turns=job["max_turns"], sandbox=job["sandbox"], images=job["images"])
+                       max_turns=job["max_turns"], sandbox=job["sandbox"], images=job["images"], judges=judges,
+                       panel=job["panel"], **({"agent": job["agent"]} if job["agent"] else {}))
         slot = Slot(asyncio.Semaphore(1))
         async with slot:
             ctx = RunContext(store, scratch, job["hidden"], job["session_id"])
@@ -67,5 +71,6 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
         rec.executor = "ray"
         return {"record": rec.to_json(), "transcript": transcript}
     finally:
-        await model.aclose()
+        for m in [model, *judges, *([job["agent"]] if job["agent"] else [])]:
+            await m.aclose()
         shutil.rmtree(root, ignore_errors=True)

@@ -30,6 +30,7 @@ class Sandbox(Protocol):
     runs_images: ClassVar[bool]  # it runs tasks that bring their own container image (Harbor, SWE-bench)
     needs: ClassVar[str]  # what this machine must have, said as how to install it ('' for nothing)
     traces_reads: ClassVar[bool]  # it knows which workspace files the agent's commands opened (`opened()`)
+    verifier_index: ClassVar[bool]  # a verifier's command can reach the package indexes (`run`'s `index`)
 
     root: Path  # this sample's folder on the host: its workspace, /tmp and grading live under it
     workspace: Path  # the workspace on the host (a folder; for containers, where its copy is read back)
@@ -65,8 +66,10 @@ class Sandbox(Protocol):
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
                   env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
-                  ro_binds: list[Path] | None = None, fresh: bool = False) -> CommandResult:
-        """One command: the agent's (in the sample's session) or a grader's (with its binds and mounts)."""
+                  ro_binds: list[Path] | None = None, fresh: bool = False,
+                  index: set[str] | None = None) -> CommandResult:
+        """One command: the agent's (in the sample's session) or a grader's (with its binds and mounts); `index`
+        (where `verifier_index`): a verifier's, with the package indexes and these hosts through pertask's proxy."""
         ...
 
     async def launch_agent(self, command: str, env: dict[str, str], sock_dir: Path, relay: str,

@@ -115,11 +115,12 @@ class BwrapSandbox(HostSandbox):
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
                   env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
-                  ro_binds: list[Path] | None = None, fresh: bool = False) -> CommandResult:
-        if not (binds or env or mounts or ro_binds or fresh):  # an agent's command: in the sample's session
+                  ro_binds: list[Path] | None = None, fresh: bool = False,
+                  index: set[str] | None = None) -> CommandResult:
+        if not (binds or env or mounts or ro_binds or fresh or index is not None):  # an agent's: in its session
             return await self._session_run(command, timeout_s)
         return await super().run(command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts,
-                                 ro_binds=ro_binds, fresh=fresh)
+                                 ro_binds=ro_binds, fresh=fresh, index=index)
 
     async def launch_agent(self, command: str, *, instruction: str, env: dict[str, str], sock: Path, port: int,
                            timeout_s: float, mounts: list[Path], log: str | None) -> CommandResult:

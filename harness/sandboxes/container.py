@@ -9,19 +9,19 @@ range of host ids, no host mount at all (the tests, the solution and
 the logs are copied in and out), a process cap, and the task's CPUs and memory. Its environment is
 the image's (ENV, WORKDIR, HOME): nothing of pertask's, so no key reaches it.
 
-The verifier runs as Harbor runs it: in the same container after the agent, its files copied to
-/tests just then, a fresh /logs, the verdict copied out to the host and read there. What the agent
-left running is killed before it starts, unless the task says its verifier needs it
-(`[pertask] verifier_needs_processes = true`).
+The verifier runs as Harbor runs it: after the agent, on the container as the agent left it, its files copied to
+/tests just then, a fresh /logs, the verdict copied out to the host and read there. What the agent left running
+keeps running, as in Harbor (a task may say `[pertask] verifier_needs_processes = false` to have it killed); the
+verifier then runs in a twin container that reaches only the ports the agent's processes listen on (see `run`), so
+none of them can write the reward. With `index`, the verifier reaches the package indexes through pertask's proxy.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
+import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,8 @@ from .grading_copy import Graded, copy_workspace
 from .images import engine_cli
 from .limits import ResourceLimits
 from .output import READ_LIMIT, CommandResult, command_result
-from .session import RELAY, SERVER, Session, SessionError
+from .session import SERVER, Session, SessionError
+from .twin import in_twin
 
 if TYPE_CHECKING:
     from tasks import Task
@@ -48,6 +49,8 @@ class ContainerSandbox(EngineContainer):
     runs_images = True
     traces_reads = False
     needs = "podman (apt-get install podman runc)"
+    # The verifier's relay joins the container's network namespace with nsenter, which takes root.
+    verifier_index = os.geteuid() == 0
 
     @classmethod
     def available(cls) -> bool:
@@ -75,13 +78,16 @@ class ContainerSandbox(EngineContainer):
         self.tmp = root / "tmp"
         self.image, self.workdir = image, workdir or "/app"
         self.limits = limits or ResourceLimits()
-        self.network, self.cpus, self.memory_mb, self.keep_processes = network, cpus, memory_mb, keep_processes
+        self.network, self.cpus, self.memory_mb = network, cpus, memory_mb
+        # Kept only where the verifier can run in a twin (its relays take root): else they die before it, as before.
+        self.keep_processes = keep_processes and self.verifier_index
         self.container = f"pertask-{uuid.uuid4().hex[:16]}"
         self.files = overlay.DirView(self.workspace)
         self.session: Session | None = None
         self.started = False
         self.python: bool | None = None  # whether the image has a python3 for the command server
         self.upper: Path | None = None  # the container's writable layer on the host (its disk quota is measured there)
+        self.saved: str | None = None  # the image `persist` made of it after the agent's phase
 
     # -- the container's life ---------------------------------------------------------------------
     def prepare(self, source: Path, copies: list[tuple[Path, str]] | None = None,
@@ -99,6 +105,7 @@ class ContainerSandbox(EngineContainer):
         dest.mkdir(parents=True)
         tag = f"localhost/pertask-sample/{self.container}:agent"
         self._podman("commit", *engines.engine().commit_args, self.container, tag, timeout=600)
+        self.saved = tag
         (dest / "container.json").write_text(json.dumps({"image": tag, "workdir": self.workdir}))
         # Saved beside it, so --keep-workspaces keeps it and a judge reads it; the scratch root is deleted.
         self.workspace = dest / "ws"
@@ -133,10 +140,29 @@ class ContainerSandbox(EngineContainer):
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
                   env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
-                  ro_binds: list[Path] | None = None, fresh: bool = False) -> CommandResult:
+                  ro_binds: list[Path] | None = None, fresh: bool = False,
+                  index: set[str] | None = None) -> CommandResult:
         """An agent's command in the sample's session; a verifier's (with `mounts`: /tests, /logs) in a
         fresh exec of its own, the folders copied in before and /logs copied out after. `fresh`: in a new
-        container of the task's image instead (SWE-bench grades the agent's patch there), removed after."""
+        container of the task's image instead (SWE-bench grades the agent's patch there), removed after.
+        `index`: with the package indexes through pertask's proxy, these hosts only (harness/sandboxes/index_proxy.py).
+
+        Where the agent's processes were kept (Harbor's way: the verifier may query what the agent started), the
+        verifier runs in a twin: a container on an overlay of this one's files (podman; docker: of its saved image),
+        with its own writes, /logs, processes and network namespace, to which each TCP port something listens on here
+        is relayed. What the agent
+        left running answers on the twin's loopback and reaches nothing of it: the reward is read where none of them
+        can write, and no port of the twin's (the proxy's among them) can be taken by them."""
+        if mounts and self.keep_processes and self.saved and self.verifier_index:
+            return await in_twin(self, command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts,
+                                 index=index)
+        if index is not None and mounts:
+            async with self.indexed(index) as (proxy, proxy_env):
+                res = await self.run(command, timeout_s=timeout_s, binds=binds, env={**(env or {}), **proxy_env},
+                                     mounts=mounts)
+            if proxy.denied:
+                res.output += f"\n[pertask's verifier proxy refused: {', '.join(sorted(proxy.denied))}]"
+            return res
         if fresh:
             box = ContainerSandbox(self.root / f"fresh-{uuid.uuid4().hex[:8]}", self.image, self.workdir, self.limits,
                                    cpus=self.cpus, memory_mb=self.memory_mb, keep_processes=True)
@@ -206,25 +232,8 @@ class ContainerSandbox(EngineContainer):
         with the sample's environment, its log copied out."""
         (self.tmp / "instruction.md").write_text(instruction)
         await asyncio.to_thread(self.copy_in, self.tmp / "instruction.md", "/tmp/instruction.md")
-        pid = (await asyncio.to_thread(self.inspect, "{{.State.Pid}}")).strip()
-        ready = sock.parent / "ready"
-        relay = await asyncio.create_subprocess_exec(
-            "nsenter", f"--net=/proc/{pid}/ns/net", "--", sys.executable, "-I", "-S", str(RELAY), str(port), str(sock),
-            str(ready), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE)
-        try:
-            for _ in range(250):
-                if ready.exists() or relay.returncode is not None:
-                    break
-                await asyncio.sleep(0.02)
-            if not ready.exists():
-                why = (await relay.stderr.read()).decode(errors="replace").strip() if relay.returncode is not None else ""
-                raise SandboxError(f"the proxy's relay into the container did not start: {why[-300:] or 'no answer'}")
+        async with self.relayed(sock, port):
             res = await self.run(command, timeout_s=timeout_s, env=env)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                relay.kill()
-            await relay.wait()
         if log:
             await asyncio.to_thread(self.copy_out, f"/tmp/{log}", self.tmp / log)
         return res

@@ -7,21 +7,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import random
 import shlex
+import shutil
 import subprocess
+import sys
+import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from . import engines
 from .base import SandboxError
-from .images import engine_cli
+from .images import CA_BUNDLE, engine_cli
+from .index_proxy import IndexProxy, allowed_hosts, verifier_env
 from .limits import ResourceLimits
 from .output import CommandResult, Output, command_result
+from .session import RELAY
 
 # What makes root inside behave as root towards its own files and processes (tasks expect it), held in the
 # container's user namespace only: no mount, no raw socket, no device node, no module, no chroot.
 CAPS = "CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,SETGID,SETUID,NET_BIND_SERVICE"
 AGENT_DIR = Path("/opt/pertask-agent")  # an external agent's installation, read-only (harness/agents/external.py)
 VERIFIER_FILE_BYTES = 1 << 40  # the hard file-size limit a verifier may raise itself to (an engine takes a number)
+CA_INSIDE = "/pertask-ca"  # where a verifier with the package indexes finds the host's CA bundle
 
 
 class EngineContainer:
@@ -40,6 +49,10 @@ class EngineContainer:
     started: bool
     python: bool | None
     upper: Path | None
+    # A verifier's twin on podman: the agent's container's root (its host path), its ENV and USER, under an overlay of
+    # the twin's own. (podman 4 commits an id-mapped container's changes with host ids: a container of the committed
+    # image sees them as nobody's.)
+    overlay_on: tuple[str, list[str], str] | None = None
 
     def here(self) -> Path | None:
         """Where the engine's commands run: the sample's folder while it exists."""
@@ -61,6 +74,10 @@ class EngineContainer:
             argv += ["--cpus", str(self.cpus)]
         if self.agent is not None:  # the one host folder a container sees, and only to read
             argv += ["--volume", f"{self.agent}:{AGENT_DIR}:ro"]
+        if self.overlay_on is not None:
+            path, env, user = self.overlay_on
+            argv += [*(a for kv in env for a in ("--env", kv)), *(["--user", user] if user else [])]
+            return [*argv, "--rootfs", f"{path}:O", "infinity"]
         return [*argv, image, "infinity"]
 
     def _podman(self, *args: str, timeout: float = 120, input: bytes | None = None) -> subprocess.CompletedProcess:
@@ -143,3 +160,77 @@ class EngineContainer:
         if self.started:
             subprocess.run([*engine_cli(), "exec", self.container, "bash", "-c", "kill -9 -1"], capture_output=True, timeout=60,
                            cwd=self.here())
+
+    def listening(self) -> list[int]:
+        """The TCP ports something listens on in the container's network namespace (its loopback or all addresses)."""
+        pid = self.inspect("{{.State.Pid}}").strip()
+        ports = set()
+        for name in ("tcp", "tcp6"):
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/net/{name}").read_text().splitlines()[1:]:
+                    local, state = line.split()[1], line.split()[3]
+                    if state == "0A":  # LISTEN
+                        ports.add(int(local.rsplit(":", 1)[1], 16))
+        return sorted(ports)
+
+    async def _relay(self, sock: Path, port: int, to_port: bool = False) -> asyncio.subprocess.Process:
+        """A loopback port in the container's network namespace relayed to a Unix socket on the host (`to_port`: the
+        socket to the port): the relay runs on the host, joined to that namespace only (nsenter, as root), so the
+        container gets no host folder."""
+        pid = (await asyncio.to_thread(self.inspect, "{{.State.Pid}}")).strip()
+        ready = sock.parent / f"ready-{port}-{to_port:d}"
+        relay = await asyncio.create_subprocess_exec(
+            "nsenter", f"--net=/proc/{pid}/ns/net", "--", sys.executable, "-I", "-S", str(RELAY),
+            *(["--to"] if to_port else []), str(port), str(sock), str(ready), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE)
+        for _ in range(250):
+            if ready.exists() or relay.returncode is not None:
+                break
+            await asyncio.sleep(0.02)
+        if ready.exists():
+            return relay
+        why = (await relay.stderr.read()).decode(errors="replace").strip() if relay.returncode is not None else ""
+        await _stop(relay)
+        raise SandboxError(f"the relay into the container did not start: {why[-300:] or 'no answer'}")
+
+    @contextlib.asynccontextmanager
+    async def relayed(self, sock: Path, port: int, to_port: bool = False) -> AsyncIterator[None]:
+        relay = await self._relay(sock, port, to_port)
+        try:
+            yield
+        finally:
+            await _stop(relay)
+
+    @contextlib.asynccontextmanager
+    async def indexed(self, named: set[str]) -> AsyncIterator[tuple[IndexProxy, dict[str, str]]]:
+        """The package indexes and the hosts `named` (by the verifier's script) for one verifier command: pertask's
+        proxy (harness/sandboxes/index_proxy.py) on a loopback port of the container's, and the environment that
+        points its clients there. The port is drawn at random and must be free: a process the agent left listening
+        cannot stand in for the proxy."""
+        with tempfile.TemporaryDirectory(prefix="pertask-ix-") as d:  # a short path: a socket's is at most 108
+            ca = None
+            if os.path.isfile(CA_BUNDLE):  # the host's TLS trust (an intercepting egress proxy's CA with it)
+                (Path(d) / "ca").mkdir()
+                shutil.copy(CA_BUNDLE, Path(d) / "ca" / "ca.crt")
+                await asyncio.to_thread(self.upload, Path(d) / "ca", CA_INSIDE)
+                ca = f"{CA_INSIDE}/ca.crt"
+            async with IndexProxy(Path(d) / "p.sock", allowed_hosts(named)) as proxy:
+                for attempt in range(5):
+                    port = random.randint(20000, 60000)
+                    try:
+                        relay = await self._relay(proxy.sock, port)
+                        break
+                    except SandboxError:
+                        if attempt == 4:
+                            raise
+                try:
+                    yield proxy, verifier_env(port, ca)
+                finally:
+                    await _stop(relay)
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+    await proc.wait()
+

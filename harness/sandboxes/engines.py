@@ -35,6 +35,9 @@ class Engine:
     commit_args: tuple[str, ...] = ()
     rm_args: tuple[str, ...] = ("--force",)
     client_env: tuple[str, ...] = ()  # what its client reads to find its daemon or store
+    # A verifier's twin: on an overlay of the agent's container's root (podman's `--rootfs PATH:O`), else a container
+    # of its committed image.
+    twin_overlay: bool = False
 
 
 ENGINES = {
@@ -42,7 +45,7 @@ ENGINES = {
     "podman": Engine("podman", "podman", "apt-get install podman runc", ("--runtime", "runc", "--cgroup-manager", "cgroupfs"),
                      ("--uidmap", ID_RANGE, "--gidmap", ID_RANGE), "slirp4netns", ("--http-proxy=false",),
                      ("--pull=missing", "--network", "host"), True, ("--quiet",), ("--force", "--time", "0"),
-                     ("CONTAINER_HOST", "CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "XDG_RUNTIME_DIR")),
+                     ("CONTAINER_HOST", "CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "XDG_RUNTIME_DIR"), True),
     # Its root is mapped where the daemon runs with --userns-remap (root_mapped tells), which refuses builds on the
     # host's network: builds use the daemon's bridge, and do not see the host's CA bundle.
     "docker": Engine("docker", "docker", "apt-get install docker.io, and run dockerd (best with --userns-remap=default)",

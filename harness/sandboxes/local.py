@@ -38,6 +38,7 @@ PATH = f"{Path(sys.executable).parent}:/usr/local/sbin:/usr/local/bin:/usr/sbin:
 class HostSandbox:
     runs_images = False
     traces_reads = False
+    verifier_index = False  # a verifier here runs on the host's side of no proxy: offline, rewritten if need be
     workspaces_kind = "copy"
     maps_paths = False  # it can show the workspace at another path (a task's WORKDIR, /app) and map grader folders
 
@@ -175,12 +176,14 @@ class HostSandbox:
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
                   env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
-                  ro_binds: list[Path] | None = None, fresh: bool = False) -> CommandResult:
+                  ro_binds: list[Path] | None = None, fresh: bool = False,
+                  index: set[str] | None = None) -> CommandResult:
         """`binds` are writable, `ro_binds` read-only, both at their own paths; `mounts` maps a path
         inside (/tests) onto a host folder: read-only, as a container's copy in is never read back, except
         /logs, which a container copies back out (the code under test must not rewrite its own tests)."""
-        if fresh:
-            raise SandboxError("a fresh sandbox of the task's own image needs the container sandbox")
+        if fresh or index is not None:
+            raise SandboxError(f"{'a fresh sandbox of the task image' if fresh else 'a verifier with the package indexes'}"
+                               " needs the container sandbox")
         argv, plain_env = self._command(command, binds or [], env or {}, mounts, ro_binds)
         # A verifier (given its /tests) installs what it needs, wheels of gigabytes among them: no file-size cap.
         guard = CommandLimits(dataclasses.replace(self.limits, file_bytes=resource.getrlimit(resource.RLIMIT_FSIZE)[1])

@@ -53,11 +53,13 @@ class RunCommand(Protocol):
     """Runs a shell command in the sample's sandbox with cwd = workspace; `binds` are extra writable dirs
     (the grader's own folders are bound read-only by the harness); `mounts` maps a path inside (/tests,
     /logs) onto a host folder (copied in and out of a container). `fresh`: not in the agent's sandbox but
-    in a new one of the task's own image, which the agent never touched (the container sandbox only)."""
+    in a new one of the task's own image, which the agent never touched (the container sandbox only). `index`: the
+    package indexes and these hosts reachable through pertask's proxy, only where `index_access` says so."""
+    index_access: bool
 
     async def __call__(self, command: str, *, timeout_s: float, binds: list[Path],
                       env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
-                      fresh: bool = False) -> CommandOutput: ...
+                      fresh: bool = False, index: set[str] | None = None) -> CommandOutput: ...
 
 
 @dataclass

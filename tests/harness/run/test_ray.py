@@ -165,10 +165,9 @@ def test_what_the_ray_executor_cannot_run_is_refused_before_the_run_directory_is
     code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--ray-address", "10.0.0.5:6379",
                        "--out", tmp_path / "a")
     assert code == 2 and "--ray-address is for --executor ray" in err
-    judge = _script(tmp_path)
-    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--executor", "ray", "--judge", f"scripted:{judge}",
+    code, _, err = cli("run", "--suite", "smoke", "--model", "oracle", "--executor", "ray", "--agent", "cmd:true",
                        "--out", tmp_path / "b")
-    assert code == 2 and "without a judge" in err and not (tmp_path / "b").exists()
+    assert code == 2 and "oracle cannot be called over HTTP" in err and not (tmp_path / "b").exists(), err
 
 
 def test_the_oracle_and_null_prove_a_suite_across_the_cluster(cluster, cli, tmp_path):
@@ -212,3 +211,57 @@ def test_a_container_task_runs_in_its_image_on_a_ray_worker(cluster, cli, tmp_pa
     messages = json.loads((tmp_path / "ray" / remote["transcript"]).read_text())["messages"]
     seen = next(m["content"] for m in messages if m["role"] == "tool")
     assert "yes" in seen and "hello-from-the-image" in seen, "the command ran in the task's own image"
+
+
+def test_a_judge_rates_deliverables_on_a_ray_worker_and_is_metered_by_the_coordinator(cluster, cli, tmp_path,
+                                                                                     write_script):
+    """--judge on Ray: the worker calls the judge through the coordinator's proxy with a key of the judge's own, so
+    its verdict is in the record and each of its calls in the one ledger, under its name, at its price."""
+    from tests.harness.agents.test_judge import JUDGE_USAGE, PRICES, _judge
+
+    prices = tmp_path / "prices.toml"
+    prices.write_text(PRICES)
+    judge = _judge(write_script, 'Verdict: {"score": 0.75, "reasons": "Figures right; tone a little stiff."}')
+    out = tmp_path / "run"
+    run_json(cli, "run", "--suite", "documents", "--task", "escalation-lumen", "--model", "oracle", "--judge", judge,
+             "--prices", prices, "--executor", "ray", "--ray-address", cluster, "--out", out)
+    (s,) = load_samples(out)
+    assert s["executor"] == "ray" and s["passed"] is True and s["judge"]["score"] == 0.75, s["judge"]
+    want = JUDGE_USAGE["prompt_tokens"] * 3.0 / 1e6 + JUDGE_USAGE["completion_tokens"] * 15.0 / 1e6
+    calls = [json.loads(line) for line in (out / "calls.jsonl").read_text().splitlines()]
+    assert [c.get("judge") for c in calls] == [judge] and abs(calls[0]["usd"] - want) < 1e-9, calls
+    assert abs(s["judge"]["usd"] - want) < 1e-9
+
+
+def test_an_external_agent_solves_a_task_on_a_ray_worker_metered_by_the_coordinator(cluster, cli, tmp_path,
+                                                                                  monkeypatch):
+    """--agent on Ray: the CLI agent runs in the worker's sandbox behind the worker's own metering proxy, which calls
+    the model through the coordinator's; the record has the provider's tokens, the one ledger the call."""
+    import shlex
+
+    from providers.script_file import Script
+    from providers.scripted import ScriptedServer
+    from tasks.loader import SUITES_ROOT
+    from tests.conftest import FAKE_KEY
+    from tests.harness.agents.test_external import AGENT, PRICES
+
+    fixed = (SUITES_ROOT / "smoke" / "fix-median" / "solution" / "files" / "stats" / "core.py").read_text()
+    fix = f"cat > stats/core.py <<'PERTASK_EOF'\n{fixed}PERTASK_EOF\n"
+    server = ScriptedServer(Script.model_validate(
+        {"model": "m", "default": [{"content": fix, "usage": {"prompt_tokens": 321, "completion_tokens": 45}}]}))
+    url = server.start()
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", FAKE_KEY)
+    (tmp_path / "prices.toml").write_text(PRICES)
+    source = AGENT.replace("UPSTREAM", repr(url + "/models"))
+    out = tmp_path / "run"
+    try:
+        run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", f"openai-compatible:m@{url}",
+                 "--agent", f"cmd:python3 -c {shlex.quote(source)} {{instruction_file}}", "--no-preflight",
+                 "--prices", tmp_path / "prices.toml", "--executor", "ray", "--ray-address", cluster, "--out", out)
+    finally:
+        server.stop()
+    (s,) = load_samples(out)
+    assert s["executor"] == "ray" and s["passed"] is True, (s["error_detail"], s["grader"])
+    assert (s["usage"]["input_uncached"], s["usage"]["output"], s["turns"]) == (321, 45, 1)
+    calls = [json.loads(line) for line in (out / "calls.jsonl").read_text().splitlines()]
+    assert [c["usage"]["input_uncached"] for c in calls] == [321], calls

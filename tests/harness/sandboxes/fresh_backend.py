@@ -25,7 +25,8 @@ class FreshSandbox(BwrapSandbox):
 
     async def run(self, command: str, *, timeout_s: float, binds: list[Path] | None = None,
                   env: dict[str, str] | None = None, mounts: dict[str, Path] | None = None,
-                  ro_binds: list[Path] | None = None, fresh: bool = False) -> CommandResult:
+                  ro_binds: list[Path] | None = None, fresh: bool = False,
+                  index: set[str] | None = None) -> CommandResult:
         # Every command, the agent's too, in a bubblewrap of its own: the host-side path of the shared base class.
         return await HostSandbox.run(self, command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts,
-                                     ro_binds=ro_binds, fresh=fresh)
+                                     ro_binds=ro_binds, fresh=fresh, index=index)
