@@ -13,7 +13,8 @@ rewrite the verifier's reward file. pertask keeps the processes and moves the ve
 - nothing in the agent's container can see the twin's files, processes or ports: the reward is read where none of
   its processes can write, and no port of the twin's (the verifier's package proxy among them) can be taken first.
 
-What is not carried over: UDP, Unix sockets and abstract sockets of the agent's services, and ports opened after
+At most MAX_PORTS ports are relayed (the lowest): an agent that leaves thousands listening would otherwise have the host
+start two processes for each. What is not carried over: UDP, Unix sockets and abstract sockets of the agent's services, and ports opened after
 grading starts. The relays join namespaces with nsenter, so this takes pertask run as root; without root the
 sandbox kills what the agent left running before its verifier starts instead (ContainerSandbox.__init__).
 """
@@ -29,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import engines
+
+MAX_PORTS = 16
 
 if TYPE_CHECKING:
     from .container import ContainerSandbox
@@ -48,9 +51,14 @@ async def in_twin(box: ContainerSandbox, command: str, *, timeout_s: float, bind
         await asyncio.to_thread(twin._start, box.saved)
         async with contextlib.AsyncExitStack() as stack:
             bridge = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pertask-br-")))
-            for port in await asyncio.to_thread(box.listening):
+            ports = await asyncio.to_thread(box.listening)
+            for port in ports[:MAX_PORTS]:
                 await stack.enter_async_context(box.relayed(bridge / f"{port}.sock", port, to_port=True))
                 await stack.enter_async_context(twin.relayed(bridge / f"{port}.sock", port))
-            return await twin.run(command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts, index=index)
+            res = await twin.run(command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts, index=index)
+            if len(ports) > MAX_PORTS:
+                res.output += (f"\n[pertask: {len(ports)} ports were listening in the agent's container; the verifier "
+                               f"reached the lowest {MAX_PORTS}: {', '.join(map(str, ports[:MAX_PORTS]))}]")
+            return res
     finally:
         await twin.destroy()
