@@ -20,6 +20,11 @@ def _images_here(job: dict[str, Any]) -> None:
     from harness.sandboxes.images import image_id
     from harness.sandboxes.per_task import prepare_images
 
+    env = job["task"].host_env  # SWE-bench on the host: the repository's environment, built here if this node lacks it
+    if env is not None and (env.home is None or not (env.home / ".built").is_file()):
+        from tasks.swebench_env import build
+
+        build(env)
     image = job["images"].get(job["task"].id)
     if image is not None and image_id(image.name) is None:
         from harness.sandboxes.bases import Substitutions
