@@ -113,13 +113,17 @@ class HTTPModel(Model):
             except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:  # a body not as specified
                 raise MalformedResponse(f"malformed response: {type(exc).__name__}: {exc}") from exc
 
+        tries: list[tuple[str, float]] = []
         try:
-            out = await call_with_retries(once, self.limiter, policy)
+            out = await call_with_retries(once, self.limiter, policy, tries)
         except (HTTPStatusError, Unreachable, MalformedResponse) as exc:
             raise _classify(exc, self.info.spec) from exc
         if out.usage.calls_without_usage:  # answered, so billed: counted by pertask rather than left unknown
             out.usage = estimate(body, out.message, out.reasoning)
         out.usage.latency_s = time.perf_counter() - t0  # retries and waits included: what the run waited
+        for why, waited in tries:  # what the call took to get an answer: the provider's reliability, in the reports
+            out.usage.retries[why] = out.usage.retries.get(why, 0) + 1
+            out.usage.rate_limit_wait_s += waited if why == "rate_limit" else 0.0
         return out
 
     async def _stream(self, body: dict[str, Any]) -> ModelOutput:

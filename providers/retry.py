@@ -99,7 +99,17 @@ def limiter_for(base_url: str, limit: int) -> EndpointLimiter:
     return lim
 
 
-async def call_with_retries(fn: Callable[[], Awaitable[T]], limiter: EndpointLimiter, policy: RetryPolicy) -> T:
+def cause(exc: Exception) -> str:
+    """Why a try failed, as the reports count retries: rate_limit (429), server_error (5xx), timeout (408),
+    unreachable (refused, reset or silent), cut_off (a body or stream that ended early or did not parse)."""
+    if isinstance(exc, HTTPStatusError):
+        return "rate_limit" if exc.status == 429 else "timeout" if exc.status == 408 else "server_error"
+    return "unreachable" if isinstance(exc, Unreachable) else "cut_off"
+
+
+async def call_with_retries(fn: Callable[[], Awaitable[T]], limiter: EndpointLimiter, policy: RetryPolicy,
+                            tries: list[tuple[str, float]] | None = None) -> T:
+    """`tries` gets each failed try that was retried: its cause and the seconds waited before the next."""
     attempt, stormed = 0, 0.0
     while True:
         async with limiter.slot():
@@ -123,4 +133,6 @@ async def call_with_retries(fn: Callable[[], Awaitable[T]], limiter: EndpointLim
                     delay = retry_after(exc)
                     delay = delay if delay is not None else min(policy.cap_s, policy.base_s * 2 ** (attempt - 1))
                     delay += random.uniform(0, policy.base_s / 2)
+                if tries is not None:
+                    tries.append((cause(exc), delay))
         await asyncio.sleep(delay)

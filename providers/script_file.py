@@ -10,7 +10,7 @@ A script is JSON:
             "reasoning": "...", "usage": {"prompt_tokens": N, "completion_tokens": N,
             "cached_tokens": N, "cache_write_tokens": N, "reasoning_tokens": N},
             "delay_s": 0.0, "fault": FAULT, "fault_times": 1, "retry_after_s": 0.0, "error_message": "...",
-            "usage_delay_s": 0.0}
+            "usage_delay_s": 0.0, "finish_reason": "length"}
     FAULT = http_400 | http_401 | http_404 (saying "error_message", default a context overflow)
           | http_500 | http_502 | http_503 | http_429 (with Retry-After) | drop (close the connection)
           | malformed_json | no_usage | truncated_stream (SSE cut before [DONE]) | hang (answer after 1 h)
@@ -56,6 +56,7 @@ class Turn(BaseModel):
     retry_after_s: float = 0.0  # the Retry-After a http_429 fault sends
     error_message: str | None = None  # what a http_400/401/404 fault says (default: context length exceeded)
     usage_delay_s: float = 0.0  # a chat stream's usage chunk comes this long after its last token
+    finish_reason: str | None = None  # what a Chat Completions answer says it stopped for (default: tool_calls or stop)
 
     def model_post_init(self, _ctx: Any) -> None:
         if self.fault and self.fault not in FAULTS:

@@ -211,7 +211,7 @@ class ScriptedServer:
             if events is None:
                 return _http(200, json.dumps(message).encode())
             return _sse_events(dialect, events, cut=fault == "truncated_stream")
-        finish = "tool_calls" if turn.tool_calls else "stop"
+        finish = turn.finish_reason or ("tool_calls" if turn.tool_calls else "stop")
         rid, created = f"chatcmpl-{conv}-{idx}", int(time.time())
         base = {"id": rid, "object": "chat.completion.chunk", "created": created, "model": self.script.model}
         if req.get("stream"):

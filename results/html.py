@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from . import speed_section
 from .assumptions import lines as assumption_lines
 from .charts import cost_accuracy, server_load, token_mix
 from .fmt import money as _money
@@ -77,6 +78,16 @@ def comparisons(summary: dict[str, Any]) -> str:
             "--baseline) (A − B), on the tasks both "
             "scored; intervals are a bootstrap over tasks.</p>"
             + _table(["A", "B", "tasks", "accuracy A − B", "$/task A − B", "$ ratio A/B", "wins A / B / ties"], rows))
+
+
+def speed(summary: dict[str, Any]) -> str:
+    body = speed_section.rows(summary)
+    if not body:
+        return ""
+    notes = "".join(f"<li>{escape(n)}</li>" for n in speed_section.notes(summary))
+    return (f"<h2>Speed and reliability</h2><p class=note>{escape(speed_section.TITLE)}</p>"
+            + _table(speed_section.HEAD, [[escape(c) for c in r] for r in body], "speed", "speed")
+            + (f"<ul class=note>{notes}</ul>" if notes else ""))
 
 
 def servers(summary: dict[str, Any]) -> str:
@@ -253,6 +264,7 @@ front when it has two or more models. A model at $0 sits in the "$0" strip, left
 <div><h2>Token mix per task</h2>{token_mix(summary["models"])}</div></div>
 {comparisons(summary)}
 {placement(summary)}
+{speed(summary)}
 {servers(summary)}
 {projections(summary)}
 <h2>Per task</h2>

@@ -53,6 +53,10 @@ class Usage(BaseModel):
     # What the provider said it billed for these calls (OpenRouter's usage.cost), beside the catalog's
     # figure; None when any call did not say.
     billed_usd: float | None = None
+    # Tries that failed and were retried before the answer, by cause (providers/retry.py: cause), and the seconds
+    # spent waiting out rate limits.
+    retries: dict[str, int] = Field(default_factory=dict)
+    rate_limit_wait_s: float = 0.0
 
     @property
     def input_total(self) -> int:
@@ -77,6 +81,8 @@ class Usage(BaseModel):
             ttft_s=sum(ttfts) if ttfts else None,
             cache_write_1h=self.cache_write_1h + other.cache_write_1h,
             billed_usd=_billed(self, other),
+            retries={k: self.retries.get(k, 0) + other.retries.get(k, 0) for k in {*self.retries, *other.retries}},
+            rate_limit_wait_s=self.rate_limit_wait_s + other.rate_limit_wait_s,
         )
 
 
@@ -186,6 +192,7 @@ class SampleRecord(BaseModel):
     error_detail: str = ""
     turns: int = 0
     format_errors: int = 0
+    bad_tool_calls: int = 0  # of them, tool calls whose arguments did not parse or broke the tool's schema
     compactions: int = 0  # times the built-in agent summarised the conversation to fit the model's context
     compaction_usd: float | None = 0.0  # what those summaries cost (part of usd); None: a price unknown
     reading: Reading | None = None  # None: the sandbox did not trace it, or the task has no source files

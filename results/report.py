@@ -10,11 +10,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from . import speed_section
 from .assumptions import assumptions
 from .fmt import money as _money
 from .reading import reading_rows, render_reading
 from .runs import Relabel, with_baseline
-from .store import RunStore, model_of
+from .spent import ledger_figures
+from .store import RunStore
 from .summary import summarize
 from .table import render_models
 from .vllm_metrics import load_servers
@@ -54,7 +56,7 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
     summary = summarize(samples, with_baseline(order, baseline, relabel, run_dirs))
     summary["skipped_tasks"], summary["reading"] = skipped, reading_rows(samples)
     summary["run_labels"] = {str(d): name for d, name in relabel.runs.items()}
-    _ledger(summary, run_dirs, samples, warnings, relabel)
+    ledger_figures(summary, run_dirs, samples, warnings, relabel)
     _cache_and_billing(summary, samples, warnings)
     from .claims import evaluate
 
@@ -130,33 +132,6 @@ def _cache_and_billing(summary: dict[str, Any], samples: list, warnings: list[st
                                 f"${m['usd_total']:.4f} ({diff:+.4f}): check the price entry")
 
 
-def _ledger(summary: dict[str, Any], run_dirs: list[Path], samples: list, warnings: list[str], relabel) -> None:
-    """The run's true bill from calls.jsonl beside what the records account for: the difference was spent on
-    samples that were never recorded or were recorded again (killed sessions, re-run infra samples)."""
-    spent: dict[str, float] = {}
-    recorded: dict[str, float] = {}
-    checks: dict[str, float] = {}  # the preflight requests: paid for, but no sample's
-    for d in run_dirs:
-        for c in RunStore(d).load_calls():
-            if c.get("usd") is not None and not c.get("judge"):
-                model = relabel(model_of(c["sample_id"]), d)
-                spent[model] = spent.get(model, 0.0) + c["usd"]
-                if c.get("preflight"):
-                    checks[model] = checks.get(model, 0.0) + c["usd"]
-    for r in samples:
-        if r.cost_basis == "tokens" and r.usd is not None:
-            recorded[r.model] = recorded.get(r.model, 0.0) + r.usd
-    for m in summary["models"]:
-        total = spent.get(m["model"])
-        m["usd_spent_calls"] = None if total is None else round(total, 9)
-        m["usd_preflight"] = round(checks.get(m["model"], 0.0), 9)
-        m["usd_unrecorded"] = None if total is None else round(
-            max(0.0, total - recorded.get(m["model"], 0.0) - m["usd_preflight"]), 9)
-        if m["usd_unrecorded"]:
-            warnings.append(f"{m['model']}: ${m['usd_unrecorded']:.4f} of ${total:.4f} spent (calls.jsonl) went to "
-                            "samples not recorded: killed sessions and re-run infra samples")
-
-
 def _server_row(run_dir: Path, rec: dict[str, Any], sess: dict[str, Any]) -> dict[str, Any]:
     return {"model": rec.get("spec"), "run": str(run_dir), "launched": rec.get("launched"),
             "vllm": rec.get("vllm"), "preset": rec.get("preset"), "startup_s": rec.get("startup_s"),
@@ -213,6 +188,7 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
         console.print("ran: " + ", ".join(f"{k} ({v})" for k, v in where["where"].items()) + rate, highlight=False)
     render_judge(summary, console)
     render_reading(summary, console)
+    speed_section.render(summary, console)
     render_servers(summary, console)
     render_projections(summary, console)
     render_claims(summary, console)

@@ -41,6 +41,7 @@ class AgentResult:
     usage: Usage = field(default_factory=Usage)
     turns: int = 0
     format_errors: int = 0
+    bad_tool_calls: int = 0  # of them, tool calls whose arguments did not parse or broke the tool's schema
     submitted: bool = False
     abandoned: str = ""  # the model gave up, with this reason: scored 0 without grading
     compactions: list[Any] = field(default_factory=list)  # harness/agents/compaction.py: Compaction, in order

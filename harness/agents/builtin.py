@@ -199,6 +199,7 @@ async def _tool_turn(msg: dict[str, Any], sandbox: Sandbox, res: AgentResult, li
                 output, code = await execute(name, args, sandbox, limits.command_timeout_s)
         except (ToolError, OSError, UnicodeError) as exc:
             res.format_errors += isinstance(exc, ToolError)
+            res.bad_tool_calls += isinstance(exc, ToolError)
             output, code, args = f"error: {exc}", -1, raw
         res.messages.append({"role": "tool", "tool_call_id": call["id"], "content": output})
         res.tools.append({"turn": res.turns, "name": name, "args": args, "exit_code": code,

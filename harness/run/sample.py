@@ -37,7 +37,7 @@ def ledger(store: RunStore, sample: str, ctx: RunContext | None = None, **extra)
     def record(call: dict) -> None:
         store.append_call({"sample_id": sample, "session": session, **extra, "turn": call.get("turn"),
                            "usage": call["usage"], "raw_usage": call.get("raw_usage"), "usd": call["usd"],
-                           "at": now_iso()})
+                           "finish": call.get("finish_reason"), "at": now_iso()})
         model = model_of(sample)
         if ctx and ctx.on_note and call["usage"].get("input_cached") and model not in ctx.cached_seen:
             # Said once per model, at its first cache hit: that the provider's cache works is worth knowing early.
@@ -125,6 +125,7 @@ async def agent_phase(model: Model, task: Task, plan: RunPlan, ctx: RunContext, 
     if rec.reading is not None:
         transcript["opened"] = opened
     rec.turns, rec.format_errors, rec.usage = res.turns, res.format_errors, res.usage
+    rec.bad_tool_calls = res.bad_tool_calls
     rec.compactions = len(res.compactions)
     rec.compaction_usd = None if any(c.usd is None for c in res.compactions) else \
         round(sum(c.usd for c in res.compactions), 9)
