@@ -9,7 +9,9 @@ endpoint profile accepts: `#reasoning_effort=`, `#thinking_budget=N`, `#thinking
 `#temperature=`, `#max_tokens=N`, `#cache_ttl=5m|1h`. vLLM specs also take `#preset=NAME` and
 `#port=N`; openai-compatible:, vllm: and scripted: specs take `#wire=chat|responses|anthropic`.
 The built-in agent reads `#context=N` (the model's window in tokens: it compacts the conversation before passing
-80% of it) and `#compaction=off` (an overflow then ends the sample). Options are joined with commas:
+80% of it) and `#compaction=off` (an overflow then ends the sample). `#model_id=ID` names the model a provider serves
+where its name differs from other providers' (the report's table of providers of one model: results/procurement.py).
+Options are joined with commas:
 `vllm:NAME@URL#preset=qwen3,client=sdk`.
 
 A model's identity in a run (its samples' ids, the report's rows) is its key: the spec without the
@@ -49,7 +51,7 @@ PROTOCOLS = ("tools", "text")
 
 
 OPTIONS = ("protocol", "preset", "port", "client", "label", "timeout", "wire", "replicas", "weights_gb", "context",
-           "compaction", *SETTINGS)
+           "compaction", "model_id", *SETTINGS)
 IDENTITY = ("protocol", "preset", "wire", "context", "compaction", *SETTINGS)  # the options that change what is measured: in a model's key
 CLIENTS = ("direct", "sdk")  # providers.http.TRANSPORTS, named here so that the registry imports no HTTP stack
 
@@ -234,6 +236,7 @@ def build_model(spec: str, catalog: Catalog, protocol: str | None = None, vllm_a
                         f"{' and '.join(o + '=' for o in entry.options)} apply")
     model = entry.build(spec, kind, rest, catalog, options, vllm_args or [])
     model.info.protocol = options.get("protocol") or protocol or model.info.protocol
+    model.info.model_id = options.get("model_id", "")
     if entry.tools_only and model.info.protocol != "tools":
         raise SpecError(f"--model {spec}: the {kind} model acts through tool calls only")
     try:

@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from . import speed_section
+from . import procurement, speed_section
 from .assumptions import lines as assumption_lines
 from .fmt import ci as _ci
 from .fmt import money, scored, tamper
@@ -25,7 +25,7 @@ PROJECTION = ["run", "target", "model", "usd_per_task", "usd_total", "measured_u
 
 
 def numeric_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
+    rows, groups = [], procurement.numeric(summary)
     for m in summary["models"]:
         acc, usd = m.get("accuracy_ci") or [None, None], m.get("usd_per_task_ci") or [None, None]
         row = {"model": m["model"], "n": m["n_samples"], "accuracy": m["accuracy"], "accuracy_low": acc[0],
@@ -37,7 +37,7 @@ def numeric_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
                **{f"pass_at_{k}": v for k, v in m.get("pass_at_k", {}).items()}}
         if m.get("judge"):
             row["judge_score"], row["judge_usd_per_task"] = m["judge"]["mean_score"], m["judge"]["usd_per_task"]
-        rows.append(row | speed_section.numeric(m))
+        rows.append(row | speed_section.numeric(m) | groups.get(m["model"], {}))
     return rows
 
 
@@ -89,6 +89,9 @@ def to_markdown(summary: dict[str, Any]) -> str:
                      f"{'-' if c['accuracy_diff'] is None else diff(c['accuracy_diff'])}{_ci(c['accuracy_diff_ci'], diff)}"
                      f", $/task {money(c['usd_per_task_diff'])}{_ci(c['usd_per_task_diff_ci'], money)}, "
                      f"wins {c['a_wins']}/{c['b_wins']}/{c['ties']}")
+    for g in summary.get("procurement") or []:
+        lines += ["", f"**{procurement.title(g).capitalize()}**", ""] + _md_table(procurement.HEAD,
+                                                                               procurement.table_rows(g))
     if body := speed_section.rows(summary):
         lines += ["", f"**Speed and reliability**: {speed_section.TITLE.split(' (', 1)[1].rstrip(')')}.", ""]
         lines += _md_table(speed_section.HEAD, body) + [f"\n{n}" for n in speed_section.notes(summary)]

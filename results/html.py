@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from . import speed_section
+from . import procurement, speed_section
 from .assumptions import lines as assumption_lines
 from .charts import cost_accuracy, server_load, token_mix
 from .fmt import money as _money
@@ -88,6 +88,12 @@ def speed(summary: dict[str, Any]) -> str:
     return (f"<h2>Speed and reliability</h2><p class=note>{escape(speed_section.TITLE)}</p>"
             + _table(speed_section.HEAD, [[escape(c) for c in r] for r in body], "speed", "speed")
             + (f"<ul class=note>{notes}</ul>" if notes else ""))
+
+
+def providers(summary: dict[str, Any]) -> str:
+    return "".join(f"<h2>{escape(procurement.title(g).capitalize())}</h2>"
+                   + _table(procurement.HEAD, [[escape(c) for c in r] for r in procurement.table_rows(g)], "providers")
+                   for g in summary.get("procurement") or [])
 
 
 def servers(summary: dict[str, Any]) -> str:
@@ -265,6 +271,7 @@ front when it has two or more models. A model at $0 sits in the "$0" strip, left
 {comparisons(summary)}
 {placement(summary)}
 {speed(summary)}
+{providers(summary)}
 {servers(summary)}
 {projections(summary)}
 <h2>Per task</h2>

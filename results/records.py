@@ -227,6 +227,7 @@ class ModelInfo(BaseModel):
     given: str = ""  # the --model spec as given, address included
     kind: str
     model_name: str = ""
+    model_id: str = ""  # #model_id=: the model it serves, where providers name it differently (results/procurement.py)
     base_url: str = ""
     replicas: list[str] = Field(default_factory=list)  # vllm:NAME@URL1,URL2: each replica's address (base_url: the first)
     key_env: str = ""  # the variable's name only; the value never reaches disk

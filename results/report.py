@@ -13,6 +13,8 @@ from rich.table import Table
 from . import speed_section
 from .assumptions import assumptions
 from .fmt import money as _money
+from .procurement import procurement
+from .procurement import render as procurement_section
 from .reading import reading_rows, render_reading
 from .runs import Relabel, with_baseline
 from .spent import ledger_figures
@@ -26,7 +28,7 @@ from .vllm_section import render_servers
 def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None = None) -> dict[str, Any]:
     """The summary of the runs; `catalog` (the run's or report's --prices in force) prices the claims. A model in
     several runs is one row per run; `baseline` is what the paired comparisons are against."""
-    samples, order, warnings, names, skipped = [], [], [], {}, []
+    samples, order, warnings, names, skipped, served = [], [], [], {}, [], {}
     for d in run_dirs:
         store = RunStore(d)
         if not store.samples_path.exists() and store.read_manifest() is None:
@@ -49,6 +51,7 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
                                 f"spent): {last['budget_not_started']} sample(s) were not started; run again with "
                                 "a larger --budget-usd to finish")
             names.update({relabel(m.spec, d): m.model_name or m.spec for m in manifest.models})
+            served.update({relabel(m.spec, d): (m.model_name or m.spec, m.model_id) for m in manifest.models})
             if (check := manifest.node.get("hardware_check") or {}).get("mismatch"):
                 warnings.append(f"{d}: stated hardware does not match the node that served: {check['mismatch']} "
                                 "(its dollars are priced as stated)")
@@ -58,6 +61,11 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
     summary["run_labels"] = {str(d): name for d, name in relabel.runs.items()}
     ledger_figures(summary, run_dirs, samples, warnings, relabel)
     _cache_and_billing(summary, samples, warnings)
+    by_model: dict[str, list] = {}
+    for r in samples:
+        by_model.setdefault(r.model, []).append(r)
+    summary["procurement"] = procurement(summary, by_model, served,
+                                         summary["models"][0]["model"] if baseline and summary["models"] else None)
     from .claims import evaluate
 
     summary["claims"] = evaluate(summary, names, catalog)
@@ -189,6 +197,7 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
     render_judge(summary, console)
     render_reading(summary, console)
     speed_section.render(summary, console)
+    procurement_section(summary, console)
     render_servers(summary, console)
     render_projections(summary, console)
     render_claims(summary, console)
