@@ -5,7 +5,8 @@ A script is JSON:
      "conversations": [{"match": "text in the first user message", "turns": [TURN, ...]}],
      "default": [TURN, ...],
      "emulate": "" | PROVIDER, "api_key": "KEY", "models": ["NAME", ...], "tools_supported": true,
-     "cache_min_tokens": 1024, "images": false, "context": N, "bill": {"input": $/M, "cached_input": $/M, "output": $/M}}
+     "cache_min_tokens": 1024, "images": false, "context": N, "bill": {"input": $/M, "cached_input": $/M, "output": $/M},
+     "rate_limit_in_flight": N}
     TURN = {"content": "...", "tool_calls": [{"name": "bash", "arguments": {...}}],
             "reasoning": "...", "usage": {"prompt_tokens": N, "completion_tokens": N,
             "cached_tokens": N, "cache_write_tokens": N, "reasoning_tokens": N},
@@ -82,6 +83,8 @@ class Script(BaseModel):
     context: int | None = None  # refuse a prompt of more tokens than this, as a provider refuses an overflow
     cache_min_tokens: int = 1024  # Anthropic's and OpenAI's smallest cacheable prompt (Opus 4.8, GPT-5.x)
     bill: dict[str, float] | None = None
+    # A tier's concurrency limit: a request beyond this many in flight is answered 429 with Retry-After (a sweep's).
+    rate_limit_in_flight: int | None = None
 
     def model_post_init(self, _ctx: Any) -> None:
         if self.emulate not in EMULATIONS:

@@ -126,6 +126,9 @@ class ScriptedServer:
             return _http(200, self._metrics().encode(), "text/plain; version=0.0.4")
         dialect = route_of(path)
         if method == "POST" and dialect:
+            limit = self.script.rate_limit_in_flight
+            if limit is not None and self.in_flight >= limit:
+                return self._refuse(dialect, 429, "too many requests in flight", "rate_limit_error", "Retry-After: 0.2\r\n")
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             try:

@@ -190,6 +190,17 @@ def make_parser() -> argparse.ArgumentParser:
     px.add_argument("--port", type=int, default=0, help="default: any free port on 127.0.0.1")
     px.add_argument("--ledger", type=Path, metavar="FILE", help="append each metered call here (JSON lines)")
     px.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    pb = sub.add_parser("probe", help="before a full run: each model's tool-call fidelity on 32 shipped prompts against a "
+                                      "reference, or (--sweep) the concurrency it takes before rate limits")
+    pb.add_argument("--model", action="append", required=True, metavar="SPEC", help="as for run; repeat it")
+    pb.add_argument("--reference", metavar="SPEC", help="what the others are compared with (default: the first)")
+    pb.add_argument("--repeats", type=int, default=3, help="times each prompt is sent (default 3)")
+    pb.add_argument("--sweep", action="store_true", help="concurrency 1, 2, 4, ...: throughput, latency, first 429s")
+    pb.add_argument("--max-concurrency", type=int, default=32, help="the sweep's last step (default 32)")
+    pb.add_argument("--max-calls", type=int, default=400, help="the sweep's calls per model, at most (default 400)")
+    pb.add_argument("--budget-usd", type=float, help="the sweep stops a model once it has spent this")
+    pb.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    pb.add_argument("--json", action="store_true", help="print one JSON object")
     pw = sub.add_parser("pairwise", help="rank the models of judged runs by pairwise comparison of their deliverables "
                                          "(Elo with 95%% intervals, per check type and overall)")
     pw.add_argument("runs", nargs="+", type=Path, help="run directories made with --judge (their transcripts keep "
