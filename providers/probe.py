@@ -59,7 +59,7 @@ def judge(probe: dict[str, Any], item: dict[str, Any], msg: dict[str, Any], fini
             "cut_off": finish in ("length", "max_tokens")}
 
 
-async def probe_model(model: Model, repeats: int, concurrency: int = 4) -> dict[str, Any]:
+async def probe_model(model: Model, repeats: int, concurrency: int = 8) -> dict[str, Any]:
     """Every item `repeats` times: the answers, judged, and what they cost."""
     from results.prices import call_usd
 
