@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from providers.probe import load_set  # noqa: E402
+from providers.probe_run import probe_command  # noqa: E402
 from results.prices import Catalog, cost_usd  # noqa: E402
-from results.probe_report import probe_command  # noqa: E402
 from results.records import Usage  # noqa: E402
 
 MODELS = [("zai", "glm-5.2"), ("deepseek", "deepseek-v4-pro"), ("openai", "gpt-5.5"),

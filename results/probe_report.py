@@ -1,52 +1,9 @@
-"""`pertask probe`: the fidelity probe (providers/probe.py) or the concurrency sweep (providers/sweep.py) on each model
-given, and what it prints: per model, one line of figures and the concerns that set it apart from its reference."""
+"""What `pertask probe` prints (providers/probe_run.py runs it): the fidelity probe's table and each model's concerns,
+or the concurrency sweep's steps per model."""
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from typing import Any
-
-# Where a model stops looking like a faithful server of its reference's weights.
-MIN_VALID, MIN_AGREEMENT = 0.98, 0.9
-
-
-async def probe_command(specs: list[str], reference: str | None, repeats: int, sweep: bool, max_concurrency: int,
-                        max_calls: int, budget_usd: float | None, prices: Path | None) -> dict[str, Any]:
-    from providers.probe import probe_model, summarize
-    from providers.registry import build_model
-    from providers.sweep import sweep as run_sweep
-
-    from .prices import Catalog
-
-    catalog = Catalog.load(prices)
-    order = [reference, *(s for s in specs if s != reference)] if reference else specs
-    models = [build_model(s, catalog) for s in order]
-    try:
-        if sweep:
-            return {"sweep": [await run_sweep(m, max_concurrency, max_calls, budget_usd) for m in models]}
-        results = await asyncio.gather(*(probe_model(m, repeats) for m in models))
-    finally:
-        for m in models:
-            await m.aclose()
-    rows = [summarize(r, None if i == 0 else results[0]) for i, r in enumerate(results)]
-    for row in rows:
-        row["concerns"] = concerns(row)
-    return {"reference": results[0]["model"], "repeats": repeats, "models": rows}
-
-
-def concerns(row: dict[str, Any]) -> list[str]:
-    said = []
-    if row["errors"]:
-        said.append(f"{row['errors']} of {row['calls']} calls failed")
-    if row["schema_valid"] is not None and row["schema_valid"] < MIN_VALID:
-        said.append(f"{1 - row['schema_valid']:.0%} of its tool calls did not parse or fit their schema")
-    if row.get("agreement") is not None and row["agreement"] < MIN_AGREEMENT:
-        said.append(f"disagrees with the reference on {len(row['disagrees_on'])} items "
-                    f"({', '.join(row['disagrees_on'][:4])}{', …' if len(row['disagrees_on']) > 4 else ''})")
-    if row["empty"] or row["cut_off"]:
-        said.append(f"{row['empty']} empty and {row['cut_off']} cut-off answers")
-    return said
 
 
 def render(out: dict[str, Any], console: Any) -> None:
@@ -74,7 +31,7 @@ def render(out: dict[str, Any], console: Any) -> None:
     for r in out["models"]:
         pct = (lambda v: "-" if v is None else f"{v:.0%}")  # noqa: E731
         t.add_row(r["model"], pct(r["schema_valid"]), pct(r["as_expected"]),
-                  "reference" if "agreement" not in r else pct(r["agreement"]), str(r["empty"]), str(r["cut_off"]),
+                  "ref" if "agreement" not in r else pct(r["agreement"]), str(r["empty"]), str(r["cut_off"]),
                   money(r["usd"]), f"{r['wall_s']:.1f}")
     console.print(t)
     for r in out["models"]:

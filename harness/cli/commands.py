@@ -69,7 +69,8 @@ async def _proxy(a: argparse.Namespace) -> int:
 
 
 def cmd_probe(a: argparse.Namespace) -> int:
-    from results.probe_report import probe_command, render
+    from providers.probe_run import probe_command
+    from results.probe_report import render
 
     out = asyncio.run(probe_command(a.model, a.reference, a.repeats, a.sweep, a.max_concurrency, a.max_calls,
                                     a.budget_usd, a.prices))
