@@ -133,7 +133,13 @@ class HTTPModel(Model):
             if not first:
                 first.append(t - t0)
 
-        out = await self.wire.parse_stream(self.transport.stream(self.wire.stream_body(body), self.wire.path), on_first)
+        try:
+            out = await self.wire.parse_stream(self.transport.stream(self.wire.stream_body(body), self.wire.path),
+                                               on_first)
+        except Unreachable as exc:
+            if first:  # the connection went after the stream began: a dropped stream, retried as one
+                raise MalformedResponse(f"the stream was cut after it began: {exc}") from exc
+            raise
         out.usage.ttft_s = first[0] if first else None
         return out
 

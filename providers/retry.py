@@ -101,10 +101,10 @@ def limiter_for(base_url: str, limit: int) -> EndpointLimiter:
 
 def cause(exc: Exception) -> str:
     """Why a try failed, as the reports count retries: rate_limit (429), server_error (5xx), timeout (408),
-    unreachable (refused, reset or silent), cut_off (a body or stream that ended early or did not parse)."""
+    unreachable (refused, reset or silent), dropped (a stream cut after it began, or a body that did not parse)."""
     if isinstance(exc, HTTPStatusError):
         return "rate_limit" if exc.status == 429 else "timeout" if exc.status == 408 else "server_error"
-    return "unreachable" if isinstance(exc, Unreachable) else "cut_off"
+    return "unreachable" if isinstance(exc, Unreachable) else "dropped"
 
 
 async def call_with_retries(fn: Callable[[], Awaitable[T]], limiter: EndpointLimiter, policy: RetryPolicy,

@@ -8,7 +8,7 @@ and the records:
   streamed calls;
 - output tokens per second per call: output tokens over the time after the first token (streamed), else over the
   whole call;
-- retries per 100 calls, by cause (rate_limit, server_error, timeout, unreachable, cut_off: providers/retry.py),
+- retries per 100 calls, by cause (rate_limit, server_error, timeout, unreachable, dropped: providers/retry.py),
   and the seconds spent waiting out rate limits;
 - answers cut off by the length limit and refusals (content_filter, refusal) per 100 calls;
 - tool calls whose arguments did not parse or broke the tool's schema per 100 calls (the built-in agent's count).
@@ -26,7 +26,7 @@ from typing import Any
 
 CUT = {"length", "max_tokens", "max_output_tokens"}
 REFUSED = {"content_filter", "refusal", "safety"}
-CAUSES = ("rate_limit", "server_error", "timeout", "unreachable", "cut_off")
+CAUSES = ("rate_limit", "server_error", "timeout", "unreachable", "dropped")
 ROUNDS = 400  # fewer than the accuracy intervals': a quantile over every call of a large run, each round
 
 

@@ -15,7 +15,7 @@ from tests.conftest import load_samples, run_json
 MATCHES = ["wrong medians", "slugify(text", "ledger totals", "launch-planning", "budget-versus-actuals"]
 TURNS = [
     {"tool_calls": [{"name": "bash", "arguments": {"command": "ls"}}], "fault": "http_429", "retry_after_s": 0.05},
-    {"tool_calls": [{"name": "bash", "arguments": "{not json"}], "fault": "http_503"},
+    {"tool_calls": [{"name": "bash", "arguments": "{not json"}], "fault": "http_503", "fault_times": 2},  # a burst
     {"tool_calls": [{"name": "bash", "arguments": {"command": "true"}}], "fault": "drop", "finish_reason": "length"},
     {"tool_calls": [{"name": "submit", "arguments": {}}]},
 ]
@@ -35,9 +35,9 @@ def test_injected_faults_and_latencies_are_recovered_in_every_report_format(cli,
     assert len(load_samples(out)) == 10
     m = {x["model"].split("/")[-1]: x["speed"] for x in summary["models"]}
     bad, good = m["faulty.json"], m["steady.json"]
-    # 5 samples of 4 calls: per call, one retry of each of three causes in three calls of four.
-    assert bad["calls"] == 20 and bad["retries_by_cause"] == {"rate_limit": 5, "server_error": 5, "unreachable": 5}
-    assert bad["retries"]["per_100"] == 75.0 and bad["cut_off"]["per_100"] == 25.0
+    # 5 samples of 4 calls: a rate limit, a burst of two 503s and a dropped connection in each, 4 retries a sample.
+    assert bad["calls"] == 20 and bad["retries_by_cause"] == {"rate_limit": 5, "server_error": 10, "unreachable": 5}
+    assert bad["retries"]["per_100"] == 100.0 and bad["cut_off"]["per_100"] == 25.0
     assert bad["bad_tool_calls"]["per_100"] == 25.0 and bad["refused"]["per_100"] == 0.0
     assert bad["rate_limit_wait_s"] >= 5 * 0.05  # each waited at least its Retry-After
     assert good["retries"]["per_100"] == 0.0 and good["retries_by_cause"] == {} and good["cut_off"]["per_100"] == 0.0
@@ -49,12 +49,24 @@ def test_injected_faults_and_latencies_are_recovered_in_every_report_format(cli,
     md, table, page = tmp_path / "r.md", tmp_path / "r.csv", tmp_path / "r.html"
     code, text, err = cli("report", out, "--markdown", md, "--csv", table, "--html", page)
     assert code == 0, err
-    assert "speed and reliability" in text and "75.0" in text
+    assert "speed and reliability" in text and "100.0" in text
     section = md.read_text().split("**Speed and reliability**")[1]
     row = next(r for r in section.splitlines() if r.startswith("| scripted:") and "faulty" in r)
-    assert "| 20 |" in row and "| 75.0 [" in row and "| 25.0 [" in row, row
+    assert "| 20 |" in row and "| 100.0 [" in row and "| 25.0 [" in row, row
     rows = {r["model"].split("/")[-1]: r for r in csv.DictReader(table.open())}
-    assert float(rows["faulty.json"]["retries_per_100"]) == 75.0 and rows["faulty.json"]["retries_rate_limit"] == "5"
+    assert float(rows["faulty.json"]["retries_per_100"]) == 100.0 and rows["faulty.json"]["retries_rate_limit"] == "5"
     assert float(rows["steady.json"]["latency_s_p50_low"]) <= float(rows["steady.json"]["latency_s_p50"])
-    assert "Speed and reliability" in page.read_text() and "5 rate limit, 5 server error, 5 unreachable" in page.read_text()
+    assert "Speed and reliability" in page.read_text() and "5 rate limit, 10 server error, 5 unreachable" in page.read_text()
     assert json.loads((out / "samples.jsonl").read_text().splitlines()[0])["usage"]["retries"] is not None
+
+
+def test_a_stream_cut_short_is_retried_and_counted_and_time_to_first_token_measured(cli, tmp_path, write_script):
+    """Streamed: every sample's first answer is cut before its end (the SSE stream closes early) once."""
+    turns = [{**TURNS[0], "fault": "truncated_stream", "delay_s": 0.05}, *TURNS[3:]]
+    script = write_script({"model": "cut", "conversations": [{"match": m, "turns": turns} for m in MATCHES]})
+    summary = run_json(cli, "run", "--suite", "smoke", "--model", f"scripted:{script}", "--stream", "--out",
+                       tmp_path / "run")
+    (m,) = summary["models"]
+    sp = m["speed"]
+    assert sp["calls"] == 10 and sp["retries_by_cause"] == {"dropped": 5} and sp["retries"]["per_100"] == 50.0
+    assert sp["ttft_s"]["n"] == 10 and sp["ttft_s"]["p50"] is not None
