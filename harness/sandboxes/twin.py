@@ -27,20 +27,19 @@ import json
 import tempfile
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import engines
 
 MAX_PORTS = 16
 
 if TYPE_CHECKING:
-    from .container import ContainerSandbox
     from .output import CommandResult
 
 
-async def in_twin(box: ContainerSandbox, command: str, *, timeout_s: float, binds: list[Path] | None,
+async def in_twin(box: Any, command: str, *, timeout_s: float, binds: list[Path] | None,
                   env: dict[str, str] | None, mounts: dict[str, Path], index: set[str] | None) -> CommandResult:
-    """The verifier's command in a twin of `box` (see above), removed after."""
+    """The verifier's command in a twin of `box` (a ContainerSandbox: its own class makes the twin), removed after."""
     twin = type(box)(box.root / f"twin-{uuid.uuid4().hex[:8]}", box.saved, box.workdir, box.limits, cpus=box.cpus,
                      memory_mb=box.memory_mb)
     if engines.engine().twin_overlay:
