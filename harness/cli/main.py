@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 
 from rich.markup import escape
@@ -52,11 +53,16 @@ SETUP_ERRORS = (UsageError, SpecError, SuiteError, TaskError, RunError, PriceFil
 def main(argv: list[str] | None = None) -> int:
     ap = make_parser()
     a, extra = ap.parse_known_args(argv)
+    if a.cmd is None:  # bare `pertask`: what it does and where to start, not an argparse complaint
+        ap.print_help()
+        print("\nStart with: pertask run --suite smoke --model oracle --model null   (pertask COMMAND --help for more)")
+        return 2
     a.argv = list(sys.argv[1:] if argv is None else argv)  # recorded with the run: what made its figures
     if extra and a.cmd != "serve":  # only `serve` passes unknown flags on (to vLLM)
         ap.error(f"unrecognized arguments: {' '.join(extra)}")
     a.extra, a.parser = extra, ap
     module, _, func = COMMANDS[a.cmd].partition(":")
+    signal.signal(signal.SIGTERM, _terminated)  # a `kill` says what Ctrl-C says, and stops the same way
     try:
         return getattr(importlib.import_module(module), func)(a)
     except SETUP_ERRORS as exc:
@@ -70,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         err.print("interrupted: finished samples are saved; run the same command again to resume"
                   if a.cmd == "run" else "stopped", style="yellow")
         return 130
+
+
+def _terminated(_sig, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from tasks.formats import FORMATS
 
 def make_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="pertask", description="Accuracy, tokens and dollars per task.")
-    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub = ap.add_subparsers(dest="cmd", metavar="COMMAND")
     r = sub.add_parser("run", help="run a suite against one or more models")
     r.add_argument("--config", type=Path, metavar="FILE",
                    help="an experiment file (TOML): suite, models with their settings, prices, node; see "
@@ -46,10 +46,10 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--shard", metavar="I/N", help="only every Nth task from the Ith (after --task and --limit)")
     r.add_argument("--sample", type=int, metavar="N", help="only N tasks drawn at random, the same every time (a "
                                                            "pilot for --estimate)")
-    r.add_argument("--out", type=Path, help="run directory; give an existing one to resume (default: runs/DATE-SUITE)")
+    r.add_argument("--out", type=Path, help="run directory; give an existing one to resume (default: runs/SUITE-DIGEST, the same for the same command, so running it again resumes it; --fresh: a new dated one)")
     r.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
     r.add_argument("--protocol", choices=["tools", "text"], help="agent protocol for every model (default: per model)")
-    r.add_argument("--temperature", type=float)
+    r.add_argument("--temperature", type=float, help="sampling temperature for every model (default: the provider's)")
     r.add_argument("--max-tokens", type=int, help="max output tokens per model call")
     r.add_argument("--stream", action="store_true", help="stream responses (records time to first token)")
     r.add_argument("--no-preflight", action="store_true",
@@ -122,11 +122,13 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--estimate", nargs="*", type=Path, metavar="RUN",
                    help="run nothing: print each model's samples, tokens and dollars at list prices (a 95%% range), "
                         "from earlier runs of the suite (these, or every one under ./runs; a pilot: --limit 5)")
+    r.add_argument("--skip-broken", action="store_true", help="run the suite's other tasks when some are broken "
+                                                               "(they are listed in the report); else a broken task stops the run")
     r.add_argument("--fresh", action="store_true",
                    help="without --out: a new dated run directory, instead of the one this same command resumes")
     r.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     p = sub.add_parser("report", help="summarize run directories")
-    p.add_argument("runs", nargs="+", type=Path)
+    p.add_argument("runs", nargs="+", type=Path, help="run directories (a model in several is one row per run)")
     p.add_argument("--json", action="store_true", help=REPORTS["json"].help)
     p.add_argument("--project-on", metavar="TARGETS",
                    help="price the same measured tokens elsewhere: comma-separated PROFILExN[@USD][:ratio=R] "
@@ -153,6 +155,8 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--executor", choices=list(EXECUTORS), default="local", help="as for run: ray spreads the check")
     t.add_argument("--ray-address", metavar="ADDR", help="as for run")
     t.add_argument("--container-engine", choices=list(ENGINES), help="as for run")
+    t.add_argument("--skip-broken", action="store_true", help="broken task files do not fail the check (grader "
+                                                               "problems still do)")
     rp = sub.add_parser("reprice", help="recompute a run's dollars from stored usage (no model is called)")
     rp.add_argument("run", type=Path)
     rp.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
@@ -163,12 +167,12 @@ def make_parser() -> argparse.ArgumentParser:
                         epilog="example: pertask serve --preset glm-5 --model /models/GLM-5.2-FP8 --tensor-parallel-size 8")
     sv.add_argument("--model", required=True, help="model folder (or a hub id whose weights are cached locally)")
     sv.add_argument("--preset", help="family preset (default: detected from the model's name and config)")
-    sv.add_argument("--port", type=int)
-    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, help="default: a free port")
+    sv.add_argument("--host", default="127.0.0.1", help="the address vLLM listens on (default 127.0.0.1)")
     sv.add_argument("--name", help="served model name (default: the folder's name)")
     pr = sub.add_parser("prices", help="show the price catalog")
-    pr.add_argument("model", nargs="?")
-    pr.add_argument("--prices", type=Path)
+    pr.add_argument("model", nargs="?", help="only entries whose model name contains this text")
+    pr.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
     pr.add_argument("--hardware", action="store_true",
                     help="the hardware profiles instead: memory, bandwidth and each dated, sourced $/hour tier")
     vw = sub.add_parser("view", help="a local web app over run directories: runs, summaries, filtered samples, "

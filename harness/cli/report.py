@@ -16,6 +16,9 @@ from .console import UsageError, err
 
 
 def cmd_report(a: argparse.Namespace) -> int:
+    for name in report_files():  # a file that cannot be written is said before anything is printed
+        if (path := getattr(a, name)) and not path.parent.is_dir():
+            raise UsageError(f"--{name} {path}: the folder {path.parent} does not exist")
     catalog = Catalog.load(a.prices)
     summary = load_summary(a.runs, catalog, a.baseline)
     if a.project_on:

@@ -48,6 +48,10 @@ def cmd_run(a: argparse.Namespace) -> int:
         if getattr(a, name) is not None and getattr(a, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
     suite = load_suite(a.suite, a.task_format)
+    if suite.errors and not a.skip_broken:
+        raise UsageError(f"{len(suite.errors)} broken task(s) in {suite.name}: {suite.errors[0]}"
+                         + (f" (and {len(suite.errors) - 1} more: pertask tasks check)" if len(suite.errors) > 1 else "")
+                         + "; fix them, or run the others with --skip-broken")
     for e in suite.errors:
         warn(f"skipping broken task: {e}")
     tasks = suite.select(a.task, a.limit, a.shard, a.sample)

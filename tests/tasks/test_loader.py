@@ -40,7 +40,14 @@ def test_tasks_check_lists_broken_tasks_and_run_skips_them(suite, cli, tmp_path)
     (suite / "fix-median" / "instruction.md").write_text("")
     code, out, err = cli("tasks", "check", "--suite", suite)
     assert code == 1 and "4 ok, 1 broken" in out and "instruction.md" in err
-    code, out, err = cli("run", "--suite", suite, "--model", "oracle", "--out", tmp_path / "r", "--json")
+    code, _, _ = cli("tasks", "check", "--suite", suite, "--skip-broken")
+    assert code == 0, "the user accepts the broken one: the rest pass"
+    # A run stops at a broken task, with its file and field, before anything is paid for; --skip-broken runs the rest.
+    code, out, err = cli("run", "--suite", suite, "--model", "oracle", "--out", tmp_path / "r0")
+    assert code == 2 and "1 broken task(s)" in err and "instruction.md" in err and "--skip-broken" in err, err
+    assert not (tmp_path / "r0").exists()
+    code, out, err = cli("run", "--suite", suite, "--model", "oracle", "--out", tmp_path / "r", "--json",
+                         "--skip-broken")
     assert code == 0 and "skipping broken task" in err
     assert '"n_tasks": 4' in out
     # The report says what was left out, and why, beside the figures (terminal, Markdown, HTML).

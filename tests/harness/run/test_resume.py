@@ -79,19 +79,20 @@ def test_killed_run_resumes_without_redoing_finished_samples(tmp_path, write_scr
     assert "1 unreadable line" in report.stdout
 
 
-def test_ctrl_c_saves_finished_samples_and_cleans_up(tmp_path, write_script):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_kill_saves_finished_samples_and_cleans_up(tmp_path, write_script, sig):
     slow = write_script({"model": "slow", "default": [{"tool_calls": [bash("sleep 30")]}, SUBMIT]})
     out = tmp_path / "run"
     cmd = [*PERTASK, "run", "--suite", "smoke", "--model", "oracle", "--model", f"scripted:{slow}",
            "--concurrency", "2", "--out", str(out)]
-    # A terminal's Ctrl-C: SIGINT with its default handling (a background shell job would ignore it).
+    # A terminal's Ctrl-C: SIGINT with its default handling (a background shell job would ignore it); or a `kill`.
     proc = subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 60
     while time.time() < deadline and not (out / "samples.jsonl").exists():
         time.sleep(0.05)
     time.sleep(0.5)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert "run the same command again to resume" in stderr and "Traceback" not in stderr
