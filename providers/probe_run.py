@@ -48,3 +48,20 @@ def concerns(row: dict[str, Any]) -> list[str]:
     if row["empty"] or row["cut_off"]:
         said.append(f"{row['empty']} empty and {row['cut_off']} cut-off answers")
     return said
+
+
+def cmd_probe(a: Any) -> int:
+    """The `pertask probe` command (harness/cli/parser.py has its flags)."""
+    from results.probe_report import render
+
+    out = asyncio.run(probe_command(a.model, a.reference, a.repeats, a.sweep, a.max_concurrency, a.max_calls,
+                                    a.budget_usd, a.prices))
+    if a.json:
+        import json
+
+        print(json.dumps(out, indent=2))
+    else:
+        from rich.console import Console
+
+        render(out, Console())
+    return 0

@@ -68,23 +68,6 @@ async def _proxy(a: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_probe(a: argparse.Namespace) -> int:
-    from providers.probe_run import probe_command
-    from results.probe_report import render
-
-    out = asyncio.run(probe_command(a.model, a.reference, a.repeats, a.sweep, a.max_concurrency, a.max_calls,
-                                    a.budget_usd, a.prices))
-    if a.json:
-        import json
-
-        print(json.dumps(out, indent=2))
-    else:
-        from rich.console import Console
-
-        render(out, Console())
-    return 0
-
-
 def cmd_listing(a: argparse.Namespace) -> int:
     """providers, datasets: a table that takes no arguments."""
     from providers.profiles import describe

@@ -40,7 +40,7 @@ COMMANDS = {
     "datasets": "harness.cli.commands:cmd_listing",
     "images": "harness.cli.commands:cmd_images",
     "proxy": "harness.cli.commands:cmd_proxy",
-    "probe": "harness.cli.commands:cmd_probe",
+    "probe": "providers.probe_run:cmd_probe",
     "pairwise": "harness.cli.report:cmd_judged",
     "grade": "harness.cli.report:cmd_judged",
 }
