@@ -68,7 +68,7 @@ def lines(block: dict[str, Any]) -> list[tuple[str, str]]:
             settings = ", ".join(f"{k}={v}" for k, v in (m["settings"] or {}).items())
             out.append(("model", f"{m['spec']}" + (f" [{settings}]" if settings else "")
                         + (" (batch pricing)" if m["batch"] else "") + f": {price_text(m['price'])}"))
-        if n := r["node"]:
+        if (n := r["node"]) and (n.get("gpu_type") or n.get("gpus") or n.get("gpu_hour_usd") is not None):
             unit = n.get("unit", "GPU")
             out.append(("node", f"{n.get('gpu_type') or '?'} × {n.get('gpus') or '?'} {unit}(s) at "
                                 + (f"${n['gpu_hour_usd']:g}/h" if n.get("gpu_hour_usd") is not None else "no price")

@@ -21,6 +21,13 @@ def pareto(points: list[tuple[str, float, float]]) -> list[str]:
     return front
 
 
+REFERENCES = ("oracle", "null")  # pertask's reference models: what a task's solution scores, what doing nothing does
+
+
+def reference(model: str) -> bool:
+    return model.split(" @ ")[0].split("#")[0] in REFERENCES
+
+
 def cost_accuracy(models: list[dict[str, Any]], width: int = 680, height: int = 400) -> str:
     """x: $/task on a log scale (whole decades, evenly spaced), y: accuracy; whiskers are the 95% intervals;
     the Pareto front is starred and joined. A model at $0 (the oracle, a free endpoint) has no place on a log
@@ -61,7 +68,9 @@ def cost_accuracy(models: list[dict[str, Any]], width: int = 680, height: int = 
     out.append(f'<text x="{(left + right) / 2}" y="{height - 8}" text-anchor="middle">$ per task (log scale)</text>'
                f'<text x="14" y="{(top + bottom) / 2}" text-anchor="middle" '
                f'transform="rotate(-90 14 {(top + bottom) / 2})">accuracy</text>')
-    front = pareto([(m["model"], m["usd_per_task"], m["accuracy"]) for m in pts])
+    # The reference models (the task's solution, and doing nothing) bound the plot; a buyer reads the front as
+    # "winners", so they are drawn hollow, labelled as references, and never on it.
+    front = pareto([(m["model"], m["usd_per_task"], m["accuracy"]) for m in pts if not reference(m["model"])])
     chain = sorted((m for m in pts if m["model"] in front), key=lambda m: m["usd_per_task"])
     if len(chain) > 1:
         path = " ".join(f"{x(m['usd_per_task']):.1f},{y(m['accuracy']):.1f}" for m in chain)
@@ -75,16 +84,17 @@ def cost_accuracy(models: list[dict[str, Any]], width: int = 680, height: int = 
         if m.get("accuracy_ci"):
             a, b = m["accuracy_ci"]
             out.append(f'<line x1="{cx:.1f}" y1="{y(a):.1f}" x2="{cx:.1f}" y2="{y(b):.1f}" stroke="{c}"/>')
-        on_front = m["model"] in front
-        label = m["model"] + (" ★" if on_front else "")
+        on_front, ref = m["model"] in front, reference(m["model"])
+        label = m["model"] + (" ★" if on_front else " (reference)" if ref else "")
         # Labels stay inside the frame: to the left of a point near the right edge, below one near the top.
         anchor, lx = ("end", cx - 9) if cx > right - 160 else ("start", cx + 9)
         ly = cy + 18 if cy < top + 20 else cy - 8
         while any(abs(ly - py) < 14 and abs(lx - px) < 120 for px, py in placed):  # points that coincide
             ly += 14
         placed.append((lx, ly))
-        out.append(f'<circle class="point{" front" if on_front else ""}" cx="{cx:.1f}" cy="{cy:.1f}" r="6" '
-                   f'fill="{c}" data-model="{escape(m["model"])}"><title>{escape(m["model"])}: '
+        out.append(f'<circle class="point{" front" if on_front else " reference" if ref else ""}" cx="{cx:.1f}" '
+                   f'cy="{cy:.1f}" r="6" fill="{"white" if ref else c}" stroke="{c}" stroke-width="2" '
+                   f'data-model="{escape(m["model"])}"><title>{escape(m["model"])}: '
                    f'${m["usd_per_task"]:.4f}/task, {m["accuracy"]:.0%}</title></circle>'
                    f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" class="label">{escape(label[:40])}</text>')
     out.append("</svg>")

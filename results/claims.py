@@ -139,3 +139,26 @@ def published(kind: str, names: list[str], path: Path = CLAIMS) -> list[dict[str
         if c["kind"] == kind and mine:
             out.append({"id": c["id"], "text": c["text"], "source": c["source"], "date": c["date"], "figures": mine})
     return out
+
+
+def ours(claim: dict[str, Any]) -> bool:
+    """Whether the runs measured the claim's models (else it is the catalog's arithmetic: `pertask claims`)."""
+    return any("measured by these runs" in r["basis"] for r in claim.get("recomputed", []))
+
+
+def cmd_claims(a: Any) -> int:
+    """`pertask claims`: every published claim, as stated and as recomputed from the price catalog in force; a
+    report shows those its runs measured the models of."""
+    from rich.console import Console
+
+    console = Console()
+    for c in evaluate({"models": [], "comparisons": []}, {}, Catalog.load(a.prices)):
+        console.print(f"{c['text']}", style="bold", highlight=False)
+        console.print(f"  {c['source']}, read {c['date']}", style="dim", highlight=False)
+        console.print(f"  as stated: {c['as_stated']}", highlight=False)
+        for r in c.get("recomputed", []):
+            ratio = ", ".join(f"{k} {v:g}×" for k, v in (r.get("ratio") or {}).items() if v is not None)
+            console.print(f"  recomputed: {r['figure'] or ratio} — {r['basis']}", highlight=False)
+        if c.get("assumption"):
+            console.print(f"  {c['note']}", highlight=False)
+    return 0

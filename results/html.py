@@ -12,6 +12,7 @@ from typing import Any
 from . import procurement, speed_section
 from .assumptions import lines as assumption_lines
 from .charts import cost_accuracy, server_load, token_mix
+from .claims import ours
 from .fmt import money as _money
 from .fmt import pct as _pct
 from .fmt import scored, tamper
@@ -162,15 +163,16 @@ def placement(summary: dict[str, Any]) -> str:
     where = summary.get("placement") or {}
     if not where.get("where"):
         return ""
-    rate = (f" · {where['samples_per_s']:.3g} samples/s over {where['span_s']:.1f} s"
-            if where.get("samples_per_s") else "")
+    rate = "".join(f" · {r['samples_per_s']:.3g} samples/s over {r['span_s']:.1f} s"
+                   + (f" ({escape(Path(r['run']).name)})" if r.get("run") else "")
+                   for r in where.get("runs") or [where] if r.get("samples_per_s"))
     items = "".join(f"<li>{escape(k)}: {v} sample(s)</li>" for k, v in where["where"].items())
     return f'<h2>Where it ran</h2><ul class="placement" id="placement">{items}</ul><p class="note">{where["samples"]} samples{rate}.</p>'
 
 
 def claims(summary: dict[str, Any]) -> str:
     out = []
-    for c in summary.get("claims", []):
+    for c in [c for c in summary.get("claims", []) if ours(c)]:  # the rest: `pertask claims`
         items = "".join(f"<li>{escape(r['figure'] or _ratio_text(r.get('ratio')))} — <span class=note>"
                         f"{escape(r['basis'])}</span></li>" for r in c.get("recomputed", []))
         if c.get("assumption"):

@@ -12,11 +12,12 @@ from rich.table import Table
 
 from . import speed_section
 from .assumptions import assumptions
+from .claims import ours
 from .fmt import money as _money
 from .procurement import procurement
 from .procurement import render as procurement_section
 from .reading import reading_rows, render_reading
-from .runs import Relabel, with_baseline
+from .runs import Relabel, merged, placement, with_baseline
 from .spent import ledger_figures
 from .store import RunStore
 from .summary import summarize
@@ -28,7 +29,7 @@ from .vllm_section import render_servers
 def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None = None) -> dict[str, Any]:
     """The summary of the runs; `catalog` (the run's or report's --prices in force) prices the claims. A model in
     several runs is one row per run; `baseline` is what the paired comparisons are against."""
-    samples, order, warnings, names, skipped, served = [], [], [], {}, [], {}
+    samples, order, warnings, names, skipped, served, per_run = [], [], [], {}, [], {}, []
     for d in run_dirs:
         store = RunStore(d)
         if not store.samples_path.exists() and store.read_manifest() is None:
@@ -40,6 +41,7 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
         for r in mine:
             r.model = relabel(r.model, d)
         samples += mine
+        per_run.append({"run": str(d), **placement(mine)})
         if store.torn_lines:
             warnings.append(f"{d}: skipped {store.torn_lines} unreadable line(s) in samples.jsonl (a cut-off write)")
         manifest = store.read_manifest()
@@ -71,6 +73,9 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
     summary["claims"] = evaluate(summary, names, catalog)
     summary["runs"] = [str(d) for d in run_dirs]
     summary["placement"] = placement(samples)
+    if len(run_dirs) > 1:  # a rate over several runs would count the time between them: one per run
+        summary["placement"] |= {"samples_per_s": None, "span_s": None,
+                                 "runs": [{k: r[k] for k in ("run", "samples", "span_s", "samples_per_s")} for r in per_run]}
     summary["servers"] = [_server_row(d, {**rec, "spec": relabel(rec.get("spec"), d)}, sess) for d in run_dirs
                           for rec in load_servers(d) for sess in rec["session_summaries"]]
     for row in summary["servers"]:
@@ -94,28 +99,9 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
             warnings.append(f"{m['model']}: {len(m['to_review'])} sample(s) wrote code that reaches into the test "
                             f"machinery, to review (not scored): e.g. {first.task_id} e{first.epoch}, "
                             f"{flag['path']}:{flag['line']} {flag['what']}")
-    summary["warnings"] = warnings
+    summary["warnings"] = merged(warnings, run_dirs)
     summary["assumptions"] = assumptions(run_dirs)
     return summary
-
-
-def placement(samples: list) -> dict[str, Any]:
-    """Where the samples ran (executor and node, as each record says) and the samples' rate: finished samples
-    over the span from the first start to the last finish (across sessions, pauses included)."""
-    where: dict[str, int] = {}
-    for r in samples:
-        key = f"{r.executor or 'local'} on {r.node or 'unknown'}"
-        where[key] = where.get(key, 0) + 1
-    stamps = [(r.started_at, r.finished_at) for r in samples if r.started_at and r.finished_at]
-    span = None
-    if stamps:
-        from datetime import datetime
-
-        t = lambda x: datetime.fromisoformat(x).timestamp()  # noqa: E731
-        span = max(t(b) for _, b in stamps) - min(t(a) for a, _ in stamps)
-    return {"where": dict(sorted(where.items())), "samples": len(samples),
-            "span_s": None if span is None else round(span, 3),
-            "samples_per_s": round(len(samples) / span, 4) if span else None}
 
 
 # A run this long whose prompts repeated a prefix every turn, with not one cached token, is not being cached.
@@ -147,15 +133,9 @@ def _server_row(run_dir: Path, rec: dict[str, Any], sess: dict[str, Any]) -> dic
 
 
 def render_claims(summary: dict[str, Any], console: Console) -> None:
-    """Each published claim as the press put it and as recomputed; in full when the runs include its models."""
+    """Each published claim the runs include the models of, as the press put it and as recomputed."""
     rows = summary.get("claims") or []
-    ours = [c for c in rows if any("measured by these runs" in r["basis"] for r in c.get("recomputed", []))]
-    if not ours:
-        if rows:
-            console.print(f"{len(rows)} published claims are recomputed from the price catalog in report --json and "
-                          "--html; these runs include none of their model pairs.", style="dim", highlight=False)
-        return
-    for c in ours:
+    for c in [c for c in rows if ours(c)]:  # the rest: `pertask claims`
         console.print(f"claim: {c['text']} ({c['source']}, {c['date']}); as stated: {c['as_stated']}", highlight=False)
         for r in c["recomputed"]:
             ratio = ", ".join(f"{k} {v:g}×" for k, v in (r.get("ratio") or {}).items() if v is not None)
@@ -192,7 +172,9 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
                           highlight=False)
     where = summary.get("placement") or {}
     if where.get("where"):
-        rate = f"; {where['samples_per_s']:.3g} samples/s over {where['span_s']:.1f} s" if where.get("samples_per_s") else ""
+        rates = [r for r in where.get("runs") or [where] if r.get("samples_per_s")]
+        rate = "; " + ", ".join(f"{r['samples_per_s']:.3g} samples/s over {r['span_s']:.1f} s"
+                                + (f" ({Path(r['run']).name})" if r.get("run") else "") for r in rates) if rates else ""
         console.print("ran: " + ", ".join(f"{k} ({v})" for k, v in where["where"].items()) + rate, highlight=False)
     render_judge(summary, console)
     render_reading(summary, console)

@@ -4,8 +4,10 @@ a run's first model)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from .store import RunDirError, RunStore
 
@@ -56,3 +58,43 @@ def with_baseline(order: list[str], baseline: str | None, relabel: Relabel, run_
         raise RunDirError(f"--baseline {baseline}: no such model or run (models: {', '.join(order)}; runs: "
                           f"{', '.join(relabel.runs.values())})")
     return [chosen, *(m for m in order if m != chosen)]
+
+
+def merged(warnings: list[str], run_dirs: list[Path]) -> list[str]:
+    """A warning that several runs give alike — `RUN: text`, or `MODEL @ RUN: text` of a model in several runs — said
+    once, naming the runs; any other said once."""
+    runs: dict[tuple[str, str], list[str]] = {}
+    names = {str(d): d.name for d in run_dirs} | {d.name: d.name for d in run_dirs}
+    for w in warnings:
+        d = next((str(d) for d in run_dirs if w.startswith(f"{d}: ")), None)
+        m = re.match(r"^(.+) @ (\S+): (.*)$", w, re.S) if d is None else None
+        if d is not None:
+            runs.setdefault(("", w[len(d) + 2:]), []).append(names[d])
+        elif m and m.group(2) in names:
+            runs.setdefault((m.group(1), m.group(3)), []).append(m.group(2))
+        else:
+            runs.setdefault(("", w), [])
+    out = []
+    for (who, text), ds in runs.items():
+        where = ds[0] if len(ds) == 1 else f"{len(ds)} runs ({', '.join(ds)})"
+        out.append(text if not ds else f"{who} @ {where}: {text}" if who else f"{where}: {text}")
+    return out
+
+
+def placement(samples: list) -> dict[str, Any]:
+    """Where the samples ran (executor and node, as each record says) and the samples' rate: finished samples
+    over the span from the first start to the last finish (across sessions, pauses included)."""
+    where: dict[str, int] = {}
+    for r in samples:
+        key = f"{r.executor or 'local'} on {r.node or 'unknown'}"
+        where[key] = where.get(key, 0) + 1
+    stamps = [(r.started_at, r.finished_at) for r in samples if r.started_at and r.finished_at]
+    span = None
+    if stamps:
+        from datetime import datetime
+
+        t = lambda x: datetime.fromisoformat(x).timestamp()  # noqa: E731
+        span = max(t(b) for _, b in stamps) - min(t(a) for a, _ in stamps)
+    return {"where": dict(sorted(where.items())), "samples": len(samples),
+            "span_s": None if span is None else round(span, 3),
+            "samples_per_s": round(len(samples) / span, 4) if span else None}

@@ -41,6 +41,7 @@ COMMANDS = {
     "images": "harness.cli.commands:cmd_images",
     "proxy": "harness.cli.commands:cmd_proxy",
     "probe": "providers.probe_run:cmd_probe",
+    "claims": "results.claims:cmd_claims",
     "pairwise": "harness.cli.report:cmd_judged",
     "grade": "harness.cli.report:cmd_judged",
 }

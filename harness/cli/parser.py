@@ -205,6 +205,8 @@ def make_parser() -> argparse.ArgumentParser:
     pb.add_argument("--budget-usd", type=float, help="the sweep stops a model once it has spent this")
     pb.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
     pb.add_argument("--json", action="store_true", help="print one JSON object")
+    sub.add_parser("claims", help="every published claim, as stated and recomputed from the price catalog (a report "
+                                  "shows those its runs include)").add_argument("--prices", type=Path, help="as for run")
     pw = sub.add_parser("pairwise", help="rank the models of judged runs by pairwise comparison of their deliverables "
                                          "(Elo with 95%% intervals, per check type and overall)")
     pw.add_argument("runs", nargs="+", type=Path, help="run directories made with --judge (their transcripts keep "

@@ -58,6 +58,9 @@ def test_page_renders_offline_without_errors(report, browser, tmp_path):
     assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows][0] == "oracle" and len(rows) == 2
     points = browser.find_elements(By.CSS_SELECTOR, "#cost-accuracy circle.point")
     assert len(points) == 2 and browser.find_elements(By.CSS_SELECTOR, "#cost-accuracy circle.front")
+    # The oracle (the tasks' solutions) is a reference, drawn hollow and never on the front a buyer reads as winners.
+    (ref,) = browser.find_elements(By.CSS_SELECTOR, "#cost-accuracy circle.reference")
+    assert ref.get_attribute("data-model") == "oracle" and "front" not in ref.get_attribute("class")
     assert browser.find_elements(By.CSS_SELECTOR, "#token-mix rect.seg")
     assert len(browser.find_elements(By.CSS_SELECTOR, "#per-task tbody tr")) == 5
     assert len(browser.find_elements(By.CSS_SELECTOR, "a.sample")) == 5 * 2 * 2  # tasks x models x epochs
