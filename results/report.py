@@ -14,6 +14,7 @@ from . import speed_section
 from .assumptions import assumptions
 from .claims import ours
 from .fmt import money as _money
+from .price_table import render_prices  # noqa: F401 (the CLI's)
 from .procurement import procurement
 from .procurement import render as procurement_section
 from .reading import reading_rows, render_reading
@@ -224,28 +225,6 @@ def print_table(summary: dict[str, Any], runs: list[Path], path: None = None) ->
 def print_json(summary: dict[str, Any], runs: list[Path], path: None = None) -> list[Path]:
     print(to_json(summary))
     return []
-
-
-def render_prices(entries: list, console: Console | None = None) -> None:
-    console = console or Console(width=None if sys.stdout.isatty() else 200)
-    t = Table(title="price catalog ($ per million tokens; - = not published)")
-    for col in ("provider", "model", "input", "cached", "cache write", "output", "long context", "batch", "in force",
-                "source"):
-        t.add_column(col, justify="right" if col in ("input", "cached", "cache write", "output") else "left",
-                     overflow="fold", no_wrap=col not in ("source", "long context", "in force"))
-
-    def f(x):  # DeepSeek's cache hits cost $0.003625/M: three decimals would round them away
-        return "-" if x is None else f"{x:.3f}" if x >= 0.1 or x == 0 else f"{x:.6g}"
-
-    for e in entries:
-        long = (f"> {e.long_context_above:,}: {f(e.long_input)} / {f(e.long_cached_input)} / {f(e.long_output)}"
-                if e.long_context_above else "-")
-        write = f(e.cache_write) + (f" (1 h: {f(e.cache_write_1h)})" if e.cache_write_1h is not None else "")
-        window = (f"{e.valid_from or '…'} – {e.valid_until or '…'}" if e.valid_from or e.valid_until else e.date)
-        t.add_row(e.provider, e.model, f(e.input), f(e.cached_input), write, f(e.output), long,
-                  "-" if e.batch_discount is None else f"{e.batch_discount:.0%} off", window,
-                  e.source + (f"; {e.note}" if e.note and (e.valid_from or e.valid_until) else ""))
-    console.print(t)
 
 
 def render_hardware() -> None:

@@ -93,7 +93,7 @@ def cmd_prices(a: argparse.Namespace) -> int:
     rows = [e for e in Catalog.load(a.prices).entries() if not a.model or a.model.lower() in e.model.lower()]
     if not rows:
         raise UsageError(f"no price entry for '{a.model}' (unknown models are priced null, never 0)")
-    render_prices(rows)
+    render_prices(rows, wide=a.wide, every=a.all, as_json=a.json)
     return 0
 
 

@@ -173,6 +173,9 @@ def make_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("prices", help="show the price catalog")
     pr.add_argument("model", nargs="?", help="only entries whose model name contains this text")
     pr.add_argument("--prices", type=Path, help="a price file that overrides or adds catalog entries")
+    pr.add_argument("--wide", action="store_true", help="every column (sources, long context, batch) at any width")
+    pr.add_argument("--all", action="store_true", help="every dated entry, not only those in force today")
+    pr.add_argument("--json", action="store_true", help="print the entries as JSON")
     pr.add_argument("--hardware", action="store_true",
                     help="the hardware profiles instead: memory, bandwidth and each dated, sourced $/hour tier")
     vw = sub.add_parser("view", help="a local web app over run directories: runs, summaries, filtered samples, "

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from results.prices import Catalog, PriceFileError, call_price, cost_usd
@@ -42,6 +44,30 @@ def test_bad_price_file_names_file_and_field(tmp_path):
 def test_prices_command(cli):
     code, out, _ = cli("prices", "glm")
     assert code == 0 and "glm-5.2" in out and "4.400" in out
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120, 200])
+def test_the_price_table_fits_its_width_and_never_cuts_a_number(columns, monkeypatch):
+    """Piped, the table takes $COLUMNS; at 80 columns every figure is whole (gpt-5's input is 1.250, not "1.2"), the
+    prices in force only by default, the other columns left to --wide with a note."""
+    import subprocess
+
+    from tests.conftest import PERTASK, ROOT, subprocess_env
+
+    def run(*args: str) -> str:
+        env = {**subprocess_env(), "COLUMNS": str(columns)}
+        return subprocess.run([*PERTASK, "prices", *args], cwd=ROOT, env=env, capture_output=True, text=True).stdout
+
+    out = run()
+    assert max(len(line) for line in out.splitlines()) <= columns
+    row = next(line for line in out.splitlines() if "│   gpt-5 " in line)
+    cells = [c.strip() for c in row.split("│")]
+    assert cells[2:4] == ["1.250", "0.125"] and "10.000" in cells, row
+    assert sum(line.startswith("│   deepseek-v4-pro ") for line in out.splitlines()) == 1, "only the price in force"
+    assert ("--wide" in out) == (columns < 120)
+    every = run("deepseek-v4-pro", "--all")
+    assert sum(line.startswith("│   deepseek-v4-pro ") for line in every.splitlines()) == 3
+    assert len(json.loads(run("deepseek-v4-pro", "--json"))) == 1
 
 
 GPT55 = PriceEntry(model="gpt-5.5", provider="openai", input=5.0, cached_input=0.5, output=30.0,
