@@ -60,10 +60,12 @@ def render_runs(rows: list[dict[str, Any]], where: Path, as_json: bool = False) 
     if not rows:
         print(f"no run directories under {where}")
         return
-    t = Table(title=f"runs under {where} (newest first)")
-    for col in ("run", "suite", "models", "samples", "state", "last"):
-        t.add_column(col, overflow="fold")
+    from .price_table import width
+
+    t = Table(title=f"runs under {where} (newest first)", title_justify="left")
+    for col in ("run", "suite", "models", "samples", "state", "last"):  # a run's id is copied whole: never folded
+        t.add_column(col, overflow="fold", no_wrap=col in ("run", "samples", "state", "last"))
     for r in rows:
         t.add_row(r["run"], r["suite"], ", ".join(r["models"]), f"{r['samples']}/{r['planned']}", r["state"],
-                  (r["last"] or "")[:19])
-    Console().print(t)
+                  (r["last"] or "")[:16].replace("T", " "))
+    Console(width=width()).print(t)

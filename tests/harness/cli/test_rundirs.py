@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from results.store import RunStore
 from tests.conftest import ROOT
@@ -44,6 +45,15 @@ def test_the_same_command_resumes_its_run_and_runs_lists_it(cli, tmp_path, monke
         held.unlock()
     code, out, _ = cli("runs")
     assert code == 0 and "complete" in out and "smoke" in out
+    # At 80 columns (piped, $COLUMNS), each run's id stays whole on one line, to copy into `pertask report`.
+    import subprocess
+
+    from tests.conftest import PERTASK, subprocess_env
+
+    narrow = subprocess.run([*PERTASK, "runs"], cwd=Path.cwd(), env={**subprocess_env(), "COLUMNS": "80"},
+                            capture_output=True, text=True).stdout
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert all(any(f"│ {r['run']} " in line for line in narrow.splitlines()) for r in json.loads(cli("runs", "--json")[1]))
 
 
 def test_progress_counts_per_model_with_an_eta_from_what_is_already_done(cli, tmp_path):
