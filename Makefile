@@ -1,5 +1,5 @@
 # The README's two set-up commands: `make demo` and `make test`.
-.PHONY: demo demo-scripted test test-fast lint
+.PHONY: demo demo-scripted test test-fast lint docs
 
 # The main job on the embedded default: no key, no GPU. SmolLM2-135M-Instruct served by
 # vLLM's CPU build (the `local` model) runs the smoke suite beside the oracle's reference
@@ -30,3 +30,8 @@ test-fast:
 
 lint:
 	.venv/bin/ruff check .
+
+# The documentation site (docs/, mkdocs.yml) into site/: warnings are errors, so a broken link fails. The tests build
+# it too (tests/test_docs.py).
+docs:
+	.venv/bin/mkdocs build --strict

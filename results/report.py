@@ -14,7 +14,10 @@ from . import speed_section
 from .assumptions import assumptions
 from .claims import ours
 from .fmt import money as _money
-from .price_table import render_prices  # noqa: F401 (the CLI's)
+from .price_table import (
+    render_prices,  # noqa: F401 (the CLI's)
+    width,
+)
 from .procurement import procurement
 from .procurement import render as procurement_section
 from .reading import reading_rows, render_reading
@@ -162,8 +165,8 @@ def _tok(x: float | None) -> str:
 
 
 def render_table(summary: dict[str, Any], console: Console | None = None) -> None:
-    # Off a terminal (pipes, CI logs) rich would assume 80 columns and fold every figure.
-    console = console or Console(width=None if sys.stdout.isatty() else 200)
+    # Off a terminal (pipes, CI logs) rich would assume 80 columns and fold every figure: $COLUMNS, else 200.
+    console = console or Console(width=width())
     render_models(summary, console)
     console.print("infra errors are retried on resume and never scored; null dollars mean an unknown price.",
                   style="dim")
