@@ -98,14 +98,22 @@
     state.sample = sid;
     return get("/api/runs/" + encodeURIComponent(state.run) + "/sample?id=" + encodeURIComponent(sid)).then(function (t) {
       var r = t.record; $("transcript").hidden = false;
-      $("t-title").textContent = r.model + " · " + r.task_id + " · epoch " + r.epoch + " · score " + (r.score === null ? "-" : r.score) + " · " + money(r.usd);
+      $("t-title").textContent = r.model + " · " + r.task_id + " · epoch " + r.epoch + " · score " + (r.score === null ? "-" : r.score.toFixed(2)) + " · " + money(r.usd);
+      // The sample has an address: its link opens this transcript again.
+      history.replaceState(null, "", "#" + encodeURIComponent(state.run) + "?sample=" + encodeURIComponent(sid));
+      var spent = {};  // each model call's dollars and tokens, beside the message it answered with
+      (t.calls || []).forEach(function (c) { if (c.message_index !== undefined) spent[c.message_index] = c; });
       var detail = (r.grader && r.grader.detail) ? [el("li", "note", r.grader.detail)] : [];  // what a 0 means, in a line
       fill($("checks"), detail.concat(t.checks.map(function (c) {
         return el("li", c.passed ? "pass" : "fail", (c.passed ? "✓ " : "✗ ") + c.name + (c.message ? ": " + c.message : ""));
       })));
       var body = $("t-body"); body.replaceChildren();
-      t.messages.forEach(function (m) {
-        var d = el("div", "msg"); d.appendChild(el("div", "role", m.role.toUpperCase()));
+      t.messages.forEach(function (m, i) {
+        var d = el("div", "msg"), c = spent[i], u = c && c.usage;
+        d.appendChild(el("div", "role", m.role.toUpperCase()));
+        if (c) d.appendChild(el("div", "note call", money(c.usd) + (u ? " · " + (u.input_uncached + u.input_cached +
+          u.cache_write).toLocaleString() + " in (" + u.input_cached.toLocaleString() + " cached), " +
+          u.output.toLocaleString() + " out" : "")));
         if (m.content) d.appendChild(el("pre", "code", typeof m.content === "string" ? m.content : JSON.stringify(m.content, null, 2)));
         (m.tool_calls || []).forEach(function (c) {
           var fn = c["function"] || c; d.appendChild(el("div", "note", "tool call: " + (fn.name || "")));
@@ -116,8 +124,11 @@
     });
   }
 
-  // #RUN opens that run, even one that has not started writing yet (the poll picks it up when it does).
-  if (location.hash.length > 1) openRun(decodeURIComponent(location.hash.slice(1))); else loadRuns();
+  // #RUN opens that run, even one that has not started writing yet (the poll picks it up when it does);
+  // #RUN?sample=ID one of its samples' transcripts.
+  var hash = location.hash.slice(1).split("?sample=");
+  if (hash[0]) openRun(decodeURIComponent(hash[0])).then(function () { if (hash[1]) openSample(decodeURIComponent(hash[1])); });
+  else loadRuns();
   ["f-model", "f-task", "f-epoch", "f-error", "f-passed"].forEach(function (id) { $(id).addEventListener("change", renderSamples); });
   setInterval(function () { loadRuns(); loadRun(); }, 1500);  // a run that is still writing updates here
 })();

@@ -70,11 +70,23 @@ def test_runs_summary_filter_and_a_transcript_with_its_failed_checks(viewer, bro
     checks = _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#checks li.fail"))
     sample = next(s for s in want if s["sample_id"] == failed[0].get_attribute("data-sample"))
     bad = [c for c in sample["grader"]["checks"] if not c["passed"]]
-    assert [li.text for li in checks] == [(f"✗ {c['name']}" + (f": {c['message']}" if c["message"] else "")).rstrip()
+    assert [li.text.rstrip() for li in checks] == [(f"✗ {c['name']}" + (f": {c['message']}" if c["message"] else "")).rstrip()
                                           for c in bad]
     calls = [n for n in browser.find_elements(By.CSS_SELECTOR, "#t-body .note") if n.text.startswith("tool call: ")]
     args = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#t-body .msg pre.code")]
     assert calls and args and not any("\\n" in a for a in args), "tool arguments as text, not one-line escaped JSON"
+    # The score as a reader takes it in; each model call's dollars and tokens beside the message it gave.
+    title = browser.find_element(By.ID, "t-title").text
+    assert f"score {sample['score']:.2f} ·" in title, title
+    spent = [n.text for n in browser.find_elements(By.CSS_SELECTOR, "#t-body .call")]
+    assert len(spent) == sample["turns"] and all(t.startswith("$0.00") and " out" in t for t in spent), spent
+    # The sample has an address: opened from it, the page shows that transcript.
+    address = browser.current_url
+    assert "?sample=" in address
+    browser.get("about:blank")
+    browser.get(address)
+    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#checks li.fail"))
+    assert browser.find_element(By.ID, "t-title").text == title
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
