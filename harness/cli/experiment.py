@@ -1,43 +1,44 @@
-"""`pertask run --config experiment.toml`: a whole comparison in one file, recorded in the manifest.
+"""`pertask run --config experiment.toml`: a whole run in one file, recorded in the manifest (its path and content).
 
-    suite = "coding"                      # a built-in suite or a folder (relative to this file)
-    epochs = 3
-    concurrency = 8
-    prices = "my-prices.toml"             # relative to this file
-    [node]
-    gpu_type = "H200"
-    gpus = 8
-    gpu_hour_usd = 3.59
-    [[model]]
-    spec = "anthropic:claude-opus-4-8"
-    thinking_budget = 8000                # any #option of a --model spec
-    [[model]]
-    spec = "openai:gpt-5.5"
-    reasoning_effort = "xhigh"
+Every flag of `run` is a key (its long name, `-` or `_`), typed as the flag is: `epochs = 3`, `stream = true`,
+`task = ["fix-median"]`, `node = "h200x8@3.59"`, `project_on = "zai:glm-5.2"`, `judge = ["openai:gpt-5.5", …]`.
+Every path is relative to the file: `suite` (where such a folder exists), `prices`, `out`, a `scripted:` model's
+file, and any other flag that takes a path. `[node]` may give `gpu_type`, `gpus` and `gpu_hour_usd` one by one; each
+`[[model]]` is a `spec` with any `#option` as a key. examples/experiment.toml is a complete one.
 
-Flags on the command line win over the file (a flag left at its default does not); `--model` on the
-command line replaces the file's models.
+Flags given on the command line win over the file, even at their default value; `--model` on the command line
+replaces the file's models. `--print` shows the command the file and the flags make, and runs nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from providers.registry import OPTIONS, with_options
 
-RUN_KEYS = {"suite": str, "epochs": int, "concurrency": int, "limit": int, "task": list, "out": str, "prices": str,
-            "budget_usd": float, "temperature": float, "max_tokens": int, "stream": bool, "max_turns": int,
-            "protocol": str, "sandbox": str, "judge": list, "panel": str, "max_connections": int, "task_format": str,
-            "container_engine": str, "agent": str, "disk_gb": float}
 NODE_KEYS = {"gpu_type": str, "gpus": int, "gpu_hour_usd": float}
-PATHS = ("prices", "out")
+NOT_IN_FILES = {"help", "config", "print", "model"}  # the file itself, and models as [[model]] tables
 
 
 class ExperimentError(ValueError):
     pass
+
+
+def run_keys(run: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """Every flag of `run`, by the key a file gives it."""
+    return {a.dest: a for a in run._actions if a.option_strings and a.dest not in NOT_IN_FILES}
+
+
+def _kind(action: argparse.Action) -> type:
+    if isinstance(action, argparse._StoreTrueAction):
+        return bool
+    if isinstance(action, argparse._AppendAction):
+        return list
+    return action.type if action.type in (int, float) else str
 
 
 def _check(where: str, key: str, value: Any, kind: type) -> Any:
@@ -45,48 +46,75 @@ def _check(where: str, key: str, value: Any, kind: type) -> Any:
         value, int) and not isinstance(value, bool)
     if not ok:
         raise ExperimentError(f"{where}: '{key}' must be {kind.__name__}, not {value!r}")
-    return value
+    return float(value) if kind is float else value
 
 
-def model_spec(where: str, row: dict[str, Any]) -> str:
+def model_spec(where: str, row: dict[str, Any], base: Path) -> str:
     if not isinstance(row.get("spec"), str) or not row["spec"]:
         raise ExperimentError(f"{where}: 'spec' is required (a --model spec)")
     unknown = sorted(set(row) - {"spec", *OPTIONS})
     if unknown:
         raise ExperimentError(f"{where}: unknown key(s) {', '.join(unknown)} (valid: spec, {', '.join(OPTIONS)})")
-    return with_options(row["spec"], {k: row[k] for k in OPTIONS if k in row})
+    spec = row["spec"]
+    kind, _, rest = spec.partition(":")
+    if kind == "scripted" and rest and not Path(rest.split("#")[0]).is_absolute():  # its file, beside this one
+        spec = f"scripted:{base / rest}"
+    return with_options(spec, {k: row[k] for k in OPTIONS if k in row})
+
+
+def _given(a: argparse.Namespace, action: argparse.Action) -> bool:
+    """Whether the command line gave this flag (its value may be the default: it still wins over the file)."""
+    return any(w.split("=", 1)[0] in action.option_strings for w in getattr(a, "argv", []))
 
 
 def apply(a: argparse.Namespace, ap: argparse.ArgumentParser, path: Path) -> dict[str, Any]:
     """Fill `a` from the file; returns what the manifest records of it."""
     name = str(path)
     try:
-        data = tomllib.loads(path.read_text())
+        data = {k.replace("-", "_"): v for k, v in tomllib.loads(path.read_text()).items()}
     except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
         raise ExperimentError(f"{name}: {exc}") from None
-    unknown = sorted(set(data) - set(RUN_KEYS) - {"node", "model"})
+    keys = run_keys(ap)
+    unknown = sorted(set(data) - set(keys) - {"node", "model"})
     if unknown:
-        raise ExperimentError(f"{name}: unknown key(s) {', '.join(unknown)} (valid: {', '.join([*RUN_KEYS, 'node', 'model'])})")
+        raise ExperimentError(f"{name}: unknown key(s) {', '.join(unknown)} (valid: every flag of run, as "
+                              f"`pertask run --help` lists them, and [node], [[model]])")
     base = path.resolve().parent
-    for key, kind in RUN_KEYS.items():
-        if key not in data:
+    node = data.pop("node") if isinstance(data.get("node"), dict) else {}
+    for key, value in data.items():
+        if key == "model":
             continue
-        raw = [data[key]] if key == "judge" and isinstance(data[key], str) else data[key]  # one judge, or a panel
-        value = _check(name, key, raw, kind)
-        if key in PATHS or key == "suite" and (base / value).exists():
+        action = keys[key]
+        kind = _kind(action)
+        value = _check(name, key, [value] if kind is list and isinstance(value, str) else value, kind)
+        if action.type is Path or key == "suite" and (base / value).exists():
             value = base / value
-        if getattr(a, key, None) in (None, ap.get_default(key), []):  # the command line wins
+        if not _given(a, action):  # the command line wins
             setattr(a, key, value)
-    node = data.get("node", {})
-    if not isinstance(node, dict) or set(node) - set(NODE_KEYS):
-        raise ExperimentError(f"{name}: [node] takes {', '.join(NODE_KEYS)}")
+    if set(node) - set(NODE_KEYS):
+        raise ExperimentError(f"{name}: [node] takes {', '.join(NODE_KEYS)} (or node = \"PROFILE[xN][@USD]\")")
     for key, kind in NODE_KEYS.items():
         if key in node and getattr(a, key, None) is None:
             setattr(a, key, _check(f"{name}: [node]", key, node[key], kind))
     rows = data.get("model", [])
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise ExperimentError(f"{name}: 'model' must be an array of tables: [[model]]")
-    specs = [model_spec(f"{name}: [[model]] #{i + 1}", r) for i, r in enumerate(rows)]
+    specs = [model_spec(f"{name}: [[model]] #{i + 1}", r, base) for i, r in enumerate(rows)]
     if not a.model:
         a.model = specs
-    return {"path": str(path.resolve()), "content": data}
+    return {"path": str(path.resolve()), "content": tomllib.loads(path.read_text())}
+
+
+def command(a: argparse.Namespace, ap: argparse.ArgumentParser) -> str:
+    """The `pertask run` command line that `a` amounts to: what --print shows."""
+    words = ["pertask", "run"]
+    for spec in a.model or []:
+        words += ["--model", spec]
+    for key, action in run_keys(ap).items():
+        value = getattr(a, key, None)
+        if value in (None, ap.get_default(key), [], False) and not (_given(a, action) and value is not None):
+            continue
+        flag = action.option_strings[-1]
+        words += [flag] if value is True else [w for v in value for w in (flag, str(v))] if isinstance(value, list) \
+            else [flag, str(value)]
+    return " ".join(shlex.quote(w) for w in words)

@@ -23,8 +23,9 @@ def make_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="cmd", metavar="COMMAND")
     r = sub.add_parser("run", help="run a suite against one or more models")
     r.add_argument("--config", type=Path, metavar="FILE",
-                   help="an experiment file (TOML): suite, models with their settings, prices, node; see "
-                        "harness/cli/experiment.py. Flags given here win over it")
+                   help="an experiment file (TOML): every flag of run as a key, [[model]] tables, paths relative "
+                        "to the file (examples/experiment.toml). Flags given here win over it")
+    r.add_argument("--print", action="store_true", help="print the command --config and the flags make, and stop")
     r.add_argument("--suite", help=f"built-in ({', '.join(builtin_suites())}), a public benchmark by name "
                                    "(terminal-bench@2.0, swe-bench-verified, ...: `pertask datasets list`), a folder "
                                    "of tasks, a SWE-bench task repo, a .jsonl of instances, or hf:OWNER/NAME[@REV]")

@@ -35,6 +35,11 @@ def cmd_run(a: argparse.Namespace) -> int:
         from .experiment import apply
 
         a.experiment = apply(a, a.parser.run_parser, a.config)
+    if a.print:  # the command the file and the flags make; nothing runs
+        from .experiment import command
+
+        print(command(a, a.parser.run_parser))
+        return 0
     if not a.suite or not a.model:
         raise UsageError("run needs --suite and at least one --model (or a --config file that gives them)")
     engines.select(a.container_engine)

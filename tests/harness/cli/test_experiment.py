@@ -39,3 +39,35 @@ def test_a_bad_experiment_file_is_one_line(cli, tmp_path):
         code, _, err = cli("run", "--config", cfg)
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert code == 2 and len(lines) == 1 and needle in lines[0], (text, err)
+
+
+def test_every_run_flag_is_a_key_and_paths_are_the_file_s(cli, tmp_path, monkeypatch):
+    """The shipped example, copied elsewhere and run from a third folder: its suite, prices, output folder and scripted
+    model's file resolve beside it; --print shows the command it makes (a flag given wins), and the run records it."""
+    import shutil
+
+    from harness.cli.experiment import run_keys
+    from harness.cli.parser import make_parser
+    from tests.conftest import ROOT
+
+    run = make_parser().run_parser
+    flags = {a.dest for a in run._actions if a.option_strings} - {"help", "config", "print", "model"}
+    assert set(run_keys(run)) == flags and {"node", "project_on", "bill_from", "batch_pricing", "agent", "judge",
+                                            "sandbox", "executor", "max_turns", "skip_broken"} <= flags
+    here = tmp_path / "exp"
+    here.mkdir()
+    for name in ("experiment.toml", "scripted-prices.toml", "scripted-smoke.json"):
+        shutil.copy(ROOT / "examples" / name, here / name)
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, printed, err = cli("run", "--config", here / "experiment.toml", "--epochs", "1", "--print")
+    assert code == 0, err
+    assert f"scripted:{here / 'scripted-smoke.json'}#label=scripted-demo" in printed and "--epochs 1" in printed
+    assert f"--prices {here / 'scripted-prices.toml'}" in printed and "--project-on zai:glm-5.2" in printed
+    code, _, err = cli("run", "--config", here / "experiment.toml", "--epochs", "1")
+    assert code == 0, err
+    out = tmp_path / "runs" / "experiment-demo"  # "../runs/experiment-demo", from the file's folder
+    assert {s["model"] for s in load_samples(out)} == {"oracle", "scripted-demo"} and not list(elsewhere.iterdir())
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["experiment"]["path"] == str(here / "experiment.toml") and manifest["epochs"] == 1
