@@ -10,6 +10,7 @@ import sys
 
 from rich.markup import escape
 
+from harness.run.experiment import ExperimentError
 from harness.run.plan import RunError
 from harness.sandboxes import SandboxError
 from harness.sandboxes.engines import EngineError
@@ -23,7 +24,6 @@ from results.store import RunDirError
 from tasks import SuiteError, TaskError
 
 from .console import UsageError, err
-from .experiment import ExperimentError
 from .parser import make_parser
 
 # name -> "module:function"; each takes the parsed arguments and returns the exit status.

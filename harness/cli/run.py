@@ -32,11 +32,11 @@ from .rundirs import default_out
 def cmd_run(a: argparse.Namespace) -> int:
     a.experiment = {}
     if a.config:
-        from .experiment import apply
+        from harness.run.experiment import apply
 
         a.experiment = apply(a, a.parser.run_parser, a.config)
     if a.print:  # the command the file and the flags make; nothing runs
-        from .experiment import command
+        from harness.run.experiment import command
 
         print(command(a, a.parser.run_parser))
         return 0

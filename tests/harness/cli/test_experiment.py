@@ -46,8 +46,8 @@ def test_every_run_flag_is_a_key_and_paths_are_the_file_s(cli, tmp_path, monkeyp
     model's file resolve beside it; --print shows the command it makes (a flag given wins), and the run records it."""
     import shutil
 
-    from harness.cli.experiment import run_keys
     from harness.cli.parser import make_parser
+    from harness.run.experiment import run_keys
     from tests.conftest import ROOT
 
     run = make_parser().run_parser
