@@ -17,6 +17,16 @@ def test_every_claim_has_a_source_and_date():
     for c in data["claim"]:
         assert c["source"] and c["date"] and c["figures"] and c["kind"] in ("usd_per_task", "accuracy", "cheaper", "elo",
                                                                                "hardware")
+        # A reader can follow it: a public address, or a plain statement that none was found.
+        assert "https://" in c["source"] or "unverified" in c["source"], c["id"]
+
+
+def test_every_price_cites_a_public_document():
+    from results.prices import Catalog
+
+    for e in Catalog.load().entries():
+        if e.provider != "pertask":  # the reference models: free by definition
+            assert "https://" in e.source and "issue #" not in e.source and e.date, (e.provider, e.model, e.source)
 
 
 def _mix_usd(cat, provider, model, mix):
