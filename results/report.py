@@ -194,7 +194,7 @@ def render_table(summary: dict[str, Any], console: Console | None = None) -> Non
         for t in skipped:
             console.print(f"  {t['reason']}", highlight=False, style="dim")
     for w in summary.get("warnings", []):
-        console.print(f"warning: {w}", style="yellow")
+        console.print(f"warning: {w}", style="yellow", markup=False, emoji=False, highlight=False)
 
 
 def render_judge(summary: dict[str, Any], console: Console) -> None:

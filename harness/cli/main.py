@@ -80,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _terminated(_sig, _frame) -> None:
-    raise KeyboardInterrupt
+    """SIGTERM as a Ctrl-C: through SIGINT's handler (asyncio's, in a run: it cancels the run cleanly), else raised."""
+    if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
+        raise KeyboardInterrupt
+    signal.raise_signal(signal.SIGINT)
 
 
 if __name__ == "__main__":
