@@ -43,8 +43,9 @@ def test_injected_faults_and_latencies_are_recovered_in_every_report_format(cli,
     assert good["retries"]["per_100"] == 0.0 and good["retries_by_cause"] == {} and good["cut_off"]["per_100"] == 0.0
     # The steady provider's latencies are its delays plus the loopback: the median of 0.1-0.4 s is 0.25 s.
     lat = good["latency_s"]
-    assert 0.25 <= lat["p50"] < 0.3 and lat["p50_ci"][0] <= lat["p50"] <= lat["p50_ci"][1], lat
-    assert 0.4 <= lat["p95"] < 0.5, lat
+    # (a busy 2-core machine adds up to ~0.1 s of its own to a call)
+    assert 0.25 <= lat["p50"] < 0.4 and lat["p50_ci"][0] <= lat["p50"] <= lat["p50_ci"][1], lat
+    assert 0.4 <= lat["p95"] < 0.6, lat
     # The same figures in Markdown, CSV and HTML, and on the terminal.
     md, table, page = tmp_path / "r.md", tmp_path / "r.csv", tmp_path / "r.html"
     code, text, err = cli("report", out, "--markdown", md, "--csv", table, "--html", page)

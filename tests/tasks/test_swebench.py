@@ -67,7 +67,8 @@ def test_instances_load_with_errors_named(instance_file, monkeypatch, tmp_path):
 def test_oracle_resolves_and_null_does_not(instance_file, cli, monkeypatch, tmp_path):
     monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", instance_file, "--model", "oracle", "--model", "null", "--out", out)
+    run_json(cli, "run", "--suite", instance_file, "--model", "oracle", "--model", "null", "--out", out,
+             "--skip-broken")
     got = {s["model"]: s for s in load_samples(out)}
     assert got["oracle"]["passed"] is True and got["oracle"]["score"] == 1.0
     # Not resolved scores 0, as in SWE-bench; PASS_TO_PASS still passes, FAIL_TO_PASS fails
@@ -86,7 +87,8 @@ def test_agent_sees_the_base_commit_only_and_cannot_game_the_tests(instance_file
         {"tool_calls": [call("write_file", path="tests/test_ops.py", content="def test_clamp_high():\n    pass\n")]},
         {"tool_calls": [call("submit")]}]}
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", instance_file, "--model", f"scripted:{write_script(script)}", "--out", out)
+    run_json(cli, "run", "--suite", instance_file, "--model", f"scripted:{write_script(script)}", "--out", out,
+             "--skip-broken")
     (s,) = load_samples(out)
     first = json.loads((out / s["transcript"]).read_text())["messages"][3]["content"].split()
     assert first[3:6] == ["1", "0", "0"], "one commit of history; the repo and the instance file are hidden"
@@ -101,7 +103,8 @@ def test_a_workspace_that_breaks_grading_is_the_models_failure_not_infra(instanc
     monkeypatch.setenv("PERTASK_CACHE", str(tmp_path / "cache"))
     script = {"model": "m", "default": [{"tool_calls": [bash("rm -rf .git tests")]}, {"tool_calls": [call("submit")]}]}
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", instance_file, "--model", f"scripted:{write_script(script)}", "--out", out)
+    run_json(cli, "run", "--suite", instance_file, "--model", f"scripted:{write_script(script)}", "--out", out,
+             "--skip-broken")
     (s,) = load_samples(out)
     assert (s["error"], s["score"], s["passed"]) == ("none", 0.0, False), s["error_detail"]
     assert "test_patch does not apply" in s["error_detail"] and "pristine workspace" in s["error_detail"]

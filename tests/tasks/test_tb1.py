@@ -65,7 +65,7 @@ def test_layout_is_recognised_and_what_cannot_run_is_named(tb1):
 
 def test_oracle_passes_null_fails_and_each_test_is_a_check(tb1, cli, tmp_path):
     out = tmp_path / "run"
-    run_json(cli, "run", "--suite", tb1, "--model", "oracle", "--model", "null", "--out", out)
+    run_json(cli, "run", "--suite", tb1, "--model", "oracle", "--model", "null", "--out", out, "--skip-broken")
     got = {(s["model"], s["task_id"]): s for s in load_samples(out)}
     hello = got["oracle", "hello"]
     assert hello["passed"] is True and [c["name"] for c in hello["grader"]["checks"]] == [
