@@ -19,10 +19,11 @@ conversation), so samples, not calls, are the units.
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from .stats import bootstrap_ci
 
 CUT = {"length", "max_tokens", "max_output_tokens"}
 REFUSED = {"content_filter", "refusal", "safety"}
@@ -39,17 +40,9 @@ def quantile(xs: Sequence[float], q: float) -> float | None:
     return s[lo] + (s[min(lo + 1, len(s) - 1)] - s[lo]) * (pos - lo)
 
 
-def _ci(clusters: list[list[float]], stat: Callable[[list[float]], float | None]) -> list[float] | None:
+def _ci(clusters: list[list[Any]], stat: Callable[[list[Any]], float | None]) -> list[float] | None:
     clusters = [c for c in clusters if c]
-    if len(clusters) < 2:
-        return None
-    rng, n, got = random.Random(0), len(clusters), []
-    for _ in range(ROUNDS):
-        value = stat([x for _ in range(n) for x in clusters[rng.randrange(n)]])
-        if value is not None:
-            got.append(value)
-    got.sort()
-    return [round(got[int(0.025 * (len(got) - 1))], 6), round(got[int(0.975 * (len(got) - 1))], 6)] if got else None
+    return bootstrap_ci(clusters, stat, rounds=ROUNDS) if len(clusters) > 1 else None
 
 
 def _quantiles(clusters: list[list[float]]) -> dict[str, Any] | None:

@@ -58,16 +58,20 @@ def consistency(samples: list[SampleRecord]) -> float | None:
 
 
 def bootstrap_ci(
-    clusters: Sequence[Sequence[float]], stat: Callable[[list[float]], float], seed: int = 0
+    clusters: Sequence[Sequence[Any]], stat: Callable[[list[Any]], float | None], seed: int = 0, rounds: int = ROUNDS
 ) -> list[float] | None:
+    """A percentile bootstrap over clusters (tasks, samples); a round whose statistic is None is left out."""
     if not clusters:
         return None
     rng = random.Random(seed)  # fixed seed: the same run always reports the same interval
     n = len(clusters)
     values = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         pool = [x for _ in range(n) for x in clusters[rng.randrange(n)]]
-        values.append(stat(pool))
+        if (value := stat(pool)) is not None:
+            values.append(value)
+    if not values:
+        return None
     values.sort()
     lo, hi = values[int(0.025 * (len(values) - 1))], values[int(0.975 * (len(values) - 1))]
     return [round(lo, 6), round(hi, 6)]

@@ -145,15 +145,13 @@ class ContainerSandbox(EngineContainer):
         """An agent's command in the sample's session; a verifier's (with `mounts`: /tests, /logs) in a
         fresh exec of its own, the folders copied in before and /logs copied out after. `fresh`: in a new
         container of the task's image instead (SWE-bench grades the agent's patch there), removed after.
-        `index`: with the package indexes through pertask's proxy, these hosts only (harness/sandboxes/index_proxy.py).
+        `index`: with pertask's proxy to the package indexes and these hosts (harness/sandboxes/index_proxy.py).
 
         Where the agent's processes were kept (Harbor's way: the verifier may query what the agent started), the
-        verifier runs in a twin: a container on an overlay of this one's files (podman; docker: of its saved image),
-        with its own writes, /logs, processes and network namespace, to which each TCP port something listens on here
-        is relayed. What the agent
-        left running answers on the twin's loopback and reaches nothing of it: the reward is read where none of them
-        can write, and no port of the twin's (the proxy's among them) can be taken by them."""
-        if mounts and self.keep_processes and self.saved and self.verifier_index:
+        verifier runs in a twin (harness/sandboxes/twin.py): a container of its own on this one's files, to whose
+        loopback each TCP port listening here is relayed; the reward is read where no process of the agent's can
+        write, and no port of the twin's (the proxy's among them) can be taken by them."""
+        if mounts and self.keep_processes and self.saved:  # kept only where a twin can be made (__init__)
             return await in_twin(self, command, timeout_s=timeout_s, binds=binds, env=env, mounts=mounts,
                                  index=index)
         if index is not None and mounts:

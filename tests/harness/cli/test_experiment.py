@@ -4,6 +4,7 @@ file is in the manifest and each setting reaches the request body; a bad file is
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.conftest import FAKE_KEY as KEY
 from tests.conftest import SUBMIT, load_samples
@@ -44,16 +45,36 @@ def test_a_bad_experiment_file_is_one_line(cli, tmp_path):
 def test_every_run_flag_is_a_key_and_paths_are_the_file_s(cli, tmp_path, monkeypatch):
     """The shipped example, copied elsewhere and run from a third folder: its suite, prices, output folder and scripted
     model's file resolve beside it; --print shows the command it makes (a flag given wins), and the run records it."""
+    import argparse
     import shutil
 
     from harness.cli.parser import make_parser
-    from harness.run.experiment import run_keys
+    from harness.run.experiment import apply, run_keys
     from tests.conftest import ROOT
 
-    run = make_parser().run_parser
-    flags = {a.dest for a in run._actions if a.option_strings} - {"help", "config", "print", "model"}
-    assert set(run_keys(run)) == flags and {"node", "project_on", "bill_from", "batch_pricing", "agent", "judge",
-                                            "sandbox", "executor", "max_turns", "skip_broken"} <= flags
+    ap = make_parser()
+    run = ap.run_parser
+    keys = run_keys(run)
+    assert {"node", "project_on", "bill_from", "batch_pricing", "agent", "judge", "sandbox", "executor", "max_turns",
+            "skip_broken"} <= set(keys)
+    # Each flag, given in a file as its type, reaches the run as the flag would (a path: beside the file).
+    for key, action in keys.items():
+        if isinstance(action, argparse._StoreTrueAction):
+            text, want = "true", True
+        elif action.choices:
+            text, want = f'"{list(action.choices)[0]}"', list(action.choices)[0]
+        elif action.type in (int, float):
+            text, want = "2", action.type(2)
+        elif isinstance(action, argparse._AppendAction):
+            text, want = '["x"]', ["x"]
+        else:
+            text, want = '"x"', tmp_path / "x" if action.type is Path else "x"
+        cfg = tmp_path / f"{key}.toml"
+        cfg.write_text(f"{key.replace('_', '-')} = {text}\n")
+        a = ap.parse_args(["run"])
+        a.argv = ["run"]
+        apply(a, run, cfg)
+        assert getattr(a, key) == want, (key, getattr(a, key), want)
     here = tmp_path / "exp"
     here.mkdir()
     for name in ("experiment.toml", "scripted-prices.toml", "scripted-smoke.json"):
