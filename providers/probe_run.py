@@ -63,5 +63,5 @@ def cmd_probe(a: Any) -> int:
     else:
         from rich.console import Console
 
-        render(out, Console())
+        render(out, Console(emoji=False, markup=False))
     return 0

@@ -16,7 +16,8 @@ Options are joined with commas:
 
 A model's identity in a run (its samples' ids, the report's rows) is its key: the spec without the
 server's address and without options that change only how it is reached (client=, port=, timeout=),
-or `#label=NAME`. A resume against the same model on another port therefore skips what is done.
+or `#label=NAME`; a model given by a path is named by its file or folder (model_key). A resume against the same
+model on another port, or from another folder, therefore skips what is done.
 """
 
 from __future__ import annotations
@@ -77,13 +78,44 @@ def with_options(spec: str, options: dict[str, object]) -> str:
     return spec + ("," if "#" in spec else "#") + ",".join(opts) if opts else spec
 
 
+PATH_KINDS = ("scripted", "vllm")  # kinds whose spec may name a file or folder on this machine
+
+
+def local_path(kind: str, name: str) -> Path | None:
+    """The file or folder a spec names, or None where it names a model by its name (a hub id, a served name):
+    a path is written as one (/, ./, ../, ~) or holds a / and exists."""
+    if kind not in PATH_KINDS or not name:
+        return None
+    path = Path(name).expanduser()
+    if name.startswith(("/", "./", "../", "~")) or ("/" in name and path.exists()):
+        return path
+    return None
+
+
 def model_key(spec: str) -> str:
+    """A model given by path is named by its file (without the extension) or folder, so its name does not depend
+    on where pertask runs; the full spec is kept in the manifest (ModelInfo.given)."""
     body, options = _split_options(spec)
     if options.get("label"):
         return options["label"]
     kind, sep, rest = body.partition(":")
+    name = rest.partition("@")[0]
+    if (path := local_path(kind, name)) is not None:
+        path = path.resolve()
+        name = path.stem if path.is_file() else path.name
     kept = ",".join(f"{k}={options[k]}" for k in IDENTITY if k in options)
-    return f"{kind}{sep}{rest.partition('@')[0]}" + (f"#{kept}" if kept else "")
+    return f"{kind}{sep}{name}" + (f"#{kept}" if kept else "")
+
+
+def absolute_spec(spec: str) -> str:
+    """The spec with any path in it made absolute: what a run's digest is taken from, so the same command from
+    another folder names the same run."""
+    body, _, opts = spec.partition("#")
+    kind, sep, rest = body.partition(":")
+    name, at, url = rest.partition("@")
+    if (path := local_path(kind, name)) is None:
+        return spec
+    return f"{kind}{sep}{path.resolve()}{at}{url}" + (f"#{opts}" if opts else "")
 
 
 def _lazy(path: str) -> Callable:

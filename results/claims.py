@@ -151,7 +151,7 @@ def cmd_claims(a: Any) -> int:
     report shows those its runs measured the models of."""
     from rich.console import Console
 
-    console = Console()
+    console = Console(emoji=False, markup=False)
     for c in evaluate({"models": [], "comparisons": []}, {}, Catalog.load(a.prices)):
         console.print(f"{c['text']}", style="bold", highlight=False)
         console.print(f"  {c['source']}, read {c['date']}", style="dim", highlight=False)

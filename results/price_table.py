@@ -40,6 +40,7 @@ def render_prices(entries: list, console: Any = None, wide: bool = False, every:
                   as_json: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     shown = entries if every else [e for e in entries if in_force(e, now)]
@@ -47,7 +48,7 @@ def render_prices(entries: list, console: Any = None, wide: bool = False, every:
         print(json.dumps([e.model_dump(exclude_none=True) for e in shown], indent=2))
         return
     cols = width()
-    console = console or Console(width=cols)
+    console = console or Console(width=cols, emoji=False, markup=False)
     wide = wide or cols >= NARROW
     t = Table(title="price catalog ($ per million tokens; - = not published)", title_justify="left")
     writes = any(e.cache_write is not None for e in shown)  # a column of dashes only is left out
@@ -65,7 +66,7 @@ def render_prices(entries: list, console: Any = None, wide: bool = False, every:
         if e.provider != last:
             if last is not None:
                 t.add_section()
-            t.add_row(f"[bold]{e.provider}[/bold]")
+            t.add_row(Text(e.provider, style="bold"))
             last = e.provider
         row = [f"  {e.model}", _f(e.input), _f(e.cached_input),
                *([_f(e.cache_write) + (f" (1h {_f(e.cache_write_1h)})" if wide and e.cache_write_1h is not None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .fit import fit
+
 
 def render(out: dict[str, Any], console: Any) -> None:
     from rich.table import Table
@@ -20,7 +22,7 @@ def render(out: dict[str, Any], console: Any) -> None:
                 t.add_row(str(st["concurrency"]), str(st["calls"]), f"{st['requests_per_s']:.2f}",
                           f"{st['output_tok_per_s']:.0f}", _s(st["latency_p50_s"]), _s(st["latency_p95_s"]),
                           str(st["rate_limited"]), str(st["failed"]))
-            console.print(t)
+            console.print(fit(t, console))
             console.print(f"{s['calls']} calls, {money(s['usd'])}; rate limits from concurrency "
                           f"{s['rate_limits_from'] or '- (none met)'}", highlight=False)
         return
@@ -33,7 +35,7 @@ def render(out: dict[str, Any], console: Any) -> None:
         t.add_row(r["model"], pct(r["schema_valid"]), pct(r["as_expected"]),
                   "ref" if "agreement" not in r else pct(r["agreement"]), str(r["empty"]), str(r["cut_off"]),
                   money(r["usd"]), f"{r['wall_s']:.1f}")
-    console.print(t)
+    console.print(fit(t, console))
     for r in out["models"]:
         console.print(f"{r['model']}: " + ("; ".join(r["concerns"]) if r["concerns"] else "no concern"),
                       highlight=False, style="yellow" if r["concerns"] else "green")

@@ -8,7 +8,9 @@ report's `--baseline` where it is in the group, else the group's first model) on
 - accuracy and $/task differences, paired by task, with 95% intervals (results/stats.py: paired);
 - its speed and reliability beside the reference's (results/speed.py);
 - a verdict: the differences beyond noise (an interval of a difference that excludes 0; intervals of the two that do
-  not overlap), each said once, and "no difference beyond noise" where there is none.
+  not overlap), each said once, and "no difference beyond noise" where there is none. A time is said only where the
+  two also differ by a difference a user would notice (SECONDS_NOTICED and SHARE_NOTICED): 20 ms against 30 ms on
+  loopback may be beyond noise and still mean nothing to a buyer.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .fit import fit
 from .stats import paired
 
 
@@ -33,8 +36,15 @@ def groups(names: dict[str, tuple[str, str]], order: Sequence[str]) -> dict[str,
     return {k: v for k, v in out.items() if len(v) > 1}
 
 
+SECONDS_NOTICED, SHARE_NOTICED = 0.1, 0.1  # a time differs where it is 0.1 s apart and 10% of the reference's
+
+
 def _apart(a: list | None, b: list | None) -> bool:
     return bool(a and b) and (a[0] > b[1] or b[0] > a[1])
+
+
+def _noticed(a: float, b: float) -> bool:
+    return abs(a - b) >= SECONDS_NOTICED and abs(a - b) >= SHARE_NOTICED * b
 
 
 def verdict(row: dict[str, Any], ref: str, sp: dict | None, ref_sp: dict | None) -> str:
@@ -50,7 +60,7 @@ def verdict(row: dict[str, Any], ref: str, sp: dict | None, ref_sp: dict | None)
         for key, q, more, less in (("latency_s", "p50", "slower", "faster"), ("ttft_s", "p50", "slower to first token",
                                                                               "quicker to first token")):
             a, b = sp.get(key) or {}, ref_sp.get(key) or {}
-            if _apart(a.get(f"{q}_ci"), b.get(f"{q}_ci")):
+            if _apart(a.get(f"{q}_ci"), b.get(f"{q}_ci")) and _noticed(a[q], b[q]):
                 said.append(f"{more if a[q] > b[q] else less} ({a[q]:.2f} vs {b[q]:.2f} s {q})")
         for key, what in (("retries", "retries"), ("bad_tool_calls", "bad tool calls"), ("cut_off", "cut-off answers"),
                           ("refused", "refusals")):
@@ -137,4 +147,4 @@ def render(summary: dict[str, Any], console: Any) -> None:
             t.add_column(col, justify="left" if col in ("provider", "verdict") else "right", overflow="fold")
         for r in table_rows(g, intervals=True):
             t.add_row(*r)
-        console.print(t)
+        console.print(fit(t, console))

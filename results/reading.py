@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .fit import fit
 from .table import labels
 
 
@@ -40,4 +41,4 @@ def render_reading(summary: dict[str, Any], console: Console) -> None:
         share = "-" if r["share_of_tokens"] is None else f"{r['share_of_tokens']:.1%}"
         t.add_row(r["task"], short.get(r["model"], r["model"]), f"{r['files_opened']:g}", str(r["files"]), f"{r['tokens_opened']:,.0f}",
                   f"{r['tokens']:,}", share, f"{r['needed_opened']:g} of {r['needed']}" if r["needed"] else "-")
-    console.print(t)
+    console.print(fit(t, console))

@@ -13,6 +13,7 @@ from rich.table import Table
 from . import speed_section
 from .assumptions import assumptions
 from .claims import ours
+from .fit import fit
 from .fmt import money as _money
 from .price_table import (
     render_prices,  # noqa: F401 (the CLI's)
@@ -157,7 +158,7 @@ def render_projections(summary: dict[str, Any], console: Console) -> None:
     for r in rows:
         t.add_row(r["target"], r["model"], _money(r["usd_per_task"]), _money(r["usd_total"]),
                   _money(r["measured_usd_total"]), r["basis"])
-    console.print(t)
+    console.print(fit(t, console))
 
 
 def _tok(x: float | None) -> str:
@@ -166,9 +167,9 @@ def _tok(x: float | None) -> str:
 
 def render_table(summary: dict[str, Any], console: Console | None = None) -> None:
     # Off a terminal (pipes, CI logs) rich would assume 80 columns and fold every figure: $COLUMNS, else 200.
-    console = console or Console(width=width())
+    console = console or Console(width=width(), emoji=False, markup=False)
     render_models(summary, console)
-    console.print("infra errors are retried on resume and never scored; null dollars mean an unknown price.",
+    console.print("infra errors are retried on resume, never scored; null $: an unknown price",
                   style="dim")
     for m in summary["models"]:
         if m.get("billed_usd") is not None:
@@ -213,7 +214,7 @@ def render_judge(summary: dict[str, Any], console: Console) -> None:
                       f" [{j['score_ci'][0]:.2f}, {j['score_ci'][1]:.2f}]" if j.get("score_ci") else ""),
                   _money(j["usd_per_task"]), _money(j["usd_total"]), _tok(tok["input_uncached"] + tok["input_cached"] + tok["cache_write"]),
                   _tok(tok["output"]))
-    console.print(t)
+    console.print(fit(t, console))
 
 
 def to_json(summary: dict[str, Any]) -> str:
@@ -245,4 +246,4 @@ def render_hardware() -> None:
                          if p else "-")
         sources = "; ".join([prof["spec_source"], *(f"{x}: {prof[x]['source']}" for x in TIERS if x in prof)])
         t.add_row(key, prof["name"], f"{prof['memory_gb']:g}", f"{prof['bandwidth_tbs']:g}", *tiers, sources)
-    Console(width=None if sys.stdout.isatty() else 220).print(t)
+    Console(width=None if sys.stdout.isatty() else 220, emoji=False, markup=False).print(t)

@@ -68,4 +68,4 @@ def render_runs(rows: list[dict[str, Any]], where: Path, as_json: bool = False) 
     for r in rows:
         t.add_row(r["run"], r["suite"], ", ".join(r["models"]), f"{r['samples']}/{r['planned']}", r["state"],
                   (r["last"] or "")[:16].replace("T", " "))
-    Console(width=width()).print(t)
+    Console(width=width(), emoji=False, markup=False).print(t)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .fit import fit
 from .fmt import ci
 
 HEAD = ["model", "calls", "latency p50 s", "latency p95 s", "TTFT p50 s", "out tok/s p50", "retries /100",
@@ -86,6 +87,6 @@ def render(summary: dict[str, Any], console: Any) -> None:
         t.add_column(col, justify="left" if col == "model" else "right", overflow="fold")
     for r in body:
         t.add_row(*r)
-    console.print(t)
+    console.print(fit(t, console))
     for line in notes(summary):
         console.print(line, highlight=False, style="dim")

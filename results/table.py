@@ -12,6 +12,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from .fit import fit, fits
 from .fmt import ci as _ci
 from .fmt import money, pct, scored, tamper
 
@@ -19,9 +20,10 @@ WIDE = 170  # columns the one-table layout needs with short labels
 SPEC_IN_TABLE = 24  # longest spec shown as it is, without a legend
 
 
-def labels(models: list[str]) -> dict[str, str]:
-    """Each model's label: its spec when every spec is short, else a letter and a short name."""
-    if all(len(m) <= SPEC_IN_TABLE for m in models):
+def labels(models: list[str], short: bool = False) -> dict[str, str]:
+    """Each model's label: its spec when every spec is short (and `short` is not asked), else a letter and a short
+    name."""
+    if not short and all(len(m) <= SPEC_IN_TABLE for m in models):
         return {m: m for m in models}
     out = {}
     for i, m in enumerate(models):
@@ -61,10 +63,7 @@ def _table(title: str, cols: list[str], narrow: bool) -> Table:
     return t
 
 
-def render_models(summary: dict[str, Any], console: Console) -> None:
-    models = summary["models"]
-    label = labels([m["model"] for m in models])
-    narrow = console.width < WIDE
+def _tables(models: list[dict[str, Any]], label: dict[str, str], narrow: bool) -> list[Table]:
     fields = ("input_uncached", "input_cached", "cache_write", "output", "reasoning")
     if not narrow:
         t = _table("pertask: per model (tokens, turns and wall time are means per task)",
@@ -78,24 +77,36 @@ def render_models(summary: dict[str, Any], console: Console) -> None:
                       *(_tok(tok[f], False) for f in fields),
                       "-" if m["turns_per_task"] is None else f"{m['turns_per_task']:.1f}",
                       "-" if m["wall_s_per_task"] is None else f"{m['wall_s_per_task']:.1f}", _errors(m))
-        console.print(t)
-    else:
-        short = lambda v: money(v).removeprefix("$")  # noqa: E731 (inside the brackets the $ is said once)
-        a = _table("pertask: per model, accuracy and dollars", ["model", "scored", "accuracy [95% CI]",
-                                                               "$/task [95% CI]", "errors"], True)
-        for m in models:
-            a.add_row(label[m["model"]], scored(m), _acc(m),
-                      money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], short), _errors(m))
-        b = _table("per model, tokens and time (means per task)",
-                   ["model", "in", "cached", "write", "out", "reason", "turns", "wall", "$/succ"], True)
-        for m in models:
-            tok = m["tokens_per_task"]
-            b.add_row(label[m["model"]], *(_tok(tok[f], True) for f in fields),
-                      "-" if m["turns_per_task"] is None else f"{m['turns_per_task']:.1f}",
-                      "-" if m["wall_s_per_task"] is None else f"{m['wall_s_per_task']:.0f}", _per_success(m))
-        console.print(a)
-        console.print(b)
-        console.print("in: uncached input, write: cache writes, reason: reasoning (part of out); wall: seconds",
+        return [t]
+    short = lambda v: money(v).removeprefix("$")  # noqa: E731 (inside the brackets the $ is said once)
+    a = _table("pertask: per model, accuracy and dollars", ["model", "scored", "accuracy [95% CI]",
+                                                           "$/task [95% CI]", "errors"], True)
+    for m in models:
+        a.add_row(label[m["model"]], scored(m), _acc(m), money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], short),
+                  _errors(m))
+    b = _table("per model, tokens and time (means per task)",
+               ["model", "in", "cached", "write", "out", "reason", "turns", "wall", "$/succ"], True)
+    for m in models:
+        tok = m["tokens_per_task"]
+        b.add_row(label[m["model"]], *(_tok(tok[f], True) for f in fields),
+                  "-" if m["turns_per_task"] is None else f"{m['turns_per_task']:.1f}",
+                  "-" if m["wall_s_per_task"] is None else f"{m['wall_s_per_task']:.0f}", _per_success(m))
+    return [a, b]
+
+
+def render_models(summary: dict[str, Any], console: Console) -> None:
+    models = summary["models"]
+    names = [m["model"] for m in models]
+    narrow = console.width < WIDE
+    label = labels(names)
+    tables = _tables(models, label, narrow)
+    if not all(fits(t, console) for t in tables):  # letters and short names, with a legend, before a block per row
+        label = labels(names, short=True)
+        tables = _tables(models, label, narrow)
+    for t in tables:
+        console.print(fit(t, console))
+    if narrow:
+        console.print("in: uncached input; write: cache writes; reason: reasoning (in out); wall: s",
                       style="dim", highlight=False)
     for spec, lab in label.items():
         if lab != spec:

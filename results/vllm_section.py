@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .fit import fit
 from .fmt import money as _money
 
 
@@ -35,7 +36,7 @@ def render_servers(summary: dict[str, Any], console: Console) -> None:
                   f"{num(tpot.get('p90') and tpot['p90'] * 1000, '{:.0f}')}", diff,
                   *((_money(node["node_cost_usd"]), _money(node["simple_split_usd"]), _money(node["usd_per_mtok"]))
                     if (node := r.get("node")) else ("-", "-", "-")))
-    console.print(t)
+    console.print(fit(t, console))
     replicas = [(r["model"], x) for r in rows for x in r.get("replicas") or []]
     if replicas:
         rt = Table(title="replicas (each server's own /metrics; requests and samples as the balancer sent them)")
@@ -47,7 +48,7 @@ def render_servers(summary: dict[str, Any], console: Console) -> None:
                        num(x.get("prompt_tokens_per_s")), num(x.get("generation_tokens_per_s")),
                        num(x.get("prefix_cache_hit_rate"), "{:.0%}"), num(x.get("busy_share"), "{:.0%}"),
                        "yes" if x.get("down") else "no")
-        console.print(rt)
+        console.print(fit(rt, console))
     for r in rows:
         for line in (node_line(r), load_line(r)):
             if line:

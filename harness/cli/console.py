@@ -10,7 +10,9 @@ from rich.console import Console
 if TYPE_CHECKING:
     from harness.sandboxes.bases import Substitutions
 
-err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
+# One message, one line, whatever the width; a name is printed as written (a model called x:fire: is no emoji, a task
+# called [red] no colour).
+err = Console(stderr=True, soft_wrap=True, emoji=False, markup=False)
 
 
 class UsageError(Exception):

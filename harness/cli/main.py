@@ -8,8 +8,6 @@ import os
 import signal
 import sys
 
-from rich.markup import escape
-
 from harness.run.experiment import ExperimentError
 from harness.run.plan import RunError
 from harness.sandboxes import SandboxError
@@ -67,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return getattr(importlib.import_module(module), func)(a)
     except SETUP_ERRORS as exc:
-        # escaped: a message that names "[[model]]" or "[limits]" is text, not rich markup
-        err.print(f"pertask: error: {escape(str(exc))}", style="red", highlight=False, soft_wrap=True)
+        # the console takes no markup: a message that names "[[model]]" or "[limits]" is printed as it is
+        err.print(f"pertask: error: {exc}", style="red", highlight=False, soft_wrap=True)
         return 2
     except BrokenPipeError:  # the reader went away (| head): nothing more to say to it
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (interpreter shutdown flushes stdout once more)

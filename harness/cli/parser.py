@@ -36,7 +36,8 @@ def make_parser() -> argparse.ArgumentParser:
                         "openai-compatible:NAME@URL | PROVIDER:MODEL[@URL] (openai, zai, deepseek, moonshot, "
                         "openrouter, anthropic, … : `pertask providers` lists them); repeat for side by side; options "
                         "after #, joined by commas: protocol=text|tools, client=direct|sdk (HTTP transport), label=NAME "
-                        "(the model's name in the run; default: the spec without its address), per-model settings "
+                        "(the model's name in the run; default: the spec without its address, a path by its file or folder "
+                        "name), per-model settings "
                         "reasoning_effort=, thinking_budget=N, thinking=on|off, temperature=, max_tokens=N, "
                         "cache_ttl=5m|1h (each where the endpoint takes it), and for vLLM preset=NAME, port=N")
     r.add_argument("--epochs", type=int, default=1, help="samples per task and model (default 1)")

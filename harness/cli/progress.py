@@ -1,8 +1,10 @@
 """Live progress of a run: a bar per model and one for the run (with its ETA) on a terminal, one line per
-finished sample elsewhere (CI, logs). On resume the counters start from what is already recorded."""
+finished sample elsewhere (CI, logs), folded at $COLUMNS, else 80. On resume the counters start from what is already
+recorded."""
 
 from __future__ import annotations
 
+import shutil
 import time
 
 from rich.console import Console
@@ -16,6 +18,8 @@ from rich.progress import (
 )
 
 from results.records import ErrorClass, SampleRecord
+
+NARROW = 110  # columns below which the live bars are compact
 
 
 class Tally:
@@ -31,7 +35,9 @@ class Tally:
         self.usd += rec.usd or 0.0
         self.unpriced |= rec.usd is None and rec.error != ErrorClass.infra
 
-    def text(self) -> str:
+    def text(self, compact: bool = False) -> str:
+        if compact:
+            return f"{self.passed} ok · {self.errors} err · ${self.usd:.4f}" + ("+null" if self.unpriced else "")
         return f"passed {self.passed} · errors {self.errors} · ${self.usd:.4f}" + (" + null" if self.unpriced else "")
 
 
@@ -47,14 +53,24 @@ class RunProgress:
                 self.models[rec.model].add(rec)
         self.resumed, self.t0 = self.all.done, time.monotonic()
         self.live = console.is_terminal
-        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), TextColumn("ETA"),
+        # Below NARROW columns the bars drop the elapsed time and say their counts briefly, so that no figure is cut.
+        self.compact = console.width < NARROW
+        name = 18 if self.compact else 28
+        self.bar = Progress(TextColumn("{task.description}", style="bold", markup=False),
+                            BarColumn(bar_width=8 if self.compact else 40), MofNCompleteColumn(),
+                            TextColumn("{task.fields[stats]}", markup=False),
+                            *([] if self.compact else [TimeElapsedColumn()]), TextColumn("ETA"),
                             TimeRemainingColumn(), console=console, transient=False, disable=not self.live)
-        self.task = self.bar.add_task("all", total=self.total, completed=self.all.done, stats=self.all.text())
+        self.task = self.bar.add_task("all", total=self.total, completed=self.all.done, stats=self._stats(self.all))
         labels = labels or {}
-        self.tasks = {m: self.bar.add_task(labels.get(m, m)[:28], total=n, completed=self.models[m].done,
-                                           stats=self.models[m].text()) for m, n in totals.items()} \
+        short = {m: labels.get(m, m) if len(labels.get(m, m)) <= name else labels.get(m, m)[:name - 1] + "…"
+                 for m in totals}
+        self.tasks = {m: self.bar.add_task(short[m], total=n, completed=self.models[m].done,
+                                           stats=self._stats(self.models[m])) for m, n in totals.items()} \
             if len(totals) > 1 else {}
+
+    def _stats(self, tally: Tally) -> str:
+        return tally.text(self.compact)
 
     def __enter__(self) -> RunProgress:
         self.bar.__enter__()
@@ -75,18 +91,32 @@ class RunProgress:
 
     def update(self, rec: SampleRecord) -> None:
         self.all.add(rec)
-        self.bar.update(self.task, advance=1, stats=self.all.text())
+        self.bar.update(self.task, advance=1, stats=self._stats(self.all))
         if rec.model in self.models:
             self.models[rec.model].add(rec)
             if rec.model in self.tasks:
-                self.bar.update(self.tasks[rec.model], advance=1, stats=self.models[rec.model].text())
+                self.bar.update(self.tasks[rec.model], advance=1, stats=self._stats(self.models[rec.model]))
         if not self.live:
-            score = "-" if rec.score is None else f"{rec.score:.2f}"
-            err = "" if rec.error == ErrorClass.none else f" error={rec.error.value}: {rec.error_detail[:80]}"
-            usd = "null" if rec.usd is None else f"{rec.usd:.4f}"
-            eta = self.eta_s()
-            mine = self.models.get(rec.model)
-            self.console.print(f"[{self.all.done}/{self.total}] {rec.model} {rec.task_id} e{rec.epoch}: "
-                               f"passed={rec.passed} score={score} turns={rec.turns} ${usd} {rec.wall_s:.1f}s{err}"
-                               + (f" | {rec.model}: {mine.done}/{self.totals[rec.model]}, {mine.text()}" if mine else "")
-                               + (f" | ETA {eta:.0f}s" if eta is not None else ""), highlight=False, soft_wrap=True)
+            self._log(rec)
+
+    def _log(self, rec: SampleRecord) -> None:
+        """One line a sample, folded in two where it would pass the console's width (80 when piped, or $COLUMNS):
+        where it is, then how it went; an error on a line of its own; a model's totals when its last sample is in."""
+        width = shutil.get_terminal_size((80, 24)).columns  # $COLUMNS, else the terminal's, else 80
+        mine = self.models.get(rec.model)
+        several = len(self.totals) > 1 and mine is not None
+        head = f"[{self.all.done}/{self.total}] {rec.model} {rec.task_id} e{rec.epoch}"
+        verdict = "passed" if rec.passed else "error" if rec.error != ErrorClass.none else "failed"
+        eta = self.eta_s()
+        parts = [verdict + ("" if rec.score is None else f" {rec.score:.2f}"), f"{rec.turns} turns",
+                 "$null" if rec.usd is None else f"${rec.usd:.4f}", f"{rec.wall_s:.1f}s",
+                 *([f"model {mine.done}/{self.totals[rec.model]}"] if several else []),
+                 *([f"ETA {eta:.0f}s"] if eta is not None else [])]
+        detail = " · ".join(parts)
+        lines = [f"{head}: {detail}"] if len(head) + 2 + len(detail) <= width else [head, f"  {detail}"]
+        if rec.error != ErrorClass.none:
+            lines.append(f"  {rec.error.value}: {' '.join(rec.error_detail.split())}"[:max(width, 40)])
+        if several and mine.done == self.totals[rec.model]:
+            lines.append(f"{rec.model}: {mine.done}/{self.totals[rec.model]} done, {mine.text()}")
+        for line in lines:
+            self.console.print(line, highlight=False, soft_wrap=True, markup=False)

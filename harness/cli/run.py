@@ -63,9 +63,9 @@ def cmd_run(a: argparse.Namespace) -> int:
     from providers.registry import model_key
 
     keys = [model_key(m) for m in a.model]
-    if len(set(keys)) != len(keys):
-        raise UsageError("the same model is given twice (specs that differ only in the server's address are one "
-                         "model in a run: tell them apart with #label=NAME)")
+    if twice := sorted({k for k in keys if keys.count(k) > 1}):
+        raise UsageError(f"two models are both named {twice[0]} (specs that differ only in the server's address, or "
+                         "files of one name in two folders, are one model in a run: tell them apart with #label=NAME)")
     return asyncio.run(_run(a, suite, tasks, Catalog.load(a.prices)))
 
 

@@ -20,6 +20,10 @@ def default_out(a: Any, suite_name: str) -> Path:
     if a.fresh:
         return Path("runs") / f"{datetime.now():%Y%m%d-%H%M%S}-{suite_name}"
     given = {k: getattr(a, k, None) for k in IDENTITY}
+    if given["model"]:  # paths made absolute: the same command from another folder is the same run
+        from providers.registry import absolute_spec
+
+        given["model"] = [absolute_spec(m) for m in given["model"]]
     if isinstance(given["judge"], list) and len(given["judge"]) == 1:
         given["judge"] = given["judge"][0]  # one judge: the same run as before judges could be repeated
     given |= {k: getattr(a, k) for k in ("panel", "shard", "sample") if getattr(a, k, None) not in (None, "draw")}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from providers.base import Model
 from results.cost import attribute_session, billed_time
@@ -30,7 +31,7 @@ async def start_servers(models: list[Model], run_dir: Path, console: Console) ->
         label = m.info.spec
         with console.status(f"starting vLLM for {label} …") as status:
             def progress(elapsed: float, line: str, status=status, label=label) -> None:
-                status.update(f"starting vLLM for {label}: {elapsed:.0f}s  [dim]{line[-100:]}[/dim]")
+                status.update(Text.assemble(f"starting vLLM for {label}: {elapsed:.0f}s  ", (line[-100:], "dim")))
 
             await m.start(run_dir, slug(label), progress)
         startup = m.record.get("startup_s")

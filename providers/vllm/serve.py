@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from results.store import slug
 
@@ -33,7 +34,7 @@ async def serve(model: str, preset_name: str | None, port: int | None, host: str
     server.start_process()
     try:
         with console.status("starting vLLM …") as status:
-            await server.wait_ready(1800, lambda s, line: status.update(f"starting vLLM: {s:.0f}s  [dim]{line[-100:]}"))
+            await server.wait_ready(1800, lambda s, line: status.update(Text.assemble(f"starting vLLM: {s:.0f}s  ", (line[-100:], "dim"))))
         print(f"ready after {server.startup_s:.1f}s: {server.base_url}")
         print(f"use it with:  pertask run --suite SUITE --model 'vllm:{served}@{server.base_url}'"
               + ("" if preset.tool_call_parser else "  (no tool parser: add #protocol=text)"), flush=True)

@@ -41,8 +41,8 @@ def test_a_pilot_prices_the_full_run_and_the_full_run_lands_in_its_range(cli, tm
     run_json(cli, "run", "--suite", "smoke", "--model", spec, "--prices", PRICES, "--no-preflight", "--limit", "3",
              "--out", pilot)
     lines = _estimate(cli, "--model", spec, "--epochs", "2", "--estimate", pilot)
-    assert lines[:2] == ["estimate for suite smoke, from 1 earlier run(s)", spec]
-    assert max(map(len, lines[2:])) <= 80, lines
+    assert lines[:2] == ["estimate for suite smoke, from 1 earlier run(s)", "scripted:script"]  # named by its file
+    assert max(map(len, lines)) <= 80, lines
     assert lines[2].startswith("  10 samples: "), "5 tasks x 2 epochs"
     assert lines[4] == "  from 3 samples of this model on 3 of 5 tasks"
     expected, low, high = _dollars(lines[3])

@@ -28,7 +28,7 @@ def test_two_runs_with_the_same_model_names_stay_apart(cli, tmp_path):
     assert code == 0, err
     models = {m["model"]: m for m in json.loads(stdout)["models"]}
     assert models["oracle @ a"]["n_samples"] == 10 and models["oracle @ b"]["n_samples"] == 2, list(models)
-    assert "oracle" not in models and models[SCRIPTED]["n_samples"] == 10 and models["null"]["n_samples"] == 2
+    assert "oracle" not in models and models["scripted:scripted-smoke"]["n_samples"] == 10 and models["null"]["n_samples"] == 2
     html = page.read_text()
     data = json.loads(re.search(r'<script type="application/json" id="transcripts">(.*?)</script>', html, re.S)[1])
     marks = re.findall(r'data-sample="([^"]+)"', html)

@@ -33,8 +33,8 @@ def test_injected_faults_and_latencies_are_recovered_in_every_report_format(cli,
     summary = run_json(cli, "run", "--suite", "smoke", "--model", f"scripted:{faulty}", "--model", f"scripted:{steady}",
                        "--concurrency", "5", "--out", out)
     assert len(load_samples(out)) == 10
-    m = {x["model"].split("/")[-1]: x["speed"] for x in summary["models"]}
-    bad, good = m["faulty.json"], m["steady.json"]
+    m = {x["model"]: x["speed"] for x in summary["models"]}
+    bad, good = m["scripted:faulty"], m["scripted:steady"]  # named by their files
     # 5 samples of 4 calls: a rate limit, a burst of two 503s and a dropped connection in each, 4 retries a sample.
     assert bad["calls"] == 20 and bad["retries_by_cause"] == {"rate_limit": 5, "server_error": 10, "unreachable": 5}
     assert bad["retries"]["per_100"] == 100.0 and bad["cut_off"]["per_100"] == 25.0
@@ -54,9 +54,10 @@ def test_injected_faults_and_latencies_are_recovered_in_every_report_format(cli,
     section = md.read_text().split("**Speed and reliability**")[1]
     row = next(r for r in section.splitlines() if r.startswith("| scripted:") and "faulty" in r)
     assert "| 20 |" in row and "| 100.0 [" in row and "| 25.0 [" in row, row
-    rows = {r["model"].split("/")[-1]: r for r in csv.DictReader(table.open())}
-    assert float(rows["faulty.json"]["retries_per_100"]) == 100.0 and rows["faulty.json"]["retries_rate_limit"] == "5"
-    assert float(rows["steady.json"]["latency_s_p50_low"]) <= float(rows["steady.json"]["latency_s_p50"])
+    rows = {r["model"]: r for r in csv.DictReader(table.open())}
+    faulty_row, steady_row = rows["scripted:faulty"], rows["scripted:steady"]
+    assert float(faulty_row["retries_per_100"]) == 100.0 and faulty_row["retries_rate_limit"] == "5"
+    assert float(steady_row["latency_s_p50_low"]) <= float(steady_row["latency_s_p50"])
     assert "Speed and reliability" in page.read_text() and "5 rate limit, 10 server error, 5 unreachable" in page.read_text()
     assert json.loads((out / "samples.jsonl").read_text().splitlines()[0])["usage"]["retries"] is not None
 

@@ -21,7 +21,8 @@ def summary(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("table") / "run"
     assert main(["run", "--suite", "smoke", "--model", "oracle", "--model", "null", "--model",
-                 f"scripted:{ROOT / 'examples' / 'scripted-smoke.json'}", "--prices",
+                 f"scripted:{ROOT / 'examples' / 'scripted-smoke.json'}#label=scripted-smoke-at-a-length-of-40-chars",
+             "--prices",
                  str(ROOT / "examples" / "scripted-prices.toml"), "--out", str(out)]) == 0
     from results.report import load_summary
 
@@ -63,7 +64,8 @@ def test_short_specs_are_shown_as_they_are():
 def test_the_cli_report_prints_the_legend(cli, tmp_path):
     out = tmp_path / "run"
     run_json(cli, "run", "--suite", "smoke", "--task", "fix-median", "--model", "oracle", "--model",
-             f"scripted:{ROOT / 'examples' / 'scripted-smoke.json'}", "--prices", ROOT / "examples" / "scripted-prices.toml",
+             f"scripted:{ROOT / 'examples' / 'scripted-smoke.json'}#label=scripted-smoke-at-a-length-of-40-chars",
+             "--prices", ROOT / "examples" / "scripted-prices.toml",
              "--out", out)
     code, text, _ = cli("report", out)
-    assert code == 0 and "= scripted:" in text
+    assert code == 0 and "B scripted-s" in text and "B = scripted-smoke-at-a-length-of-40-chars" in text

@@ -71,7 +71,7 @@ def test_models_are_ranked_against_the_expert_who_stays_out_of_their_reach(cli, 
     ranked = json.loads(printed)
     assert ranked["elo"]["expert"]["elo"] == 1000.0  # GDPval-AA's anchor, without --anchor
     assert ranked["vs_expert"]["null"]["rate"] == 0.0
-    agent_spec = f"scripted:{agent}"
+    agent_spec = "scripted:agent"  # a model given by path is named by its file
     assert ranked["vs_expert"][agent_spec]["rate"] == 1.0  # a tie counts: the expert's deliverable was shown, not empty
     assert ranked["elo"]["null"]["elo"] < ranked["elo"][agent_spec]["elo"]
     code, printed, err = cli("pairwise", out, "--judge", f"scripted:{judge}")

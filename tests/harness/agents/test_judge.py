@@ -40,7 +40,9 @@ def test_judge_scores_and_costs_are_separate(cli, tmp_path, write_script):
     m = {x["model"]: x for x in summary["models"]}
     assert m["oracle"]["judge"]["usd_total"] == round(want, 6) and m["oracle"]["usd_total"] in (0, 0.0, None)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["judge"]["spec"] == judge and all(x["spec"] != judge for x in manifest["models"])
+    # Named by its file; the spec as given, path and all, is in the manifest beside it.
+    assert manifest["judge"]["spec"] == "scripted:judge" and manifest["judge"]["given"] == judge
+    assert all(x["spec"] != "scripted:judge" for x in manifest["models"])
     code, text, err = cli("report", out)
     assert code == 0 and "LLM judge" in text and "0.75" in text
 

@@ -48,8 +48,8 @@ def test_both_orders_cancel_a_judge_that_prefers_what_it_reads_first_and_verdict
             await lean.aclose()
 
     js, paid, repeat, repaid = asyncio.run(go())
-    fair_js = [j for j in js if j.judge.endswith("fair.json")]
-    lean_js = [j for j in js if j.judge.endswith("lean.json")]
+    fair_js = [j for j in js if j.judge == "scripted:fair"]  # a judge is named by its file
+    lean_js = [j for j in js if j.judge == "scripted:lean"]
     assert [(j.first, j.outcome) for j in fair_js] == [("strong", 1.0), ("weak", 0.0)]  # the strong memo, both ways
     assert [(j.first, j.outcome) for j in lean_js] == [("strong", 1.0), ("weak", 1.0)]  # whatever came first
     assert order_agreement(fair_js) == 1.0 and order_agreement(lean_js) == 0.0

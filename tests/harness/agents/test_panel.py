@@ -100,7 +100,7 @@ def test_a_panel_that_disagrees_decides_by_majority_and_a_failing_judge_gives_no
 
     majority, split, alone = run(go())
     assert majority[0].passed is True and majority[0].judge == "majority of 3" and majority[0].usage.calls == 3
-    assert "no.json: not in the deliverable" in majority[0].reasons  # the dissent is kept, with its judge
+    assert "scripted:no: not in the deliverable" in majority[0].reasons  # the dissent is kept, with its judge
     # Nothing to read: both verdicts fail; the broken judge's error is no vote.
     assert split[0].passed is False
     assert alone[0].passed is None and alone[0].error and pass_rate(alone) is None  # an error is never a 0
@@ -138,7 +138,7 @@ def test_a_run_with_a_panel_judges_each_rubric_check_and_bills_each_judge_apart(
     assert got["oracle"]["score"] == round(2 / 3, 6) and got["null"]["score"] == 0.0, got["null"]
     assert all("SOURCE" not in c["reasons"] for j in got.values() for c in j["checks"])
     manifest = json.loads((out / "manifest.json").read_text())
-    assert [j["spec"] for j in manifest["judges"]] == [f"scripted:{s}" for s in scripts] and manifest["panel"] == "draw"
+    assert [j["spec"] for j in manifest["judges"]] == [f"scripted:{n}" for n in names] and manifest["panel"] == "draw"
     judged = [json.loads(line) for line in (out / "calls.jsonl").read_text().splitlines() if '"judge"' in line]
     assert sorted(c["check"] for c in judged) == ["a1", "a1", "a2", "a2", "c1", "c1"]  # one call per check and sample
     assert all(c["usd"] > 0 and c["judge"].startswith("scripted:") for c in judged)

@@ -56,7 +56,8 @@ def test_the_same_command_resumes_its_run_and_runs_lists_it(cli, tmp_path, monke
     assert all(any(f"│ {r['run']} " in line for line in narrow.splitlines()) for r in json.loads(cli("runs", "--json")[1]))
 
 
-def test_progress_counts_per_model_with_an_eta_from_what_is_already_done(cli, tmp_path):
+def test_progress_counts_per_model_with_an_eta_from_what_is_already_done(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
     out = tmp_path / "run"
     common = ["run", "--suite", "smoke", "--model", "oracle", "--model", SCRIPTED, "--prices", PRICES,
               "--concurrency", "1", "--out", out]
@@ -64,8 +65,16 @@ def test_progress_counts_per_model_with_an_eta_from_what_is_already_done(cli, tm
     assert code == 0, err
     code, _, err = cli(*common)
     assert code == 0, err
-    lines = [x for x in err.splitlines() if x.startswith("[")]
+    lines = []  # one entry a sample: its line, and its folded second line where it has one
+    for x in err.splitlines():
+        if x.startswith("["):
+            lines.append(x)
+        elif x.startswith("  ") and lines:
+            lines[-1] += x
     assert lines[0].startswith("[3/10] "), "the 2 samples of the first session are counted"
     assert len(lines) == 8 and all("ETA" in x for x in lines[:-1])
+    assert max(len(x) for x in lines) <= 2 * 80, err  # piped: the console's 80 columns, folded once where needed
+    assert all(len(x) <= 80 for x in err.splitlines() if x.startswith(("[", "  "))), err
     last_oracle = [x for x in lines if x.split()[1] == "oracle"][-1]
-    assert "| oracle: 5/5, passed 5 · errors 0 · $0.0000" in last_oracle, last_oracle
+    assert "model 5/5" in last_oracle, last_oracle
+    assert "oracle: 5/5 done, passed 5 · errors 0 · $0.0000" in err.splitlines(), err

@@ -12,7 +12,8 @@ import pytest
 from tests.conftest import PERTASK, ROOT, run_json, subprocess_env
 from tests.results.test_html_report import CHROMIUM, DRIVER, browser  # noqa: F401 (the fixture)
 
-SCRIPTED = f"scripted:{ROOT / 'examples' / 'scripted-smoke.json'}"
+SCRIPTED_SPEC = f"scripted:{ROOT / 'examples' / 'scripted-smoke.json'}"
+SCRIPTED = "scripted:scripted-smoke"  # what the run names it: its file's name
 PRICES = str(ROOT / "examples" / "scripted-prices.toml")
 assert CHROMIUM and DRIVER  # the module above skips (or fails under PERTASK_REQUIRE_BROWSER) without them
 
@@ -49,7 +50,7 @@ def test_runs_summary_filter_and_a_transcript_with_its_failed_checks(viewer, bro
     from selenium.webdriver.support.ui import Select
 
     runs, url = viewer
-    run_json(cli, "run", "--suite", "smoke", "--model", "oracle", "--model", SCRIPTED, "--prices", PRICES,
+    run_json(cli, "run", "--suite", "smoke", "--model", "oracle", "--model", SCRIPTED_SPEC, "--prices", PRICES,
              "--out", runs / "first")
     report = run_json(cli, "report", runs / "first")
     browser.get(url + "#first")

@@ -63,7 +63,7 @@ def test_the_record_counts_the_sources_the_commands_opened(cli, tmp_path, week1)
     code, out, err = cli("report", tmp_path / "run")
     assert code == 0, err
     row = next(line for line in out.splitlines() if line.strip("│ ").startswith(TASK))
-    assert [c.strip() for c in row.split("│")[1:-1]] == [TASK, "A reader.jso", "3", "119", f"{sum(sizes.values()):,}",
+    assert [c.strip() for c in row.split("│")[1:-1]] == [TASK, "scripted:reader", "3", "119", f"{sum(sizes.values()):,}",
                                                          f"{reading['tokens']:,}", "0.9%", "1 of 3"], row
     summary = run_json(cli, "report", tmp_path / "run")
     (r,) = summary["reading"]
