@@ -35,7 +35,8 @@ def _table(head: list[str], rows: list[list[str]], cls: str = "", tid: str = "")
 
 
 def summary_table(summary: dict[str, Any]) -> str:
-    rows = []
+    """Two tables, each fitting a laptop's screen: accuracy and dollars (#summary), tokens and time (#tokens)."""
+    rows, tokens = [], []
     for m in summary["models"]:
         tok = m["tokens_per_task"]
         errs = ", ".join(f"{k} {v}" for k, v in m["errors"].items() if k != "none" and v) or "-"
@@ -46,13 +47,17 @@ def summary_table(summary: dict[str, Any]) -> str:
                      "-" if m["mean_score"] is None else f"{m['mean_score']:.2f}",
                      _money(m["usd_per_task"]) + _ci(m["usd_per_task_ci"], _money),
                      "-" if m["price_known"] and m["usd_per_success"] is None else _money(m["usd_per_success"]),
-                     *(f"{tok[f]:,.0f}" if tok[f] is not None else "-"
-                       for f in ("input_uncached", "input_cached", "cache_write", "output", "reasoning")),
-                     "-" if m["turns_per_task"] is None else f"{m['turns_per_task']:.1f}",
-                     "-" if m["wall_s_per_task"] is None else f"{m['wall_s_per_task']:.1f}", passk, escape(errs)])
-    return _table(["model", "scored", "accuracy [95% CI]", "tampered", "score", "$/task [95% CI]", "$/success", "in uncached",
-                   "in cached", "cache write", "output", "reasoning", "turns", "wall s", "pass@k", "errors"],
-                  rows, "summary", "summary")
+                     passk, escape(errs)])
+        tokens.append([escape(m["model"]), *(f"{tok[f]:,.0f}" if tok[f] is not None else "-"
+                                             for f in ("input_uncached", "input_cached", "cache_write", "output",
+                                                       "reasoning")),
+                       "-" if m["turns_per_task"] is None else f"{m['turns_per_task']:.1f}",
+                       "-" if m["wall_s_per_task"] is None else f"{m['wall_s_per_task']:.1f}"])
+    return (_table(["model", "scored", "accuracy [95% CI]", "tampered", "score", "$/task [95% CI]", "$/success",
+                    "pass@k", "errors"], rows, "summary", "summary")
+            + "<h3>Tokens and time (means per task)</h3>"
+            + _table(["model", "in uncached", "in cached", "cache write", "output", "reasoning", "turns", "wall s"],
+                     tokens, "summary", "tokens"))
 
 
 def judge_table(summary: dict[str, Any]) -> str:
@@ -232,8 +237,7 @@ def per_task(run_dirs: list[Path], summary: dict[str, Any]) -> tuple[str, dict[s
 
 
 def skipped(summary: dict[str, Any]) -> str:
-    rows = summary.get("skipped_tasks") or []
-    if not rows:
+    if not (rows := summary.get("skipped_tasks") or []):
         return ""
     items = "".join(f"<li>{escape(t['reason'])}</li>" for t in rows)
     return (f'<h2>Skipped as broken</h2><p class="note">{len(rows)} task(s) of the suite could not be loaded and '

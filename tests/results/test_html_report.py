@@ -66,6 +66,14 @@ def test_page_renders_offline_without_errors(report, browser, tmp_path):
     assert len(browser.find_elements(By.CSS_SELECTOR, "a.sample")) == 5 * 2 * 2  # tasks x models x epochs
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
+    # A laptop's screen (1280 px) shows the per-model tables whole: neither scrolls sideways, nor does the page.
+    browser.set_window_size(1280, 900)
+    for table in ("summary", "tokens"):
+        scroll, width = browser.execute_script(
+            f"var t = document.getElementById('{table}'); return [t.scrollWidth, t.clientWidth];")
+        assert scroll <= width, (table, scroll, width)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    browser.set_window_size(1400, 1000)
     browser.save_screenshot(str(tmp_path / "report.png"))
     assert (tmp_path / "report.png").stat().st_size > 10_000
 

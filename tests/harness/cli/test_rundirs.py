@@ -78,3 +78,33 @@ def test_progress_counts_per_model_with_an_eta_from_what_is_already_done(cli, tm
     last_oracle = [x for x in lines if x.split()[1] == "oracle"][-1]
     assert "model 5/5" in last_oracle, last_oracle
     assert "oracle: 5/5 done, passed 5 · errors 0 · $0.0000" in err.splitlines(), err
+
+
+def test_a_model_given_by_path_has_the_same_name_and_run_from_any_folder(cli, tmp_path, monkeypatch):
+    """Item: names and run digests do not depend on the working directory. The same script, reached by two relative
+    paths from two folders, names one model and one run; files of one name in two folders are refused unless
+    labelled."""
+    (tmp_path / "a").mkdir()
+    script = tmp_path / "a" / "demo.json"
+    script.write_text((ROOT / "examples" / "scripted-smoke.json").read_text())
+    found = []
+    for cwd, spec in ((tmp_path, "scripted:a/demo.json"), (tmp_path / "a", "scripted:./demo.json")):
+        monkeypatch.chdir(cwd)
+        code, out, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", spec, "--prices", PRICES,
+                             "--json")
+        assert code == 0, err
+        run_dir = re.search(r"run directory: (\S+)", err)[1]
+        manifest = json.loads((cwd / run_dir / "manifest.json").read_text())
+        assert [m["model"] for m in json.loads(out)["models"]] == ["scripted:demo"]
+        assert manifest["models"][0]["given"] == spec  # the spec as given stays in the manifest
+        found.append(run_dir)
+    assert found[0] == found[1], "one command from two folders: one run's name"
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "demo.json").write_text(script.read_text())
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("run", "--suite", "smoke", "--model", "scripted:a/demo.json", "--model", "scripted:b/demo.json",
+                       "--prices", PRICES)
+    assert code == 2 and "both named scripted:demo" in err and "#label=NAME" in err, err
+    code, out, err = cli("run", "--suite", "smoke", "--task", "fix-median", "--model", "scripted:a/demo.json",
+                         "--model", "scripted:b/demo.json#label=demo-b", "--prices", PRICES, "--json")
+    assert code == 0 and [m["model"] for m in json.loads(out)["models"]] == ["scripted:demo", "demo-b"], err
