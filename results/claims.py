@@ -151,14 +151,22 @@ def cmd_claims(a: Any) -> int:
     report shows those its runs measured the models of."""
     from rich.console import Console
 
-    console = Console(emoji=False, markup=False)
+    from .fit import fold
+    from .price_table import width
+
+    console, cols = Console(emoji=False, markup=False, width=width()), width()
+
+    def say(line: str, style: str = "") -> None:  # folded at the width, the rest indented under its start
+        for part in fold(line, cols):
+            console.print(part, style=style, highlight=False, soft_wrap=True)
+
     for c in evaluate({"models": [], "comparisons": []}, {}, Catalog.load(a.prices)):
-        console.print(f"{c['text']}", style="bold", highlight=False)
-        console.print(f"  {c['source']}, read {c['date']}", style="dim", highlight=False)
-        console.print(f"  as stated: {c['as_stated']}", highlight=False)
+        say(c["text"], "bold")
+        say(f"  {c['source']}, read {c['date']}", "dim")
+        say(f"  as stated: {c['as_stated']}")
         for r in c.get("recomputed", []):
             ratio = ", ".join(f"{k} {v:g}×" for k, v in (r.get("ratio") or {}).items() if v is not None)
-            console.print(f"  recomputed: {r['figure'] or ratio} — {r['basis']}", highlight=False)
+            say(f"  recomputed: {r['figure'] or ratio} — {r['basis']}")
         if c.get("assumption"):
-            console.print(f"  {c['note']}", highlight=False)
+            say(f"  {c['note']}")
     return 0

@@ -5,6 +5,7 @@ of the console's width, a pair never split unless it is wider than a line by its
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -22,7 +23,8 @@ def _plain(cell: Any) -> str:
 
 
 def _lines(pairs: list[str], width: int, indent: str = "  ") -> list[str]:
-    """Pairs filled greedily into lines of at most `width` columns, each line indented."""
+    """Pairs filled greedily into lines of at most `width` columns, each line indented; a pair longer than a line
+    folds at its spaces, its continuation indented under it."""
     out, line = [], ""
     for pair in pairs:
         if line and len(indent) + len(line) + len(GAP) + len(pair) <= width:
@@ -31,9 +33,21 @@ def _lines(pairs: list[str], width: int, indent: str = "  ") -> list[str]:
         if line:
             out.append(indent + line)
         line = pair
+        if len(indent) + len(pair) > width:
+            out.extend(textwrap.wrap(pair, width, initial_indent=indent, subsequent_indent=indent + "  ",
+                                     break_on_hyphens=False))
+            line = ""
     if line:
         out.append(indent + line)
     return out
+
+
+def fold(line: str, width: int) -> list[str]:
+    """A line of a listing at most `width` columns wide: folded at its spaces, the rest indented under its start."""
+    if len(line) <= width:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    return textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def fits(table: Table, console: Console) -> bool:

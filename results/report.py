@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -246,4 +245,5 @@ def render_hardware() -> None:
                          if p else "-")
         sources = "; ".join([prof["spec_source"], *(f"{x}: {prof[x]['source']}" for x in TIERS if x in prof)])
         t.add_row(key, prof["name"], f"{prof['memory_gb']:g}", f"{prof['bandwidth_tbs']:g}", *tiers, sources)
-    Console(width=None if sys.stdout.isatty() else 220, emoji=False, markup=False).print(t)
+    console = Console(width=width(), emoji=False, markup=False)
+    console.print(fit(t, console))

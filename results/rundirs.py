@@ -60,6 +60,7 @@ def render_runs(rows: list[dict[str, Any]], where: Path, as_json: bool = False) 
     if not rows:
         print(f"no run directories under {where}")
         return
+    from .fit import fit
     from .price_table import width
 
     t = Table(title=f"runs under {where} (newest first)", title_justify="left")
@@ -68,4 +69,5 @@ def render_runs(rows: list[dict[str, Any]], where: Path, as_json: bool = False) 
     for r in rows:
         t.add_row(r["run"], r["suite"], ", ".join(r["models"]), f"{r['samples']}/{r['planned']}", r["state"],
                   (r["last"] or "")[:16].replace("T", " "))
-    Console(width=width(), emoji=False, markup=False).print(t)
+    console = Console(width=width(), emoji=False, markup=False)
+    console.print(fit(t, console))  # where it does not fit: a block per run, its id whole on its own line

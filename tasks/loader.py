@@ -110,11 +110,14 @@ def _load_path(path: Path, forced) -> Suite:
 
 def listing(suite: Suite) -> list[str]:
     """`pertask tasks list`: a suite's tasks, one line each."""
+    # Each text column as wide as its longest entry, so that the tags mostly fit an 80-column line.
+    w, k, g = (max([len(h), *(len(v(t)) for t in suite.tasks)]) for h, v in (
+        ("id", lambda t: t.id), ("kind", lambda t: t.config.kind), ("grader", lambda t: t.config.grader.type)))
     lines = [f"{suite.name} (version {suite.version}, {len(suite.tasks)} tasks)",
-             f"  {'id':<28} {'kind':<9} {'tier':<7} {'files':>5} {'~tokens':>8}  {'grader':<12} tags"]
+             f"  {'id':<{w}} {'kind':<{k}} {'tier':<7} {'files':>5} {'~tokens':>8}  {'grader':<{g}} tags"]
     for t in suite.tasks:
         c, files = t.config, t.workspace_files()
         tokens = sum(p.stat().st_size for _, p in files) // 4  # ~4 bytes a token: what reading it all would cost
-        lines.append(f"  {t.id:<28} {c.kind:<9} {c.difficulty:<7} {len(files):>5} {tokens:>8}  "
-                     f"{c.grader.type:<12} {','.join(c.tags)}")
+        lines.append(f"  {t.id:<{w}} {c.kind:<{k}} {c.difficulty:<7} {len(files):>5} {tokens:>8}  "
+                     f"{c.grader.type:<{g}} {','.join(c.tags)}")
     return lines

@@ -14,7 +14,7 @@ from results.report import render_hardware, render_prices
 from tasks import builtin_suites, load_suite
 from tasks.loader import listing
 
-from .console import UsageError, err, note, substitutions
+from .console import UsageError, err, note, print_lines, substitutions
 
 
 def cmd_tasks(a: argparse.Namespace) -> int:
@@ -25,7 +25,7 @@ def cmd_tasks(a: argparse.Namespace) -> int:
         if a.task or a.limit or a.shard:  # part of a large benchmark (each machine its shard)
             s.tasks = s.select(a.task, a.limit, a.shard)
         if a.action == "list":
-            print("\n".join(listing(s)))
+            print_lines(listing(s))
         for e in s.errors:
             print(f"{'skipped' if a.skip_broken else 'error'}: {e}", file=sys.stderr)
         broken += 0 if a.skip_broken else len(s.errors)
@@ -73,7 +73,7 @@ def cmd_listing(a: argparse.Namespace) -> int:
     from providers.profiles import describe
     from tasks.registry import listing
 
-    print("\n".join(describe() if a.cmd == "providers" else listing()))
+    print_lines(describe() if a.cmd == "providers" else listing())
     return 0
 
 

@@ -30,6 +30,17 @@ def substitutions(a) -> Substitutions:
         raise UsageError(str(exc)) from None
 
 
+def print_lines(lines: list[str]) -> None:
+    """A listing, each line folded at the width (a terminal's; piped, $COLUMNS, else 200, as the tables), the rest of
+    a long line indented under its start: `tasks list`'s tags, `providers`' settings."""
+    from results.fit import fold
+    from results.price_table import width
+
+    cols = width()
+    for line in lines:
+        print("\n".join(fold(line, cols)))
+
+
 def note(message: str) -> None:
     """A progress line (an image being looked up, an agent installed): dim, on the console."""
     err.print(message, style="dim", highlight=False)
