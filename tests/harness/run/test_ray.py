@@ -229,7 +229,7 @@ def test_a_judge_rates_deliverables_on_a_ray_worker_and_is_metered_by_the_coordi
     assert s["executor"] == "ray" and s["passed"] is True and s["judge"]["score"] == 0.75, s["judge"]
     want = JUDGE_USAGE["prompt_tokens"] * 3.0 / 1e6 + JUDGE_USAGE["completion_tokens"] * 15.0 / 1e6
     calls = [json.loads(line) for line in (out / "calls.jsonl").read_text().splitlines()]
-    assert [c.get("judge") for c in calls] == [judge] and abs(calls[0]["usd"] - want) < 1e-9, calls
+    assert [c.get("judge") for c in calls] == ["scripted:judge"] and abs(calls[0]["usd"] - want) < 1e-9, calls
     assert abs(s["judge"]["usd"] - want) < 1e-9
 
 
