@@ -106,7 +106,8 @@ class RunProgress:
         mine = self.models.get(rec.model)
         several = len(self.totals) > 1 and mine is not None
         head = f"[{self.all.done}/{self.total}] {rec.model} {rec.task_id} e{rec.epoch}"
-        verdict = "passed" if rec.passed else "error" if rec.error != ErrorClass.none else "failed"
+        # A limit or a crash the model caused is scored (failed); only an infra error is not scored.
+        verdict = "passed" if rec.passed else "failed" if rec.passed is False else "not scored"
         eta = self.eta_s()
         parts = [verdict + ("" if rec.score is None else f" {rec.score:.2f}"), f"{rec.turns} turns",
                  "$null" if rec.usd is None else f"${rec.usd:.4f}", f"{rec.wall_s:.1f}s",
