@@ -63,5 +63,7 @@ def cmd_probe(a: Any) -> int:
     else:
         from rich.console import Console
 
-        render(out, Console(emoji=False, markup=False))
+        from results.fit import width
+
+        render(out, Console(width=width(), emoji=False, markup=False))
     return 0

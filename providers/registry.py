@@ -81,15 +81,16 @@ def with_options(spec: str, options: dict[str, object]) -> str:
 PATH_KINDS = ("scripted", "vllm")  # kinds whose spec may name a file or folder on this machine
 
 
-def local_path(kind: str, name: str) -> Path | None:
-    """The file or folder a spec names, or None where it names a model by its name (a hub id, a served name):
-    a path is written as one (/, ./, ../, ~) or holds a / and exists."""
-    if kind not in PATH_KINDS or not name:
+def local_path(kind: str, rest: str, base: Path | None = None) -> Path | None:
+    """The file or folder a spec (`kind:rest`) names, relative to `base` (else the working directory), or None where
+    it names a model by its name: a scripted: spec always names its file; a vllm: spec without an address names a
+    folder where it is written as a path (/, ., ~) or one exists (else a hub id), and with one a served name."""
+    name, _, url = (rest, "", "") if kind == "scripted" else rest.partition("@")  # a script has no address
+    if kind not in PATH_KINDS or not name or url:
         return None
     path = Path(name).expanduser()
-    if name.startswith(("/", "./", "../", "~")) or ("/" in name and path.exists()):
-        return path
-    return None
+    path = base / path if base is not None and not path.is_absolute() else path
+    return path if kind == "scripted" or name.startswith(("/", ".", "~")) or path.exists() else None
 
 
 def model_key(spec: str) -> str:
@@ -100,22 +101,22 @@ def model_key(spec: str) -> str:
         return options["label"]
     kind, sep, rest = body.partition(":")
     name = rest.partition("@")[0]
-    if (path := local_path(kind, name)) is not None:
+    if (path := local_path(kind, rest)) is not None:
         path = path.resolve()
-        name = path.stem if path.is_file() else path.name
+        name = path.stem if kind == "scripted" or path.is_file() else path.name  # a script is a file
     kept = ",".join(f"{k}={options[k]}" for k in IDENTITY if k in options)
     return f"{kind}{sep}{name}" + (f"#{kept}" if kept else "")
 
 
-def absolute_spec(spec: str) -> str:
-    """The spec with any path in it made absolute: what a run's digest is taken from, so the same command from
-    another folder names the same run."""
+def absolute_spec(spec: str, base: Path | None = None) -> str:
+    """The spec with any path in it made absolute, relative paths taken from `base` (else the working directory):
+    what a run's digest is taken from, so the same command from another folder names the same run; and how an
+    experiment file's models name files beside it."""
     body, _, opts = spec.partition("#")
     kind, sep, rest = body.partition(":")
-    name, at, url = rest.partition("@")
-    if (path := local_path(kind, name)) is None:
+    if (path := local_path(kind, rest, base)) is None:
         return spec
-    return f"{kind}{sep}{path.resolve()}{at}{url}" + (f"#{opts}" if opts else "")
+    return f"{kind}{sep}{path.resolve()}" + (f"#{opts}" if opts else "")
 
 
 def _lazy(path: str) -> Callable:
@@ -193,10 +194,10 @@ def _vllm(spec: str, kind: str, rest: str, catalog: Catalog, options: dict[str, 
             raise SpecError(f"--model {spec}: expected vllm:PATH or vllm:NAME@URL")
         path = None
         if not url:
-            local = Path(name).expanduser()
-            if local.exists():
+            local = local_path(kind, rest)
+            if local is not None and local.exists():
                 path, name = str(local.resolve()), local.name
-            elif name.startswith(("/", ".", "~")):
+            elif local is not None:
                 raise SpecError(f"--model {spec}: no model folder at {name}")
             else:
                 path = name  # a hub id: vLLM looks for its weights in the local cache, never downloads in tests

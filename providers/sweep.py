@@ -15,6 +15,7 @@ from typing import Any
 
 from .base import Model, ModelCallError
 from .probe import load_set, request
+from .retry import cause
 
 
 async def sweep(model: Model, max_concurrency: int = 32, max_calls: int = 400,
@@ -61,8 +62,9 @@ async def _step(model: Model, level: int, n: int, first: int) -> tuple[dict[str,
     await asyncio.gather(*(one(first + i) for i in range(n)))
     wall = time.perf_counter() - t0
     lat = [o.usage.latency_s for o in outs]
+    # 429s the client retried, and calls that failed on one after its retries (the cause it was raised from)
     limited = sum(o.usage.retries.get("rate_limit", 0) for o in outs) + \
-        sum("429" in e.detail or "rate limit" in e.detail.lower() for e in failed)
+        sum(e.__cause__ is not None and cause(e.__cause__) == "rate_limit" for e in failed)
     usds = [call_usd(model.info, o.usage) for o in outs]
     step = {"concurrency": level, "calls": n, "failed": len(failed), "rate_limited": limited,
             "requests_per_s": round(len(outs) / wall, 3),

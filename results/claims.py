@@ -151,8 +151,7 @@ def cmd_claims(a: Any) -> int:
     report shows those its runs measured the models of."""
     from rich.console import Console
 
-    from .fit import fold
-    from .price_table import width
+    from .fit import fold, width
 
     console, cols = Console(emoji=False, markup=False, width=width()), width()
 

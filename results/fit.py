@@ -5,6 +5,9 @@ of the console's width, a pair never split unless it is wider than a line by its
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 import textwrap
 from typing import Any
 
@@ -14,6 +17,14 @@ from rich.table import Table
 from rich.text import Text
 
 GAP = "   "  # between two pairs on one line
+
+
+def width() -> int:
+    """The columns a table or listing takes: the terminal's, else $COLUMNS (a pipe), else 200 (a log is not folded
+    at 80)."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return int(os.environ.get("COLUMNS") or 200)
 
 
 def _plain(cell: Any) -> str:

@@ -9,21 +9,13 @@ and what does not fit (long-context tiers, batch discounts, sources) dropped wit
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from .fit import width
 from .prices import in_force
 
 NARROW = 120  # below this many columns, the long-context, batch and source columns are left to --wide
-
-
-def width() -> int:
-    if sys.stdout.isatty():
-        return shutil.get_terminal_size().columns
-    return int(os.environ.get("COLUMNS") or 200)
 
 
 def _f(x: float | None) -> str:  # DeepSeek's cache hits cost $0.003625/M: three decimals would round them away

@@ -12,12 +12,8 @@ from rich.table import Table
 from . import speed_section
 from .assumptions import assumptions
 from .claims import ours
-from .fit import fit
+from .fit import fit, width
 from .fmt import money as _money
-from .price_table import (
-    render_prices,  # noqa: F401 (the CLI's)
-    width,
-)
 from .procurement import procurement
 from .procurement import render as procurement_section
 from .reading import reading_rows, render_reading
@@ -65,11 +61,11 @@ def load_summary(run_dirs: list[Path], catalog: Any = None, baseline: str | None
     summary = summarize(samples, with_baseline(order, baseline, relabel, run_dirs))
     summary["skipped_tasks"], summary["reading"] = skipped, reading_rows(samples)
     summary["run_labels"] = {str(d): name for d, name in relabel.runs.items()}
-    ledger_figures(summary, run_dirs, samples, warnings, relabel)
-    _cache_and_billing(summary, samples, warnings)
-    by_model: dict[str, list] = {}
+    by_model: dict[str, list] = {}  # each model's records, grouped once for the figures below
     for r in samples:
         by_model.setdefault(r.model, []).append(r)
+    ledger_figures(summary, run_dirs, by_model, warnings, relabel)
+    _cache_and_billing(summary, samples, warnings)
     summary["procurement"] = procurement(summary, by_model, served,
                                          summary["models"][0]["model"] if baseline and summary["models"] else None)
     from .claims import evaluate

@@ -60,8 +60,7 @@ def render_runs(rows: list[dict[str, Any]], where: Path, as_json: bool = False) 
     if not rows:
         print(f"no run directories under {where}")
         return
-    from .fit import fit
-    from .price_table import width
+    from .fit import fit, width
 
     t = Table(title=f"runs under {where} (newest first)", title_justify="left")
     for col in ("run", "suite", "models", "samples", "state", "last"):  # a run's id is copied whole: never folded

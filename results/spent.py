@@ -10,9 +10,11 @@ from .speed import speed
 from .store import RunStore, model_of
 
 
-def ledger_figures(summary: dict[str, Any], run_dirs: list[Path], samples: list, warnings: list[str], relabel) -> None:
-    """The run's true bill from calls.jsonl beside what the records account for: the difference was spent on
-    samples that were never recorded or were recorded again (killed sessions, re-run infra samples)."""
+def ledger_figures(summary: dict[str, Any], run_dirs: list[Path], by_model: dict[str, list], warnings: list[str],
+                   relabel) -> None:
+    """The run's true bill from calls.jsonl beside what the records account for (`by_model`: each model's records):
+    the difference was spent on samples that were never recorded or were recorded again (killed sessions, re-run
+    infra samples)."""
     spent: dict[str, float] = {}
     recorded: dict[str, float] = {}
     checks: dict[str, float] = {}  # the preflight requests: paid for, but no sample's
@@ -28,11 +30,10 @@ def ledger_figures(summary: dict[str, Any], run_dirs: list[Path], samples: list,
                 spent[model] = spent.get(model, 0.0) + c["usd"]
                 if c.get("preflight"):
                     checks[model] = checks.get(model, 0.0) + c["usd"]
-    for r in samples:
-        if r.cost_basis == "tokens" and r.usd is not None:
-            recorded[r.model] = recorded.get(r.model, 0.0) + r.usd
+    for model, mine in by_model.items():
+        recorded[model] = sum(r.usd for r in mine if r.cost_basis == "tokens" and r.usd is not None)
     for m in summary["models"]:
-        m["speed"] = speed(agents.get(m["model"], []), [r for r in samples if r.model == m["model"]])
+        m["speed"] = speed(agents.get(m["model"], []), by_model.get(m["model"], []))
         total = spent.get(m["model"])
         m["usd_spent_calls"] = None if total is None else round(total, 9)
         m["usd_preflight"] = round(checks.get(m["model"], 0.0), 9)

@@ -24,7 +24,7 @@ PERTASK = [sys.executable, "-m", "harness.cli"]
 # once), and everything that drives podman, the tests' own dockerd (one socket), a Ray cluster, installs an external
 # agent into the cache or writes the same cache folders (SWE-bench checkouts, the offline verifier's wheels).
 # Everything else is independent and is handed out test by test.
-# Piped output takes $COLUMNS (results/price_table.py: width), and pytest-xdist's workers hand their children a
+# Piped output takes $COLUMNS (results/fit.py: width), and pytest-xdist's workers hand their children a
 # terminal's 80: the tests read reports at 200 columns, as a pipe without $COLUMNS does; a test of another width sets
 # its own.
 os.environ["COLUMNS"] = "200"

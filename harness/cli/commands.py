@@ -9,8 +9,9 @@ import sys
 from harness.run.executors import make_executor
 from harness.sandboxes import engines
 from providers.registry import build_model
+from results.price_table import render_prices
 from results.prices import Catalog
-from results.report import render_hardware, render_prices
+from results.report import render_hardware
 from tasks import builtin_suites, load_suite
 from tasks.loader import listing
 

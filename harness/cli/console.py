@@ -33,8 +33,7 @@ def substitutions(a) -> Substitutions:
 def print_lines(lines: list[str]) -> None:
     """A listing, each line folded at the width (a terminal's; piped, $COLUMNS, else 200, as the tables), the rest of
     a long line indented under its start: `tasks list`'s tags, `providers`' settings."""
-    from results.fit import fold
-    from results.price_table import width
+    from results.fit import fold, width
 
     cols = width()
     for line in lines:

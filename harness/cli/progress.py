@@ -63,9 +63,10 @@ class RunProgress:
                             TimeRemainingColumn(), console=console, transient=False, disable=not self.live)
         self.task = self.bar.add_task("all", total=self.total, completed=self.all.done, stats=self._stats(self.all))
         labels = labels or {}
-        short = {m: labels.get(m, m) if len(labels.get(m, m)) <= name else labels.get(m, m)[:name - 1] + "…"
-                 for m in totals}
-        self.tasks = {m: self.bar.add_task(short[m], total=n, completed=self.models[m].done,
+        def cut(label: str) -> str:  # a name that does not fit ends in "…"
+            return label if len(label) <= name else label[:name - 1] + "…"
+
+        self.tasks = {m: self.bar.add_task(cut(labels.get(m, m)), total=n, completed=self.models[m].done,
                                            stats=self._stats(self.models[m])) for m, n in totals.items()} \
             if len(totals) > 1 else {}
 

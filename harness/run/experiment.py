@@ -2,8 +2,8 @@
 
 Every flag of `run` is a key (its long name, `-` or `_`), typed as the flag is: `epochs = 3`, `stream = true`,
 `task = ["fix-median"]`, `node = "h200x8@3.59"`, `project_on = "zai:glm-5.2"`, `judge = ["openai:gpt-5.5", …]`.
-Every path is relative to the file: `suite` (where such a folder exists), `prices`, `out`, a `scripted:` model's
-file, and any other flag that takes a path. `[node]` may give `gpu_type`, `gpus` and `gpu_hour_usd` one by one; each
+Every path is relative to the file: `suite` (where such a folder exists), `prices`, `out`, a model's file or folder
+(`scripted:FILE`, `vllm:PATH`), and any other flag that takes a path. `[node]` may give `gpu_type`, `gpus` and `gpu_hour_usd` one by one; each
 `[[model]]` is a `spec` with any `#option` as a key. examples/experiment.toml is a complete one.
 
 Flags given on the command line win over the file, even at their default value; `--model` on the command line
@@ -18,7 +18,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from providers.registry import OPTIONS, with_options
+from providers.registry import OPTIONS, absolute_spec, with_options
 
 NODE_KEYS = {"gpu_type": str, "gpus": int, "gpu_hour_usd": float}
 NOT_IN_FILES = {"help", "config", "print", "model"}  # the file itself, and models as [[model]] tables
@@ -55,11 +55,8 @@ def model_spec(where: str, row: dict[str, Any], base: Path) -> str:
     unknown = sorted(set(row) - {"spec", *OPTIONS})
     if unknown:
         raise ExperimentError(f"{where}: unknown key(s) {', '.join(unknown)} (valid: spec, {', '.join(OPTIONS)})")
-    spec = row["spec"]
-    kind, _, rest = spec.partition(":")
-    if kind == "scripted" and rest and not Path(rest.split("#")[0]).is_absolute():  # its file, beside this one
-        spec = f"scripted:{base / rest}"
-    return with_options(spec, {k: row[k] for k in OPTIONS if k in row})
+    # A model's file or folder, beside this one.
+    return with_options(absolute_spec(row["spec"], base), {k: row[k] for k in OPTIONS if k in row})
 
 
 def _given(a: argparse.Namespace, action: argparse.Action) -> bool:
@@ -71,9 +68,10 @@ def apply(a: argparse.Namespace, ap: argparse.ArgumentParser, path: Path) -> dic
     """Fill `a` from the file; returns what the manifest records of it."""
     name = str(path)
     try:
-        data = {k.replace("-", "_"): v for k, v in tomllib.loads(path.read_text()).items()}
+        content = tomllib.loads(path.read_text())
     except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
         raise ExperimentError(f"{name}: {exc}") from None
+    data = {k.replace("-", "_"): v for k, v in content.items()}
     keys = run_keys(ap)
     unknown = sorted(set(data) - set(keys) - {"node", "model"})
     if unknown:
@@ -102,7 +100,7 @@ def apply(a: argparse.Namespace, ap: argparse.ArgumentParser, path: Path) -> dic
     specs = [model_spec(f"{name}: [[model]] #{i + 1}", r, base) for i, r in enumerate(rows)]
     if not a.model:
         a.model = specs
-    return {"path": str(path.resolve()), "content": tomllib.loads(path.read_text())}
+    return {"path": str(path.resolve()), "content": content}
 
 
 def command(a: argparse.Namespace, ap: argparse.ArgumentParser) -> str:

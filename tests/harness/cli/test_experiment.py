@@ -92,3 +92,11 @@ def test_every_run_flag_is_a_key_and_paths_are_the_file_s(cli, tmp_path, monkeyp
     assert {s["model"] for s in load_samples(out)} == {"oracle", "scripted-demo"} and not list(elsewhere.iterdir())
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["experiment"]["path"] == str(here / "experiment.toml") and manifest["epochs"] == 1
+    # A vLLM model's folder is the file's too; a served name before its address is a name, never a path.
+    from harness.run.experiment import model_spec
+
+    (here / "weights").mkdir()
+    assert model_spec("f", {"spec": "vllm:./weights", "preset": "qwen3"}, here) == \
+        f"vllm:{(here / 'weights').resolve()}#preset=qwen3"
+    attach = "vllm:weights@http://127.0.0.1:8000/v1"
+    assert model_spec("f", {"spec": attach}, here) == attach
